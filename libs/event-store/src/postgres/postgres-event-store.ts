@@ -1,0 +1,295 @@
+import type { Pool, PoolClient } from 'pg';
+import { canonicalJson } from '../canonical-json';
+import {
+  type AppendResult,
+  EventIdConflictError,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  WrongExpectedVersionError,
+} from '../event-store.port';
+import { chainHash, GENESIS_HASH } from '../hash-chain';
+import { toStoreError } from './pg-errors';
+import { pollingSubscription } from './polling-subscription';
+
+/** Events one transaction may append: the ordinal occupies the low 20 bits of a position. */
+export const MAX_EVENTS_PER_APPEND = 1 << 20;
+
+/**
+ * Positions below this bound belong to transactions that have all finished: no event with a
+ * lower position can still appear. Every read of the global order stops below it.
+ */
+export const SAFE_POSITION_BOUND = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1048576)`;
+
+const COLUMNS = `global_position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at, hash, prev_hash`;
+
+interface EventRow {
+  global_position: string;
+  event_id: string;
+  stream_id: string;
+  stream_revision: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: RecordedEvent['metadata'];
+  recorded_at: Date;
+  hash: string;
+  prev_hash: string;
+}
+
+export function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    streamRevision: BigInt(row.stream_revision),
+    globalPosition: BigInt(row.global_position),
+    recordedAt: row.recorded_at,
+    data: row.data,
+    metadata: row.metadata,
+    hash: row.hash,
+    prevHash: row.prev_hash,
+  };
+}
+
+export interface PostgresEventStoreOptions {
+  /** Called with the number of events each successful (non-replayed) append stored. */
+  onAppended?: (count: number) => void;
+}
+
+export class PostgresEventStore implements EventStore {
+  /** (stream, revision) -> hash never changes once stored, so remembering heads is always safe. */
+  private readonly knownHeads = new Map<string, { revision: bigint; hash: string }>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {}
+
+  async append(
+    streamId: string,
+    events: NewEvent[],
+    { expectedRevision }: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('append needs at least one event');
+    if (events.length >= MAX_EVENTS_PER_APPEND) throw new RangeError('too many events in one append');
+    try {
+      return await this.appendOnce(streamId, events, expectedRevision);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  private async appendOnce(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const head = await this.headFor(streamId, expected);
+    if (head === 'mismatch') return this.refuseOrReplay(streamId, events, expected);
+
+    const recordedAt = new Date();
+    let prevHash = head ? head.hash : GENESIS_HASH;
+    let revision = head ? head.revision : -1n;
+    const rows = events.map((event) => {
+      revision += 1n;
+      const hash = chainHash(prevHash, { ...event, streamId, streamRevision: revision, recordedAt });
+      const row = { ...event, revision, hash, prevHash };
+      prevHash = hash;
+      return row;
+    });
+
+    let inserted: { global_position: string; stream_revision: string }[];
+    try {
+      const result = await this.pool.query<{ global_position: string; stream_revision: string }>(
+        `INSERT INTO events (${COLUMNS})
+         SELECT pg_current_xact_id()::text::bigint * 1048576 + e.ord, e.event_id, $1, e.rev, e.type,
+                e.data, e.metadata, $3, e.hash, e.prev_hash
+           FROM unnest($4::uuid[], $5::bigint[], $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::text[])
+                WITH ORDINALITY AS e(event_id, rev, type, data, metadata, hash, prev_hash, ord)
+          WHERE (SELECT coalesce(max(stream_revision), -1) FROM events WHERE stream_id = $1) = $2
+         RETURNING global_position, stream_revision`,
+        [
+          streamId,
+          (head ? head.revision : -1n).toString(),
+          recordedAt,
+          rows.map((r) => r.eventId),
+          rows.map((r) => r.revision.toString()),
+          rows.map((r) => r.type),
+          rows.map((r) => JSON.stringify(r.data)),
+          rows.map((r) => JSON.stringify(r.metadata)),
+          rows.map((r) => r.hash),
+          rows.map((r) => r.prevHash),
+        ],
+      );
+      inserted = result.rows;
+    } catch (error) {
+      if (isUniqueViolation(error)) return this.refuseOrReplay(streamId, events, expected);
+      throw error;
+    }
+    if (inserted.length === 0) return this.refuseOrReplay(streamId, events, expected);
+
+    const last = rows[rows.length - 1];
+    this.remember(streamId, last.revision, last.hash);
+    this.options.onAppended?.(rows.length);
+    return {
+      streamId,
+      streamRevision: last.revision,
+      globalPosition: inserted.reduce((max, r) => (BigInt(r.global_position) > max ? BigInt(r.global_position) : max), 0n),
+      eventIds: rows.map((r) => r.eventId),
+    };
+  }
+
+  /** The stream head the append must chain onto, or 'mismatch' when `expected` cannot hold. */
+  private async headFor(
+    streamId: string,
+    expected: ExpectedRevision,
+  ): Promise<{ revision: bigint; hash: string } | null | 'mismatch'> {
+    if (expected === 'no_stream') return null;
+    const known = this.knownHeads.get(streamId);
+    if (typeof expected === 'bigint' && known?.revision === expected) return known;
+    const head = await this.readHead(streamId, typeof expected === 'bigint' ? expected : undefined);
+    if (expected === 'any') return head;
+    return head && head.revision === expected ? head : 'mismatch';
+  }
+
+  private async readHead(streamId: string, revision?: bigint): Promise<{ revision: bigint; hash: string } | null> {
+    const { rows } = await this.pool.query<{ stream_revision: string; hash: string }>(
+      revision === undefined
+        ? `SELECT stream_revision, hash FROM events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1`
+        : `SELECT stream_revision, hash FROM events WHERE stream_id = $1 AND stream_revision = $2`,
+      revision === undefined ? [streamId] : [streamId, revision.toString()],
+    );
+    if (rows.length === 0) return null;
+    const head = { revision: BigInt(rows[0].stream_revision), hash: rows[0].hash };
+    this.remember(streamId, head.revision, head.hash);
+    return head;
+  }
+
+  private remember(streamId: string, revision: bigint, hash: string): void {
+    if (this.knownHeads.size > 50_000) this.knownHeads.clear();
+    const known = this.knownHeads.get(streamId);
+    if (!known || known.revision < revision) this.knownHeads.set(streamId, { revision, hash });
+  }
+
+  /**
+   * The append did not happen. If every event id is already stored in this stream with the same
+   * content, this is a retry of an append that did: answer with the original result.
+   */
+  private async refuseOrReplay(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
+      [events.map((e) => e.eventId)],
+    );
+    if (rows.length > 0) {
+      const stored = new Map(rows.map((r) => [r.event_id, toRecordedEvent(r)]));
+      const allSame = events.every((e) => {
+        const s = stored.get(e.eventId);
+        return s && s.streamId === streamId && s.type === e.type && canonicalJson(s.data) === canonicalJson(e.data);
+      });
+      if (!allSame) {
+        const conflicting = events.find((e) => stored.has(e.eventId)) ?? events[0];
+        throw new EventIdConflictError(conflicting.eventId);
+      }
+      const recorded = events.map((e) => stored.get(e.eventId) as RecordedEvent);
+      const last = recorded[recorded.length - 1];
+      return {
+        streamId,
+        streamRevision: last.streamRevision,
+        globalPosition: recorded.reduce((m, e) => (e.globalPosition > m ? e.globalPosition : m), 0n),
+        eventIds: events.map((e) => e.eventId),
+      };
+    }
+    if (expected === 'any') return this.appendOnce(streamId, events, 'any');
+    const head = await this.readHead(streamId);
+    throw new WrongExpectedVersionError(streamId, expected, head ? head.revision : 'no_stream');
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const params: unknown[] = [streamId];
+    let where = 'stream_id = $1';
+    if (options.from !== undefined) {
+      params.push(options.from.toString());
+      where += backwards ? ` AND stream_revision <= $2` : ` AND stream_revision >= $2`;
+    }
+    let limit = '';
+    if (options.maxCount !== undefined) {
+      params.push(options.maxCount);
+      limit = ` LIMIT $${params.length}`;
+    }
+    try {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}${limit}`,
+        params,
+      );
+      const events = rows.map(toRecordedEvent);
+      const head = backwards ? events[0] : events[events.length - 1];
+      if (head) this.remember(streamId, head.streamRevision, head.hash);
+      return events;
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    let position = options.fromPosition ?? 0n;
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const batchSize = options.batchSize ?? 1000;
+    while (remaining > 0) {
+      const batch = await this.readBatch(position, Math.min(batchSize, remaining));
+      for (const event of batch) yield event;
+      if (batch.length < Math.min(batchSize, remaining)) return;
+      position = batch[batch.length - 1].globalPosition;
+      remaining -= batch.length;
+    }
+  }
+
+  /** Events after `position` in global order, only from transactions that have all finished. */
+  async readBatch(position: bigint, limit: number): Promise<RecordedEvent[]> {
+    try {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${COLUMNS} FROM events
+          WHERE global_position > $1 AND global_position < ${SAFE_POSITION_BOUND}
+          ORDER BY global_position LIMIT $2`,
+        [position.toString(), limit],
+      );
+      return rows.map(toRecordedEvent);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  subscribeAll(fromPosition: bigint, options: SubscribeOptions = {}): Subscription {
+    return pollingSubscription((position, limit) => this.readBatch(position, limit), fromPosition, options);
+  }
+
+  async headPosition(): Promise<bigint> {
+    try {
+      const { rows } = await this.pool.query<{ head: string | null }>(
+        `SELECT max(global_position) AS head FROM events WHERE global_position < ${SAFE_POSITION_BOUND}`,
+      );
+      return BigInt(rows[0].head ?? 0);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** Runs `work` on one connection; the log's readers use it for consistent multi-query reads. */
+  async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}

@@ -1,0 +1,10 @@
+export * from './shared/vocabulary';
+export * from './shared/funding-rule-violation';
+export * from './project/project.events';
+export * from './project/project.commands';
+export * from './project/project.decider';
+export * from './bond/bond.events';
+export * from './bond/bond.commands';
+export * from './bond/bond.decider';
+export * from './bond/bond-proceeds.process';
+export { PersistentMap } from './shared/persistent-map';

@@ -1,0 +1,34 @@
+/** Stable codes a client can act on; the HTTP layer maps them to statuses. */
+export const RULE_CODES = {
+  // 409: the command conflicts with the stream's current state
+  DUPLICATE_ID: 409,
+  INSUFFICIENT_FUNDS: 409,
+  ALLOCATION_EXCEEDED: 409,
+  CONTRACT_EXCEEDED: 409,
+  ALREADY_REVERSED: 409,
+  BOND_OVER_ASSIGNED: 409,
+  // 404: the resource named in the path does not exist
+  PROJECT_NOT_FOUND: 404,
+  BOND_NOT_FOUND: 404,
+  DISBURSEMENT_NOT_FOUND: 404,
+  INDICATOR_NOT_FOUND: 404,
+  // 422: the body refers to something the stream does not hold
+  UNKNOWN_ALLOCATION: 422,
+  UNKNOWN_RECEIPT: 422,
+  UNKNOWN_CONTRACT: 422,
+  UNKNOWN_PROJECT: 422,
+} as const;
+export type RuleCode = keyof typeof RULE_CODES;
+
+/** A command refused by a business rule; nothing was appended. */
+export class FundingRuleViolation extends Error {
+  constructor(
+    readonly code: RuleCode,
+    message: string,
+    /** The command field at fault, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'FundingRuleViolation';
+  }
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import {
+  chainHash,
+  EventIdConflictError,
+  type EventStore,
+  GENESIS_HASH,
+  type NewEvent,
+  type RecordedEvent,
+  WrongExpectedVersionError,
+} from '@fundtrail/event-store';
+
+/** What an adapter under test provides to the shared contract. */
+export interface ContractSubject {
+  store: EventStore;
+  /** Runs raw SQL as a superuser session, for adapters backed by PostgreSQL. */
+  sql?: (text: string) => Promise<unknown>;
+}
+
+export function newEvent(type = 'Tested', data: Record<string, unknown> = { n: 1 }): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type,
+    data,
+    metadata: {
+      actor: { id: 'contract-test', role: 'admin' },
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      effectiveDate: '2024-08-31',
+      schemaVersion: 1,
+    },
+  };
+}
+
+const stream = (label: string) => `contract-${label}-${randomUUID().slice(0, 8)}`;
+
+async function collect(iterable: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for await (const e of iterable) out.push(e);
+  return out;
+}
+
+/** The contract every EventStore adapter must pass (DESIGN §2). */
+export function eventStoreContract(name: string, setup: () => Promise<ContractSubject>, teardown: () => Promise<void>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let subject: ContractSubject;
+    let store: EventStore;
+    beforeAll(async () => {
+      subject = await setup();
+      store = subject.store;
+    }, 120_000);
+    afterAll(async () => teardown(), 60_000);
+
+    describe('expected revision', () => {
+      it('no_stream creates a stream at revision 0 and refuses once it exists', async () => {
+        const id = stream('new');
+        const first = await store.append(id, [newEvent()], { expectedRevision: 'no_stream' });
+        expect(first.streamRevision).toBe(0n);
+        await expect(store.append(id, [newEvent()], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+          WrongExpectedVersionError,
+        );
+      });
+
+      it('an exact revision appends after it and refuses a stale one, reporting the actual revision', async () => {
+        const id = stream('exact');
+        await store.append(id, [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        const next = await store.append(id, [newEvent()], { expectedRevision: 1n });
+        expect(next.streamRevision).toBe(2n);
+        const stale = store.append(id, [newEvent()], { expectedRevision: 1n });
+        await expect(stale).rejects.toMatchObject({ name: 'WrongExpectedVersionError', actual: 2n, expected: 1n });
+      });
+
+      it('a revision ahead of the stream is refused, never leaving a gap', async () => {
+        const id = stream('ahead');
+        await store.append(id, [newEvent()], { expectedRevision: 'no_stream' });
+        await expect(store.append(id, [newEvent()], { expectedRevision: 5n })).rejects.toBeInstanceOf(
+          WrongExpectedVersionError,
+        );
+        await expect(store.append(stream('absent'), [newEvent()], { expectedRevision: 0n })).rejects.toMatchObject({
+          actual: 'no_stream',
+        });
+        expect((await store.readStream(id)).map((e) => e.streamRevision)).toEqual([0n]);
+      });
+
+      it('any appends whatever the stream holds', async () => {
+        const id = stream('any');
+        expect((await store.append(id, [newEvent()], { expectedRevision: 'any' })).streamRevision).toBe(0n);
+        expect((await store.append(id, [newEvent()], { expectedRevision: 'any' })).streamRevision).toBe(1n);
+      });
+    });
+
+    describe('idempotent re-append', () => {
+      it('re-appending stored event ids returns the original result and stores nothing new', async () => {
+        const id = stream('idem');
+        const events = [newEvent('A', { n: 1 }), newEvent('B', { n: 2 })];
+        const first = await store.append(id, events, { expectedRevision: 'no_stream' });
+        const retry = await store.append(id, events, { expectedRevision: 'no_stream' });
+        expect(retry).toEqual(first);
+        const later = await store.append(id, events, { expectedRevision: 1n });
+        expect(later).toEqual(first);
+        expect(await store.readStream(id)).toHaveLength(2);
+      });
+
+      it('an event id stored with other content is a conflict, not a retry', async () => {
+        const id = stream('conflict');
+        const event = newEvent('A', { n: 1 });
+        await store.append(id, [event], { expectedRevision: 'no_stream' });
+        await expect(store.append(id, [{ ...event, data: { n: 2 } }], { expectedRevision: 0n })).rejects.toBeInstanceOf(
+          EventIdConflictError,
+        );
+      });
+    });
+
+    describe('reading', () => {
+      it('reads a stream forwards, backwards, from a revision, and bounded', async () => {
+        const id = stream('read');
+        const events = Array.from({ length: 5 }, (_, n) => newEvent('R', { n }));
+        await store.append(id, events, { expectedRevision: 'no_stream' });
+        const forwards = await store.readStream(id);
+        expect(forwards.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+        expect(forwards.map((e) => e.data)).toEqual(events.map((e) => e.data));
+        expect(forwards[0].metadata).toEqual(events[0].metadata);
+        expect(forwards[0].recordedAt).toBeInstanceOf(Date);
+        const backwards = await store.readStream(id, { direction: 'backwards', maxCount: 2 });
+        expect(backwards.map((e) => e.streamRevision)).toEqual([4n, 3n]);
+        const from = await store.readStream(id, { from: 3n });
+        expect(from.map((e) => e.streamRevision)).toEqual([3n, 4n]);
+        expect(await store.readStream(stream('empty'))).toEqual([]);
+      });
+
+      it('reads all events in strictly increasing global order, each stream in revision order', async () => {
+        const a = stream('all-a');
+        const b = stream('all-b');
+        await store.append(a, [newEvent()], { expectedRevision: 'no_stream' });
+        await store.append(b, [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        await store.append(a, [newEvent()], { expectedRevision: 0n });
+        const all = await collect(store.readAll({ batchSize: 3 }));
+        for (let i = 1; i < all.length; i += 1) expect(all[i].globalPosition > all[i - 1].globalPosition).toBe(true);
+        const ours = all.filter((e) => e.streamId === a || e.streamId === b);
+        expect(ours.map((e) => `${e.streamId === a ? 'a' : 'b'}${e.streamRevision}`)).toEqual(['a0', 'b0', 'b1', 'a1']);
+        const head = await store.headPosition();
+        expect(head).toBe(all[all.length - 1].globalPosition);
+        const tail = await collect(store.readAll({ fromPosition: all[all.length - 2].globalPosition }));
+        expect(tail.map((e) => e.eventId)).toEqual([all[all.length - 1].eventId]);
+      });
+    });
+
+    describe('tamper evidence', () => {
+      it('chains each stream: hash = sha256(prevHash ‖ canonical event), starting from the genesis hash', async () => {
+        const id = stream('chain');
+        await store.append(id, [newEvent('A', { amount: '10.00' }), newEvent('B')], { expectedRevision: 'no_stream' });
+        await store.append(id, [newEvent('C', { nested: { z: 1, a: [1, 2] } })], { expectedRevision: 1n });
+        const events = await store.readStream(id);
+        let prev = GENESIS_HASH;
+        for (const event of events) {
+          expect(event.prevHash).toBe(prev);
+          expect(event.hash).toBe(chainHash(prev, event));
+          prev = event.hash;
+        }
+      });
+
+      it('refuses UPDATE, DELETE and TRUNCATE on the log in the database itself', async () => {
+        if (!subject.sql) return;
+        const id = stream('immutable');
+        await store.append(id, [newEvent()], { expectedRevision: 'no_stream' });
+        await expect(subject.sql(`UPDATE events SET type = 'X' WHERE stream_id = '${id}'`)).rejects.toThrow(/append-only/);
+        await expect(subject.sql(`DELETE FROM events WHERE stream_id = '${id}'`)).rejects.toThrow(/append-only/);
+        await expect(subject.sql(`TRUNCATE events`)).rejects.toThrow(/append-only/);
+        expect(await store.readStream(id)).toHaveLength(1);
+      });
+    });
+
+    describe('concurrency', () => {
+      it('8 writers × 1,000 appends while a subscriber runs: every event seen exactly once, in global order', async () => {
+        const writers = 8;
+        const perWriter = 1000;
+        const start = await store.headPosition();
+        const seen: RecordedEvent[] = [];
+        const subscription = store.subscribeAll(start, { idleMs: 5, batchSize: 200 });
+        const appended = new Set<string>();
+        const consumer = (async () => {
+          for await (const event of subscription) {
+            if (event.streamId.startsWith('load-')) seen.push(event);
+            if (seen.length === writers * perWriter) break;
+          }
+        })();
+        await Promise.all(
+          Array.from({ length: writers }, async (_, w) => {
+            const revisions = new Map<string, bigint>();
+            for (let i = 0; i < perWriter; i += 1) {
+              const id = `load-${w}-${i % 25}-${start}`;
+              const event = newEvent('Load', { w, i });
+              const previous = revisions.get(id);
+              const result = await store.append(id, [event], {
+                expectedRevision: previous === undefined ? 'no_stream' : previous,
+              });
+              revisions.set(id, result.streamRevision);
+              appended.add(event.eventId);
+            }
+          }),
+        );
+        const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`subscriber saw ${seen.length}`)), 60_000));
+        await Promise.race([consumer, timeout]);
+        await subscription.stop();
+
+        expect(appended.size).toBe(writers * perWriter);
+        const ids = seen.map((e) => e.eventId);
+        expect(new Set(ids).size).toBe(ids.length); // no duplicate
+        expect(ids.filter((id) => appended.has(id))).toHaveLength(appended.size); // no gap
+        for (let i = 1; i < seen.length; i += 1) {
+          expect(seen[i].globalPosition > seen[i - 1].globalPosition).toBe(true);
+        }
+        const logOrder = (await collect(store.readAll({ fromPosition: start }))).filter((e) => e.streamId.startsWith('load-'));
+        expect(logOrder.map((e) => e.eventId)).toEqual(ids); // the subscriber's order is the log's order
+      }, 180_000);
+    });
+  });
+}
