@@ -6,3 +6,7 @@ export * from './postgres/postgres-event-store';
 export * from './postgres/embedded-postgres';
 export * from './postgres/pg-errors';
 export { CreateEvents1732000000000 } from './migrations/1732000000000-create-events';
+export * from './nest/fundtrail-database';
+export * from './nest/event-store.module';
+export * from './config';
+export * from './eventstoredb';

@@ -1,0 +1,49 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuthGuard, JWT_SECRET, resolveJwtSecret } from '@fundtrail/auth';
+import { EventStoreModule, type FundtrailConfig } from '@fundtrail/event-store';
+import { FundingModule } from '@fundtrail/funding';
+import { BondCommandsController } from './commands/bond-commands.controller';
+import { ProjectCommandsController } from './commands/project-commands.controller';
+import { CreateIdempotencyKeys1732000000100 } from './idempotency/1732000000100-create-idempotency-keys';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { createValidationPipe } from './validation/validation';
+import { HealthController } from './health/health.controller';
+import { FundtrailMetrics, MetricsController } from './metrics/metrics';
+
+export interface AppOptions {
+  config: FundtrailConfig;
+  metrics: FundtrailMetrics;
+  log: (message: string) => void;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, metrics, log }: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        EventStoreModule.forRoot(() => ({
+          databaseUrl: config.databaseUrl,
+          dataDir: config.dataDir,
+          eventStoreConnectionString: config.eventStoreConnectionString,
+          poolSize: config.poolSize,
+          applicationName: 'fundtrail-api',
+          migrations: [CreateIdempotencyKeys1732000000100],
+          onAppended: (count) => metrics.eventsAppended.inc(count),
+          log,
+        })),
+        FundingModule,
+      ],
+      controllers: [HealthController, MetricsController, ProjectCommandsController, BondCommandsController],
+      providers: [
+        { provide: FundtrailMetrics, useValue: metrics },
+        { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        IdempotencyInterceptor,
+      ],
+      exports: [FundtrailMetrics],
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Header, Injectable, Module } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** One registry per process (tests create several apps in one process, so not the global one). */
+@Injectable()
+export class FundtrailMetrics {
+  readonly registry = new Registry();
+  readonly eventsAppended = new Counter({
+    name: 'fundtrail_events_appended_total',
+    help: 'Events appended to the log by this process',
+    registers: [this.registry],
+  });
+  readonly projectionLag = new Gauge({
+    name: 'fundtrail_projection_lag_positions',
+    help: 'Log head position minus the projector checkpoint, per projector',
+    labelNames: ['projector'],
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'fundtrail_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: FundtrailMetrics) {}
+
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}
+
+@Module({ providers: [FundtrailMetrics], controllers: [MetricsController], exports: [FundtrailMetrics] })
+export class MetricsModule {}

@@ -1,0 +1,38 @@
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { isRole, resolveJwtSecret, ROLES, type Role, signToken } from '@fundtrail/auth';
+import { loadConfig } from '@fundtrail/event-store';
+
+interface TokenOptions {
+  role?: string;
+  sub?: string;
+  expiresIn?: string;
+}
+
+/** Prints a signed bearer token alone on stdout, so `TOKEN=$(npm run -s cli -- token ...)` works. */
+@Command({ name: 'token', description: 'print a signed JWT for a role and subject' })
+export class TokenCommand extends CommandRunner {
+  async run(_: string[], options: TokenOptions): Promise<void> {
+    if (!isRole(options.role)) throw new CliUsageError(`--role must be one of: ${ROLES.join(', ')}`);
+    if (!options.sub) throw new CliUsageError('--sub <id> is required');
+    const config = loadConfig();
+    const secret = resolveJwtSecret(config);
+    process.stdout.write(`${signToken({ sub: options.sub, role: options.role as Role }, secret, options.expiresIn)}\n`);
+  }
+
+  @Option({ flags: '--role <role>', description: `one of ${ROLES.join(', ')}` })
+  parseRole(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--sub <id>', description: 'the subject (user id) the token names' })
+  parseSub(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--expires-in <duration>', description: 'lifetime, e.g. 8h, 30m, 7d (default 8h)' })
+  parseExpiresIn(value: string): string {
+    return value;
+  }
+}
+
+export class CliUsageError extends Error {}

@@ -1,0 +1,2 @@
+/** Benchmark harness entry point (issue: benchmark harness). */
+process.stdout.write('no scenarios yet\n');

@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+
+/** Runtime settings, read from the environment once at start-up (README: Configuration). */
+export interface FundtrailConfig {
+  port: number;
+  /** Unset or empty: embedded PostgreSQL under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  eventStoreConnectionString?: string;
+  jwtSecret?: string;
+  /** Load the xishan-2024 data set when the log is empty (`npm start`; never in start:prod). */
+  seedOnEmpty: boolean;
+  poolSize: number;
+  logLevel: string;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): FundtrailConfig {
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+  const jwtSecret = env.FUNDTRAIL_JWT_SECRET || undefined;
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('FUNDTRAIL_JWT_SECRET must be at least 32 characters');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.FUNDTRAIL_DATA_DIR || './data'),
+    eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
+    jwtSecret,
+    seedOnEmpty: flag(env, 'FUNDTRAIL_SEED_ON_EMPTY', true),
+    poolSize: integer(env, 'FUNDTRAIL_DB_POOL_SIZE', 20, 2, 500),
+    logLevel,
+    bodyLimitBytes: integer(env, 'FUNDTRAIL_BODY_LIMIT_BYTES', 65_536, 1_024, 10_485_760),
+  };
+}

@@ -1,0 +1,2 @@
+export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions, type EsdbClient } from './eventstoredb-event-store';
+export { UnsealedEventError } from './eventstoredb-mapping';

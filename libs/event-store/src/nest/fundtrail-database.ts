@@ -1,0 +1,81 @@
+import type { Pool } from 'pg';
+import type { DataSource, MixedList } from 'typeorm';
+import type { EventStore } from '../event-store.port';
+import { createDataSource, createPool, migrate } from '../postgres/database';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../postgres/embedded-postgres';
+import { PostgresEventStore } from '../postgres/postgres-event-store';
+import { EventStoreDbEventStore } from '../eventstoredb';
+
+export type StoreMode = 'postgres' | 'embedded' | 'eventstoredb';
+
+export interface DatabaseSettings {
+  /** Server PostgreSQL; when absent an embedded PostgreSQL is started under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** When set, events go to EventStoreDB; PostgreSQL keeps read models and checkpoints. */
+  eventStoreConnectionString?: string;
+  poolSize: number;
+  applicationName: string;
+  migrations?: MixedList<Function>;
+  entities?: MixedList<Function>;
+  onAppended?: (count: number) => void;
+  log?: (message: string) => void;
+}
+
+/** Everything a process holds on the database, opened in order and closed in reverse. */
+export interface FundtrailDatabase {
+  mode: StoreMode;
+  url: string;
+  pool: Pool;
+  dataSource: DataSource;
+  store: EventStore;
+  embedded?: RunningEmbeddedPostgres;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(settings: DatabaseSettings): Promise<FundtrailDatabase> {
+  const embedded = settings.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: settings.dataDir, log: settings.log });
+  const url = settings.databaseUrl ?? (embedded as RunningEmbeddedPostgres).url;
+  const closers: Array<() => Promise<unknown>> = [];
+  if (embedded) closers.push(() => embedded.stop());
+  try {
+    const dataSource = createDataSource(
+      { url, poolSize: Math.max(2, Math.floor(settings.poolSize / 2)), applicationName: settings.applicationName },
+      { migrations: settings.migrations, entities: settings.entities },
+    );
+    await dataSource.initialize();
+    closers.push(() => dataSource.destroy());
+    await migrate(dataSource);
+    const pool = createPool({ url, poolSize: settings.poolSize, applicationName: settings.applicationName });
+    closers.push(() => pool.end());
+    let mode: StoreMode = embedded ? 'embedded' : 'postgres';
+    let store: EventStore = new PostgresEventStore(pool, { onAppended: settings.onAppended });
+    if (settings.eventStoreConnectionString) {
+      store = EventStoreDbEventStore.fromConnectionString(settings.eventStoreConnectionString, {
+        onAppended: settings.onAppended,
+      });
+      const esdb = store;
+      closers.push(() => esdb.close());
+      mode = 'eventstoredb';
+    }
+    let closed = false;
+    return {
+      mode,
+      url,
+      pool,
+      dataSource,
+      store,
+      embedded,
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const close of closers.reverse()) await close().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
