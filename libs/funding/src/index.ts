@@ -8,3 +8,8 @@ export * from './bond/bond.commands';
 export * from './bond/bond.decider';
 export * from './bond/bond-proceeds.process';
 export { PersistentMap } from './shared/persistent-map';
+export * from './application/command-context';
+export * from './application/aggregate-repository';
+export * from './application/funding.commands';
+export * from './application/funding.handlers';
+export * from './application/funding.module';

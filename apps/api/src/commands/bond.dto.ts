@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { BOND_KINDS, SLUG_PATTERN } from '@fundtrail/funding';
+import { IsCalendarDate, IsPercent, IsYuan, PRINTABLE } from '../validation/validators';
+import { CommandDto } from './project.dto';
+
+const SLUG_MESSAGE = { message: '$property must be a slug: lowercase letters, digits and "-", 2 to 64 characters, not starting with "-"' };
+
+export class IssueBondDto extends CommandDto {
+  @ApiProperty({ example: 'yn-special-2023-renewal', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  bondId: string;
+
+  @ApiProperty({ example: '2023年云南省地方政府专项债券（续发）', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, { message: '$property must not contain control characters' })
+  name: string;
+
+  @ApiProperty({ enum: BOND_KINDS })
+  @IsIn(BOND_KINDS as unknown as string[], { message: `$property must be one of: ${BOND_KINDS.join(', ')}` })
+  kind: string;
+
+  @ApiProperty({ example: '100000000.00' })
+  @IsYuan()
+  amount: string;
+
+  @ApiProperty({ example: '2023-06-15' })
+  @IsCalendarDate()
+  issueDate: string;
+
+  @ApiPropertyOptional({ example: 15 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  termYears?: number;
+
+  @ApiPropertyOptional({ example: '3.25', description: 'annual coupon, percent' })
+  @IsOptional()
+  @IsPercent()
+  couponRate?: string;
+}
+
+export class AssignBondProceedsDto extends CommandDto {
+  @ApiProperty({ example: 'to-changpo-2023', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  assignmentId: string;
+
+  @ApiProperty({ example: 'changpo-shantytown-phase2-plot1', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  projectId: string;
+
+  @ApiProperty({ example: '100000000.00' })
+  @IsYuan()
+  amount: string;
+}

@@ -1,0 +1,240 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { DISBURSEMENT_CATEGORIES, FUNDING_SOURCES, SLUG_PATTERN } from '@fundtrail/funding';
+import { IsCalendarDate, IsQuantity, IsYuan, PRINTABLE, PRINTABLE_MULTILINE } from '../validation/validators';
+
+const SLUG_MESSAGE = { message: '$property must be a slug: lowercase letters, digits and "-", 2 to 64 characters, not starting with "-"' };
+const TEXT_MESSAGE = { message: '$property must not contain control characters' };
+const YUAN_EXAMPLE = '16719160.00';
+
+/** Fields every command accepts. */
+export class CommandDto {
+  @ApiPropertyOptional({ example: '2024-08-31', description: 'when it happened (ISO date); default: today (Asia/Shanghai)' })
+  @IsOptional()
+  @IsCalendarDate()
+  effectiveDate?: string;
+}
+
+export class RegisterProjectDto extends CommandDto {
+  @ApiProperty({ example: 'xishan-drainage-2021', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  projectId: string;
+
+  @ApiProperty({ example: '西山区二环内排水系统提升完善项目', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  name: string;
+
+  @ApiProperty({ example: '昆明市西山区水务局', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  department: string;
+
+  @ApiProperty({ example: 'drainage', maxLength: 64 })
+  @IsString()
+  @Length(1, 64)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  category: string;
+
+  @ApiPropertyOptional({ example: '447408400.00', description: 'planned total (总投资 / 预算总金额), yuan' })
+  @IsOptional()
+  @IsYuan()
+  plannedTotal?: string;
+
+  @ApiPropertyOptional({ example: '预算总金额', maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  plannedTotalLabel?: string;
+
+  @ApiPropertyOptional({ example: 2024 })
+  @IsOptional()
+  @IsInt()
+  @Min(1949)
+  @Max(2200)
+  fiscalYear?: number;
+}
+
+export class RevisePlannedTotalDto extends CommandDto {
+  @ApiProperty({ example: '348223000.00' })
+  @IsYuan()
+  amount: string;
+
+  @ApiProperty({ example: '初步设计概算总投资调整', maxLength: 500 })
+  @IsString()
+  @Length(1, 500)
+  @Matches(PRINTABLE_MULTILINE, TEXT_MESSAGE)
+  reason: string;
+}
+
+export class AllocateFundsDto extends CommandDto {
+  @ApiProperty({ example: 'district-2023', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  allocationId: string;
+
+  @ApiProperty({ enum: FUNDING_SOURCES })
+  @IsIn(FUNDING_SOURCES as unknown as string[], { message: `$property must be one of: ${FUNDING_SOURCES.join(', ')}` })
+  source: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  sourceLabel?: string;
+
+  @ApiProperty({ example: '102690000.00' })
+  @IsYuan()
+  amount: string;
+
+  @ApiProperty({ example: 2023 })
+  @IsInt()
+  @Min(1949)
+  @Max(2200)
+  fiscalYear: number;
+
+  @ApiPropertyOptional({ example: '西财预〔2023〕12号', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  documentRef?: string;
+}
+
+export class ReceiveFundsDto extends CommandDto {
+  @ApiProperty({ example: 'special-bond-2023', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  receiptId: string;
+
+  @ApiProperty({ enum: FUNDING_SOURCES })
+  @IsIn(FUNDING_SOURCES as unknown as string[], { message: `$property must be one of: ${FUNDING_SOURCES.join(', ')}` })
+  source: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  sourceLabel?: string;
+
+  @ApiProperty({ example: '227000000.00' })
+  @IsYuan()
+  amount: string;
+
+  @ApiPropertyOptional({ description: 'the allocation this receipt fulfils', pattern: SLUG_PATTERN.source })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  allocationId?: string;
+
+  @ApiPropertyOptional({ description: 'the bond the money came from', pattern: SLUG_PATTERN.source })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  bondId?: string;
+
+  @ApiPropertyOptional({ example: 2023 })
+  @IsOptional()
+  @IsInt()
+  @Min(1949)
+  @Max(2200)
+  fiscalYear?: number;
+}
+
+export class SignContractDto extends CommandDto {
+  @ApiProperty({ example: 'lot-1', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  contractId: string;
+
+  @ApiProperty({ example: '云南某建设工程有限公司', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  counterparty: string;
+
+  @ApiProperty({ example: '43778000.00' })
+  @IsYuan()
+  amount: string;
+}
+
+export class RecordDisbursementDto extends CommandDto {
+  @ApiProperty({ example: 'pay-2024-0001', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  disbursementId: string;
+
+  @ApiProperty({ example: YUAN_EXAMPLE })
+  @IsYuan()
+  amount: string;
+
+  @ApiProperty({ enum: DISBURSEMENT_CATEGORIES })
+  @IsIn(DISBURSEMENT_CATEGORIES as unknown as string[], { message: `$property must be one of: ${DISBURSEMENT_CATEGORIES.join(', ')}` })
+  category: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  categoryLabel?: string;
+
+  @ApiPropertyOptional({ description: 'the receipt the money is drawn from; absent = pooled funds', pattern: SLUG_PATTERN.source })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  receiptId?: string;
+
+  @ApiPropertyOptional({ pattern: SLUG_PATTERN.source })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  contractId?: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  payee?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  voucherRef?: string;
+}
+
+export class ReverseDisbursementDto extends CommandDto {
+  @ApiProperty({ example: 'voucher entered twice', maxLength: 500 })
+  @IsString()
+  @Length(1, 500)
+  @Matches(PRINTABLE_MULTILINE, TEXT_MESSAGE)
+  reason: string;
+}
+
+export class SetOutputTargetDto extends CommandDto {
+  @ApiProperty({ example: 'waste-incinerated', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  indicatorId: string;
+
+  @ApiProperty({ example: '焚烧垃圾量', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  name: string;
+
+  @ApiProperty({ example: '吨', maxLength: 32 })
+  @IsString()
+  @Length(1, 32)
+  @Matches(PRINTABLE, TEXT_MESSAGE)
+  unit: string;
+
+  @ApiProperty({ example: '328500' })
+  @IsQuantity()
+  target: string;
+}
+
+export class ReportOutputDto extends CommandDto {
+  @ApiProperty({ example: '329721.96' })
+  @IsQuantity()
+  actual: string;
+}

@@ -1,0 +1,74 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { DecimalFormatError, parseDecimal, parseQuantity, parseYuan } from '@fundtrail/money';
+
+/** A validator over one of the money library's parsers: the edge and the domain share one definition. */
+function parsedBy(name: string, parse: (value: unknown) => unknown, describe: string, options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate(value: unknown) {
+          try {
+            parse(value);
+            return true;
+          } catch (error) {
+            if (error instanceof DecimalFormatError) return false;
+            throw error;
+          }
+        },
+        defaultMessage(args) {
+          try {
+            parse(args?.value);
+          } catch (error) {
+            if (error instanceof DecimalFormatError) return `${propertyName} ${error.message} (${describe})`;
+          }
+          return `${propertyName} must be ${describe}`;
+        },
+      },
+    });
+}
+
+/** Yuan as a string: positive, at most 2 decimals, at most 10^13 ("1234.56"). */
+export const IsYuan = (options?: ValidationOptions) =>
+  parsedBy('isYuan', (v) => parseYuan(v), 'a positive yuan amount as a string, e.g. "1234.56"', options);
+
+/** A quantity as a string: zero or positive, at most 4 decimals ("328500", "3.5"). */
+export const IsQuantity = (options?: ValidationOptions) =>
+  parsedBy('isQuantity', (v) => parseQuantity(v), 'a quantity as a decimal string with at most 4 decimals', options);
+
+/** A percent as a string, 0 to 100 with at most 4 decimals ("3.25"). */
+export const IsPercent = (options?: ValidationOptions) =>
+  parsedBy('isPercent', (v) => parseDecimal(v, { scale: 4, max: 100_0000n, allowZero: true }), 'a percent from "0" to "100"', options);
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date YYYY-MM-DD between 1949 and 2200. */
+export function IsCalendarDate(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string') return false;
+          const match = ISO_DATE.exec(value);
+          if (!match) return false;
+          const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+          if (year < 1949 || year > 2200) return false;
+          const date = new Date(Date.UTC(year, month - 1, day));
+          return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+        },
+        defaultMessage: () => `${propertyName} must be a calendar date YYYY-MM-DD between 1949 and 2200`,
+      },
+    });
+}
+
+/** Text without control characters (they corrupt logs, CSV exports and terminals). */
+export const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+/** Free text with line breaks allowed (reasons). */
+export const PRINTABLE_MULTILINE = /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;

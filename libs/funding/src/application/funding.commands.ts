@@ -1,0 +1,19 @@
+import type { BondCommand } from '../bond/bond.commands';
+import type { ProjectCommand } from '../project/project.commands';
+import type { CommandContext } from './command-context';
+
+/** A Project command on its way through the CommandBus. */
+export class ExecuteProjectCommand {
+  constructor(
+    readonly command: ProjectCommand,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/** A BondIssue command on its way through the CommandBus. */
+export class ExecuteBondCommand {
+  constructor(
+    readonly command: BondCommand,
+    readonly context: CommandContext,
+  ) {}
+}

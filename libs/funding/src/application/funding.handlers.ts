@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type AppendResult, EVENT_STORE, type EventStore } from '@fundtrail/event-store';
+import type { BondCommand } from '../bond/bond.commands';
+import { decideBond, evolveBond, initialBondState, type BondState } from '../bond/bond.decider';
+import type { BondEvent, BondProceedsAssigned } from '../bond/bond.events';
+import { assignmentAlreadyReceived, receiveFundsForAssignment } from '../bond/bond-proceeds.process';
+import type { ProjectCommand } from '../project/project.commands';
+import { decideProject, evolveProject, initialProjectState, type ProjectState } from '../project/project.decider';
+import type { ProjectEvent } from '../project/project.events';
+import { FundingRuleViolation } from '../shared/funding-rule-violation';
+import { formatYuan } from '@fundtrail/money';
+import { bondStreamId, projectStreamId } from '../shared/vocabulary';
+import { AggregateRepository } from './aggregate-repository';
+import type { CommandContext } from './command-context';
+import { ExecuteBondCommand, ExecuteProjectCommand } from './funding.commands';
+
+/** The two aggregates' repositories, shared by every handler of this process. */
+@Injectable()
+export class FundingRepositories {
+  readonly projects: AggregateRepository<ProjectCommand, ProjectEvent, ProjectState>;
+  readonly bonds: AggregateRepository<BondCommand, BondEvent, BondState>;
+
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    this.projects = new AggregateRepository(store, { initial: initialProjectState, evolve: evolveProject, decide: decideProject });
+    this.bonds = new AggregateRepository(store, { initial: initialBondState, evolve: evolveBond, decide: decideBond });
+  }
+
+  /**
+   * The bond process manager's step: the project receives an assignment's proceeds under a
+   * deterministic receipt id, so running it twice for one assignment receives once.
+   */
+  async receiveAssignedProceeds(assignment: BondProceedsAssigned, context: CommandContext): Promise<AppendResult | undefined> {
+    const bond = (await this.bonds.load(bondStreamId(assignment.data.bondId))).state;
+    if (bond.status !== 'issued') return undefined;
+    const streamId = projectStreamId(assignment.data.projectId);
+    try {
+      return await this.projects.handle(streamId, receiveFundsForAssignment(assignment, bond.kind), context);
+    } catch (error) {
+      if (error instanceof FundingRuleViolation && error.code === 'DUPLICATE_ID') {
+        const { state } = await this.projects.load(streamId);
+        if (assignmentAlreadyReceived(state, assignment)) return undefined;
+      }
+      throw error;
+    }
+  }
+}
+
+@CommandHandler(ExecuteProjectCommand)
+export class ProjectCommandHandler implements ICommandHandler<ExecuteProjectCommand, AppendResult> {
+  constructor(private readonly repositories: FundingRepositories) {}
+
+  execute({ command, context }: ExecuteProjectCommand): Promise<AppendResult> {
+    return this.repositories.projects.handle(projectStreamId(command.data.projectId), command, context);
+  }
+}
+
+@CommandHandler(ExecuteBondCommand)
+export class BondCommandHandler implements ICommandHandler<ExecuteBondCommand, AppendResult> {
+  constructor(private readonly repositories: FundingRepositories) {}
+
+  async execute({ command, context }: ExecuteBondCommand): Promise<AppendResult> {
+    if (command.type === 'AssignBondProceeds') {
+      const project = await this.repositories.projects.load(projectStreamId(command.data.projectId));
+      if (project.state.status !== 'registered') {
+        throw new FundingRuleViolation('UNKNOWN_PROJECT', `project ${command.data.projectId} does not exist`, 'projectId');
+      }
+    }
+    const result = await this.repositories.bonds.handle(bondStreamId(command.data.bondId), command, context);
+    if (command.type !== 'AssignBondProceeds') return result;
+    const assignment: BondProceedsAssigned = {
+      type: 'BondProceedsAssigned',
+      data: { ...command.data, amount: formatYuan(command.data.amount) },
+    };
+    const receipt = await this.repositories.receiveAssignedProceeds(assignment, {
+      ...context,
+      causationId: result.eventIds[result.eventIds.length - 1],
+    });
+    if (!receipt) return result;
+    return {
+      ...result,
+      globalPosition: receipt.globalPosition > result.globalPosition ? receipt.globalPosition : result.globalPosition,
+      eventIds: [...result.eventIds, ...receipt.eventIds],
+    };
+  }
+}
+
+export const FUNDING_HANDLERS = [ProjectCommandHandler, BondCommandHandler];

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { FUNDING_HANDLERS, FundingRepositories } from './funding.handlers';
+
+/** The write side: command handlers over the event store (which the importing app provides globally). */
+@Module({
+  imports: [CqrsModule],
+  providers: [FundingRepositories, ...FUNDING_HANDLERS],
+  exports: [FundingRepositories, CqrsModule],
+})
+export class FundingModule {}

@@ -1,0 +1,363 @@
+import { createHmac } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Response } from 'supertest';
+import { ROLES, type Role } from '@fundtrail/auth';
+import { type ApiHarness, startApi, TEST_JWT_SECRET } from '../support/api-harness';
+import { bearer, createFixtures, describeResponse, type Fixtures, PROBLEM_JSON, uniqueId } from './support-fixtures';
+
+/**
+ * DESIGN §5: who may call what. Every route × every role; admin may do everything.
+ * The table has a `method` column so GET routes can be appended as they land.
+ */
+interface RouteRow {
+  name: string;
+  method: 'post' | 'get';
+  /** The path to call, given the fixtures and an id unique to this call. */
+  path: (f: Fixtures, uid: string) => string;
+  /** Roles DESIGN §5 names; admin is added by the suite. */
+  allowed: readonly Role[];
+  /** A valid body (POST), unique per call so an allowed call succeeds. */
+  body?: (f: Fixtures, uid: string) => object;
+  /** Set-up done with an admin token before an allowed call (e.g. a disbursement to reverse). */
+  prepare?: (api: ApiHarness, f: Fixtures, uid: string) => Promise<void>;
+  /** Status an allowed call answers with (201 for commands). */
+  okStatus: number;
+}
+
+const ROUTES: readonly RouteRow[] = [
+  {
+    name: 'RegisterProject',
+    method: 'post',
+    path: () => '/api/projects',
+    allowed: ['budget-officer'],
+    body: (_f, uid) => ({ projectId: uid, name: '新项目', department: '区发改局', category: 'roads', plannedTotal: '100.00' }),
+    okStatus: 201,
+  },
+  {
+    name: 'RevisePlannedTotal',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/planned-total`,
+    allowed: ['budget-officer'],
+    body: () => ({ amount: '1000000001.00', reason: '概算调整' }),
+    okStatus: 201,
+  },
+  {
+    name: 'AllocateFunds',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/allocations`,
+    allowed: ['budget-officer'],
+    body: (_f, uid) => ({ allocationId: uid, source: 'district-budget', amount: '10.00', fiscalYear: 2024 }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReceiveFunds',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/receipts`,
+    allowed: ['clerk', 'budget-officer'],
+    body: (_f, uid) => ({ receiptId: uid, source: 'municipal-subsidy', amount: '10.00' }),
+    okStatus: 201,
+  },
+  {
+    name: 'SignContract',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/contracts`,
+    allowed: ['clerk', 'budget-officer'],
+    body: (_f, uid) => ({ contractId: uid, counterparty: '某建设公司', amount: '10.00' }),
+    okStatus: 201,
+  },
+  {
+    name: 'RecordDisbursement',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/disbursements`,
+    allowed: ['clerk'],
+    body: (f, uid) => ({ disbursementId: uid, amount: '1.00', category: 'construction', receiptId: f.receiptId }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReverseDisbursement',
+    method: 'post',
+    path: (f, uid) => `/api/projects/${f.projectId}/disbursements/${uid}/reversal`,
+    allowed: ['budget-officer'],
+    body: () => ({ reason: '重复录入' }),
+    prepare: async (api, f, uid) => {
+      const paid = await api.http
+        .post(`/api/projects/${f.projectId}/disbursements`)
+        .set('Authorization', bearer(api.token('admin')))
+        .send({ disbursementId: uid, amount: '1.00', category: 'other' });
+      if (paid.status !== 201) throw new Error(`prepare reversal: ${describeResponse(paid)}`);
+    },
+    okStatus: 201,
+  },
+  {
+    name: 'SetOutputTarget',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/indicators`,
+    allowed: ['budget-officer'],
+    body: (_f, uid) => ({ indicatorId: uid, name: '新增管网长度', unit: '公里', target: '12.5' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReportOutput',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/indicators/${f.indicatorId}/actuals`,
+    allowed: ['budget-officer'],
+    body: () => ({ actual: '500.25' }),
+    okStatus: 201,
+  },
+  {
+    name: 'IssueBond',
+    method: 'post',
+    path: () => '/api/bonds',
+    allowed: ['budget-officer'],
+    body: (_f, uid) => ({ bondId: uid, name: '2024年专项债券', kind: 'special', amount: '100.00', issueDate: '2024-03-01' }),
+    okStatus: 201,
+  },
+  {
+    name: 'AssignBondProceeds',
+    method: 'post',
+    path: (f) => `/api/bonds/${f.bondId}/assignments`,
+    allowed: ['budget-officer'],
+    body: (f, uid) => ({ assignmentId: uid, projectId: f.projectId, amount: '1.00' }),
+    okStatus: 201,
+  },
+];
+
+const ALL_ROLES: readonly Role[] = ['clerk', 'budget-officer', 'auditor', 'analyst', 'admin'];
+
+function mayCall(route: RouteRow, role: Role): boolean {
+  return role === 'admin' || route.allowed.includes(role);
+}
+
+const MATRIX = ROUTES.flatMap((route) =>
+  ALL_ROLES.map((role) => ({ route, role, allowed: mayCall(route, role) })),
+);
+
+// ---- tokens that must never authenticate ------------------------------------------------------
+
+const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+
+/** header.payload.signature, signed with HMAC-SHA256 whatever the header claims. */
+function handMade(header: object, payload: object, secret: string | null = TEST_JWT_SECRET): string {
+  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+  if (secret === null) return `${signingInput}.`;
+  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
+}
+
+const validClaims = (role: string = 'admin') => ({ sub: 'mallory', role, iss: 'fundtrail', iat: now(), exp: now() + 3600 });
+
+interface BadAuthRow {
+  name: string;
+  /** The Authorization header; undefined = not sent. */
+  header: () => string | undefined;
+  code: 'UNAUTHENTICATED' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED';
+}
+
+const BAD_AUTH: readonly BadAuthRow[] = [
+  { name: 'no Authorization header', header: () => undefined, code: 'UNAUTHENTICATED' },
+  { name: 'empty Authorization header', header: () => '', code: 'UNAUTHENTICATED' },
+  { name: 'scheme without token ("Bearer")', header: () => 'Bearer', code: 'INVALID_TOKEN' },
+  { name: 'scheme and blank ("Bearer ")', header: () => 'Bearer ', code: 'INVALID_TOKEN' },
+  { name: 'Basic credentials', header: () => `Basic ${Buffer.from('admin:admin').toString('base64')}`, code: 'INVALID_TOKEN' },
+  {
+    name: 'token without the Bearer scheme',
+    header: () => jwt.sign(validClaims(), TEST_JWT_SECRET, { algorithm: 'HS256' }),
+    code: 'INVALID_TOKEN',
+  },
+  { name: 'not a JWT ("Bearer abc")', header: () => 'Bearer abc', code: 'INVALID_TOKEN' },
+  { name: 'two segments only', header: () => 'Bearer abc.def', code: 'INVALID_TOKEN' },
+  { name: 'garbage segments', header: () => 'Bearer a.b.c', code: 'INVALID_TOKEN' },
+  { name: 'four segments', header: () => `Bearer ${jwt.sign(validClaims(), TEST_JWT_SECRET)}.x`, code: 'INVALID_TOKEN' },
+  { name: 'two tokens', header: () => `Bearer ${jwt.sign(validClaims(), TEST_JWT_SECRET)} ${jwt.sign(validClaims(), TEST_JWT_SECRET)}`, code: 'INVALID_TOKEN' },
+  {
+    name: 'signed with another secret',
+    header: () => bearer(jwt.sign(validClaims(), 'another-secret-that-is-also-long-enough-0123456789', { algorithm: 'HS256' })),
+    code: 'INVALID_TOKEN',
+  },
+  {
+    name: 'signature of another token',
+    header: () => {
+      const [h, p] = jwt.sign(validClaims('admin'), 'attacker-secret-0123456789-0123456789-0123').split('.');
+      const s = jwt.sign(validClaims('clerk'), TEST_JWT_SECRET).split('.')[2];
+      return bearer(`${h}.${p}.${s}`);
+    },
+    code: 'INVALID_TOKEN',
+  },
+  {
+    name: 'expired token',
+    header: () => bearer(jwt.sign({ ...validClaims(), iat: now() - 7200, exp: now() - 3600 }, TEST_JWT_SECRET, { algorithm: 'HS256' })),
+    code: 'TOKEN_EXPIRED',
+  },
+  {
+    name: 'not yet valid (nbf in an hour)',
+    header: () => bearer(jwt.sign({ ...validClaims(), nbf: now() + 3600 }, TEST_JWT_SECRET, { algorithm: 'HS256' })),
+    code: 'INVALID_TOKEN',
+  },
+  { name: 'alg: none, empty signature', header: () => bearer(handMade({ alg: 'none', typ: 'JWT' }, validClaims(), null)), code: 'INVALID_TOKEN' },
+  { name: 'alg: none, HMAC signature kept', header: () => bearer(handMade({ alg: 'none', typ: 'JWT' }, validClaims())), code: 'INVALID_TOKEN' },
+  { name: 'alg: None (capitalised)', header: () => bearer(handMade({ alg: 'None', typ: 'JWT' }, validClaims(), null)), code: 'INVALID_TOKEN' },
+  {
+    name: 'RS256 header, HMAC-signed with the secret (algorithm confusion)',
+    header: () => bearer(handMade({ alg: 'RS256', typ: 'JWT' }, validClaims())),
+    code: 'INVALID_TOKEN',
+  },
+  {
+    name: 'RS256 header, junk signature',
+    header: () => bearer(handMade({ alg: 'RS256', typ: 'JWT', kid: 'k1' }, validClaims(), 'whatever')),
+    code: 'INVALID_TOKEN',
+  },
+  {
+    name: 'HS512 with the right secret (only HS256 is accepted)',
+    header: () => bearer(jwt.sign(validClaims(), TEST_JWT_SECRET, { algorithm: 'HS512' })),
+    code: 'INVALID_TOKEN',
+  },
+  { name: 'role not one of the five ("superuser")', header: () => bearer(jwt.sign(validClaims('superuser'), TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
+  { name: 'role in another case ("Admin")', header: () => bearer(jwt.sign(validClaims('Admin'), TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
+  {
+    name: 'role as an array (["admin"])',
+    header: () => bearer(jwt.sign({ ...validClaims(), role: ['admin'] }, TEST_JWT_SECRET)),
+    code: 'INVALID_TOKEN',
+  },
+  {
+    name: 'no role claim',
+    header: () => {
+      const { role: _role, ...claims } = validClaims();
+      return bearer(jwt.sign(claims, TEST_JWT_SECRET));
+    },
+    code: 'INVALID_TOKEN',
+  },
+  {
+    name: 'no sub claim',
+    header: () => {
+      const { sub: _sub, ...claims } = validClaims();
+      return bearer(jwt.sign(claims, TEST_JWT_SECRET));
+    },
+    code: 'INVALID_TOKEN',
+  },
+  { name: 'sub with a space and newline', header: () => bearer(jwt.sign({ ...validClaims(), sub: 'evil user\nadmin' }, TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
+  { name: 'sub of 129 characters', header: () => bearer(jwt.sign({ ...validClaims(), sub: `a${'b'.repeat(128)}` }, TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
+  { name: 'another issuer', header: () => bearer(jwt.sign({ ...validClaims(), iss: 'someone-else' }, TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
+  {
+    name: 'no issuer',
+    header: () => {
+      const { iss: _iss, ...claims } = validClaims();
+      return bearer(jwt.sign(claims, TEST_JWT_SECRET));
+    },
+    code: 'INVALID_TOKEN',
+  },
+  { name: 'payload is a JSON string, not an object', header: () => bearer(jwt.sign('admin', TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
+  { name: 'header is not JSON', header: () => bearer(`${b64url('{nope')}.${b64url(JSON.stringify(validClaims()))}.${b64url('sig')}`), code: 'INVALID_TOKEN' },
+  { name: 'token of 10,000 characters', header: () => bearer(`${'a'.repeat(5_000)}.${'b'.repeat(5_000)}.c`), code: 'INVALID_TOKEN' },
+];
+
+describe('role matrix (DESIGN §5)', () => {
+  let api: ApiHarness;
+  let f: Fixtures;
+  beforeAll(async () => {
+    api = await startApi();
+    f = await createFixtures(api, 'rm');
+  });
+  afterAll(async () => api?.close());
+
+  it('the table names every role of libs/auth', () => {
+    expect([...ALL_ROLES].sort()).toEqual([...ROLES].sort());
+  });
+
+  async function call(route: RouteRow, uid: string, authorization: string | undefined): Promise<Response> {
+    const path = route.path(f, uid);
+    let req = route.method === 'post' ? api.http.post(path) : api.http.get(path);
+    if (authorization !== undefined) req = req.set('Authorization', authorization);
+    return route.method === 'post' ? req.send(route.body?.(f, uid) ?? {}) : req;
+  }
+
+  describe.each(MATRIX.filter((m) => !m.allowed).map((m) => [m.route.method.toUpperCase(), m.route.name, m.role, m.route] as const))(
+    '%s %s as %s',
+    (_method, _name, role, route) => {
+      it('is refused: 403 problem+json FORBIDDEN, nothing appended', async () => {
+        const uid = uniqueId(`rm-${role}`);
+        await route.prepare?.(api, f, uid);
+        const before = await api.eventCount();
+        const response = await call(route, uid, bearer(api.token(role, `${role}-matrix`)));
+        expect({ status: response.status, code: response.body?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+        expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+        expect(response.body).toMatchObject({ status: 403, title: expect.any(String), detail: expect.any(String), type: expect.any(String) });
+        expect(response.headers['idempotency-replayed']).toBeUndefined();
+        expect(await api.eventCount()).toBe(before);
+      });
+    },
+  );
+
+  describe.each(MATRIX.filter((m) => m.allowed).map((m) => [m.route.method.toUpperCase(), m.route.name, m.role, m.route] as const))(
+    '%s %s as %s',
+    (_method, _name, role, route) => {
+      it(`is allowed: not 401/403, ${route.okStatus} with a valid body`, async () => {
+        const uid = uniqueId(`rm-${role}`);
+        await route.prepare?.(api, f, uid);
+        const before = await api.eventCount();
+        const response = await call(route, uid, bearer(api.token(role, `${role}-matrix`)));
+        expect([401, 403]).not.toContain(response.status);
+        if (response.status !== route.okStatus) throw new Error(`expected ${route.okStatus}, got ${describeResponse(response)}`);
+        if (route.method === 'post') {
+          expect(response.body).toEqual({
+            streamId: expect.any(String),
+            streamRevision: expect.any(Number),
+            globalPosition: expect.any(Number),
+            eventIds: expect.any(Array),
+          });
+          expect(await api.eventCount()).toBe(before + response.body.eventIds.length);
+        }
+      });
+    },
+  );
+
+  describe.each(BAD_AUTH.map((row) => [row.name, row] as const))('credentials: %s', (_name, row) => {
+    it.each(ROUTES.map((route) => [route.method.toUpperCase(), route.name, route] as const))(
+      `%s %s -> 401 ${row.code}, nothing appended`,
+      async (_method, _route, route) => {
+        const uid = uniqueId('rm-anon');
+        const before = await api.eventCount();
+        const response = await call(route, uid, row.header());
+        expect({ status: response.status, code: response.body?.code }).toEqual({ status: 401, code: row.code });
+        expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+        expect(response.headers['www-authenticate']).toMatch(/^Bearer\b/);
+        expect(await api.eventCount()).toBe(before);
+      },
+    );
+  });
+
+  describe('authentication and authorisation come before body validation', () => {
+    it.each(ROUTES.map((route) => [route.name, route] as const))('%s: no token + invalid body -> 401, not 400', async (_name, route) => {
+      const response = await api.http.post(route.path(f, 'x-unused')).send({ junk: true });
+      expect(response.status).toBe(401);
+      expect(response.body.code).toBe('UNAUTHENTICATED');
+    });
+    it.each(ROUTES.filter((r) => !r.allowed.includes('analyst')).map((route) => [route.name, route] as const))(
+      '%s: analyst + invalid body -> 403, not 400',
+      async (_name, route) => {
+        const response = await api.http
+          .post(route.path(f, 'x-unused'))
+          .set('Authorization', bearer(api.token('analyst')))
+          .send({ junk: true });
+        expect(response.status).toBe(403);
+        expect(response.body.code).toBe('FORBIDDEN');
+      },
+    );
+  });
+
+  it('a forbidden role cannot slip through under an Idempotency-Key the allowed role used', async () => {
+    const uid = uniqueId('rm-idem');
+    const body = { disbursementId: uid, amount: '1.00', category: 'other' };
+    const path = `/api/projects/${f.projectId}/disbursements`;
+    const first = await api.http.post(path).set('Authorization', bearer(api.token('clerk', 'clerk-idem'))).set('Idempotency-Key', `k-${uid}`).send(body);
+    expect(first.status).toBe(201);
+    const before = await api.eventCount();
+    const replayAsAnalyst = await api.http
+      .post(path)
+      .set('Authorization', bearer(api.token('analyst', 'clerk-idem')))
+      .set('Idempotency-Key', `k-${uid}`)
+      .send(body);
+    expect(replayAsAnalyst.status).toBe(403);
+    expect(replayAsAnalyst.body.code).toBe('FORBIDDEN');
+    expect(await api.eventCount()).toBe(before);
+  });
+});
