@@ -1,0 +1,48 @@
+export { contributionsOf, FigureEventDataError, type Contribution, type EventLike } from './contributions';
+export {
+  FIGURE_FAMILIES,
+  FIXED_FIGURE_KEYS,
+  FORMULA_VERSION,
+  figureDefinition,
+  figureKey,
+  parseFigureKey,
+  termMode,
+  type BilingualLabel,
+  type FigureDefinition,
+  type FigureFamily,
+  type FigureScope,
+  type FigureUnit,
+  type FixedFigureKey,
+  type NullReasons,
+  type ParsedFigureKey,
+  type Term,
+  type TermMode,
+  type TermUnit,
+} from './figure-definitions';
+export {
+  TERMS_JSON_VERSION,
+  FigureTermsJsonError,
+  emptyTerms,
+  foldEvents,
+  foldTerms,
+  mergeTerms,
+  termsFromJson,
+  termsToJson,
+  type FigureTerm,
+  type FigureTermJson,
+  type FigureTerms,
+  type FigureTermsJson,
+  type PortfolioTerms,
+  type ProjectTerms,
+} from './figure-terms';
+export {
+  NO_VALUE_DISPLAY,
+  amountDisplay,
+  computeFigure,
+  computeFigures,
+  figureKeys,
+  formatTerm,
+  knownTerms,
+  type Figure,
+} from './compute-figures';
+export { traceFigure, type FigureTrace, type TracedTerm } from './trace';

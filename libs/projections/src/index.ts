@@ -1,0 +1,12 @@
+export * from './figures';
+export * from './read-models/project-details';
+export * from './read-models/bond-details';
+export * from './runner/projector';
+export * from './runner/projection-runner';
+export * from './runner/project-figures.projector';
+export * from './runner/bonds.projector';
+export * from './runner/rebuild';
+export * from './queries/read-model-queries';
+export * from './queries/audit-verify';
+export { CreateReadModels1732000000200 } from './migrations/1732000000200-create-read-models';
+export * from './projections.module';

@@ -1,0 +1,157 @@
+import type { Pool } from 'pg';
+import { chainHash, type EventStore, GENESIS_HASH, type RecordedEvent } from '@fundtrail/event-store';
+import { computeFigures, emptyTerms, foldEvents, type ProjectTerms, termsFromJson } from '../figures';
+
+export interface BrokenLink {
+  streamId: string;
+  streamRevision: string;
+  eventId: string;
+  globalPosition: string;
+  problem: 'hash-mismatch' | 'prev-hash-mismatch' | 'revision-gap' | 'out-of-order';
+  detail: string;
+}
+
+export interface FigureDifference {
+  projectId: string;
+  key: string;
+  readModel: string | null | undefined;
+  replayed: string | null | undefined;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  checkedAt: string;
+  events: number;
+  streams: number;
+  asOfPosition: string;
+  hashChains: { ok: boolean; brokenLinks: BrokenLink[] };
+  readModels: { ok: boolean; projects: number; differences: FigureDifference[]; missing: string[]; unexpected: string[] };
+  /** Each stream's head hash: an auditor keeps these as a digest and checks them later. */
+  heads?: Record<string, string>;
+}
+
+interface ChainState {
+  revision: bigint;
+  hash: string;
+  position: bigint;
+}
+
+/**
+ * Recomputes every stream's hash chain from the log, and every project's figures by replaying the
+ * log with the projection's fold, comparing them with the read models as of their checkpoint.
+ * Streams the log in global order: memory grows with the number of streams, not of events.
+ */
+export async function verifyLog(
+  store: EventStore,
+  pool: Pool,
+  options: { includeHeads?: boolean; maxBrokenLinks?: number; onProgress?: (events: number) => void } = {},
+): Promise<VerifyReport> {
+  const { checkpoint, stored } = await readModelSnapshot(pool);
+  const chains = new Map<string, ChainState>();
+  const brokenStreams = new Set<string>();
+  const brokenLinks: BrokenLink[] = [];
+  const replayed = new Map<string, ProjectTerms>();
+  let events = 0;
+  // Events are folded per project in chunks: one map copy per chunk, not per event.
+  const pending = new Map<string, RecordedEvent[]>();
+  const fold = (projectId: string) => {
+    const buffer = pending.get(projectId);
+    if (!buffer?.length) return;
+    replayed.set(projectId, foldEvents(buffer, replayed.get(projectId) ?? emptyTerms()));
+    pending.set(projectId, []);
+  };
+  const report = (event: RecordedEvent, problem: BrokenLink['problem'], detail: string) => {
+    if (brokenStreams.has(event.streamId)) return; // the first broken link of a stream is the one that matters
+    brokenStreams.add(event.streamId);
+    if (brokenLinks.length < (options.maxBrokenLinks ?? 1000)) {
+      brokenLinks.push({
+        streamId: event.streamId,
+        streamRevision: event.streamRevision.toString(),
+        eventId: event.eventId,
+        globalPosition: event.globalPosition.toString(),
+        problem,
+        detail,
+      });
+    }
+  };
+
+  for await (const event of store.readAll({ batchSize: 5000 })) {
+    events += 1;
+    if (options.onProgress && events % 50_000 === 0) options.onProgress(events);
+    const previous = chains.get(event.streamId);
+    const expectedRevision = previous ? previous.revision + 1n : 0n;
+    const expectedPrev = previous ? previous.hash : GENESIS_HASH;
+    if (event.streamRevision !== expectedRevision) {
+      report(
+        event,
+        previous && event.streamRevision <= previous.revision ? 'out-of-order' : 'revision-gap',
+        `revision ${event.streamRevision} where ${expectedRevision} was expected`,
+      );
+    } else if (event.prevHash !== expectedPrev) {
+      report(event, 'prev-hash-mismatch', 'prevHash does not equal the previous event hash');
+    } else if (chainHash(event.prevHash, event) !== event.hash) {
+      report(event, 'hash-mismatch', 'the event content does not match its hash: it was changed after it was written');
+    }
+    chains.set(event.streamId, { revision: event.streamRevision, hash: event.hash, position: event.globalPosition });
+
+    if (event.globalPosition <= checkpoint && event.streamId.startsWith('project-')) {
+      const projectId = event.streamId.slice('project-'.length);
+      const buffer = pending.get(projectId);
+      if (buffer) buffer.push(event);
+      else pending.set(projectId, [event]);
+      if ((buffer?.length ?? 1) >= 512) fold(projectId);
+    }
+  }
+  for (const projectId of pending.keys()) fold(projectId);
+  options.onProgress?.(events);
+
+  const differences: FigureDifference[] = [];
+  const missing: string[] = [];
+  for (const [projectId, terms] of replayed) {
+    const storedTerms = stored.get(projectId);
+    if (!storedTerms) {
+      missing.push(projectId);
+      continue;
+    }
+    const fromLog = new Map(computeFigures(terms, checkpoint).map((f) => [f.key, f.value]));
+    const fromReadModel = new Map(computeFigures(storedTerms, checkpoint).map((f) => [f.key, f.value]));
+    for (const key of new Set([...fromLog.keys(), ...fromReadModel.keys()])) {
+      if (fromLog.get(key) !== fromReadModel.get(key)) {
+        differences.push({ projectId, key, readModel: fromReadModel.get(key), replayed: fromLog.get(key) });
+      }
+    }
+  }
+  const unexpected = [...stored.keys()].filter((projectId) => !replayed.has(projectId));
+  const readModelsOk = differences.length === 0 && missing.length === 0 && unexpected.length === 0;
+  const chainsOk = brokenLinks.length === 0;
+  return {
+    ok: chainsOk && readModelsOk,
+    checkedAt: new Date().toISOString(),
+    events,
+    streams: chains.size,
+    asOfPosition: checkpoint.toString(),
+    hashChains: { ok: chainsOk, brokenLinks },
+    readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected },
+    ...(options.includeHeads ? { heads: Object.fromEntries([...chains].map(([stream, state]) => [stream, state.hash])) } : {}),
+  };
+}
+
+/** The project read models and their checkpoint, read in one snapshot so they agree with each other. */
+async function readModelSnapshot(pool: Pool): Promise<{ checkpoint: bigint; stored: Map<string, ProjectTerms> }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const { rows: cp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'project-figures'");
+    const { rows } = await client.query<{ project_id: string; terms: unknown }>('SELECT project_id, terms FROM project_read_models');
+    await client.query('COMMIT');
+    return {
+      checkpoint: BigInt(cp[0]?.position ?? 0),
+      stored: new Map(rows.map((row) => [row.project_id, termsFromJson(row.terms) as ProjectTerms])),
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

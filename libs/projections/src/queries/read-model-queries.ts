@@ -1,0 +1,209 @@
+import type { Pool } from 'pg';
+import type { EventStore, RecordedEvent } from '@fundtrail/event-store';
+import {
+  computeFigure,
+  computeFigures,
+  type Figure,
+  type FigureTrace,
+  foldEvents,
+  mergeTerms,
+  type ProjectTerms,
+  termsFromJson,
+  traceFigure,
+} from '../figures';
+import type { BondDetails } from '../read-models/bond-details';
+import type { ProjectDetails } from '../read-models/project-details';
+import { foldDetails, emptyDetails } from '../read-models/project-details';
+
+/** Figures a project list shows for each item. */
+export const HEADLINE_FIGURES = ['planned_total', 'received_total', 'disbursed_total', 'available_balance', 'arrival_rate', 'execution_rate'];
+
+export interface ProjectSummary {
+  projectId: string;
+  name: string;
+  department: string;
+  category: string;
+  figures: Figure[];
+}
+
+export interface ProjectView {
+  project: ProjectDetails & { eventCount: number; lastPosition: string };
+  figures: Figure[];
+  asOfPosition: string;
+}
+
+export interface EventView {
+  eventId: string;
+  type: string;
+  streamId: string;
+  streamRevision: string;
+  globalPosition: string;
+  recordedAt: string;
+  effectiveDate: string;
+  actor: { id: string; role: string };
+  correlationId: string;
+  causationId: string;
+  data: Record<string, unknown>;
+  hash: string;
+  prevHash: string;
+}
+
+export function toEventView(event: RecordedEvent): EventView {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    streamId: event.streamId,
+    streamRevision: event.streamRevision.toString(),
+    globalPosition: event.globalPosition.toString(),
+    recordedAt: event.recordedAt.toISOString(),
+    effectiveDate: event.metadata.effectiveDate,
+    actor: event.metadata.actor,
+    correlationId: event.metadata.correlationId,
+    causationId: event.metadata.causationId,
+    data: event.data,
+    hash: event.hash,
+    prevHash: event.prevHash,
+  };
+}
+
+export type AsOf = { position: bigint } | { recordedAt: Date };
+
+export interface EventFilter {
+  toPosition?: bigint;
+  asOfRecorded?: Date;
+  /** ISO date: events whose effective date is on or before it. */
+  asOfEffective?: string;
+}
+
+const PROJECT_CHECKPOINT = 'project-figures';
+
+/** The read side's questions, answered from read models (figures) or from the log (trace, history, events). */
+export class ReadModelQueries {
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: EventStore,
+  ) {}
+
+  async listProjects(search: string | undefined, page: number, pageSize: number): Promise<{ items: ProjectSummary[]; total: number; page: number; pageSize: number; asOfPosition: string }> {
+    const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : '%';
+    const { rows } = await this.pool.query<{ project_id: string; name: string; department: string; category: string; terms: unknown; total: string; checkpoint: string | null }>(
+      `SELECT project_id, name, department, category, terms, count(*) OVER () AS total,
+              (SELECT position FROM projection_checkpoints WHERE projector = $4) AS checkpoint
+         FROM project_read_models
+        WHERE name ILIKE $1 OR project_id ILIKE $1
+        ORDER BY project_id
+        LIMIT $2 OFFSET $3`,
+      [pattern, pageSize, (page - 1) * pageSize, PROJECT_CHECKPOINT],
+    );
+    const asOf = BigInt(rows[0]?.checkpoint ?? (await this.checkpoint()));
+    return {
+      items: rows.map((row) => {
+        const terms = termsFromJson(row.terms);
+        return {
+          projectId: row.project_id,
+          name: row.name,
+          department: row.department,
+          category: row.category,
+          figures: HEADLINE_FIGURES.map((key) => computeFigure(key, terms, asOf)).filter((f): f is Figure => f !== undefined),
+        };
+      }),
+      total: rows.length ? Number(rows[0].total) : await this.countProjects(pattern),
+      page,
+      pageSize,
+      asOfPosition: asOf.toString(),
+    };
+  }
+
+  private async countProjects(pattern: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM project_read_models WHERE name ILIKE $1 OR project_id ILIKE $1', [pattern]);
+    return Number(rows[0].n);
+  }
+
+  async checkpoint(projector = PROJECT_CHECKPOINT): Promise<bigint> {
+    const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [projector]);
+    return rows.length ? BigInt(rows[0].position) : 0n;
+  }
+
+  async project(projectId: string): Promise<ProjectView | undefined> {
+    const { rows } = await this.pool.query<{ details: ProjectDetails; terms: unknown; event_count: string; last_position: string; checkpoint: string | null }>(
+      `SELECT details, terms, event_count, last_position,
+              (SELECT position FROM projection_checkpoints WHERE projector = $2) AS checkpoint
+         FROM project_read_models WHERE project_id = $1`,
+      [projectId, PROJECT_CHECKPOINT],
+    );
+    if (rows.length === 0) return undefined;
+    const row = rows[0];
+    const asOf = BigInt(row.checkpoint ?? row.last_position);
+    return {
+      project: { ...row.details, eventCount: Number(row.event_count), lastPosition: row.last_position },
+      figures: computeFigures(termsFromJson(row.terms), asOf),
+      asOfPosition: asOf.toString(),
+    };
+  }
+
+  async storedTerms(projectId: string): Promise<ProjectTerms | undefined> {
+    const { rows } = await this.pool.query<{ terms: unknown }>('SELECT terms FROM project_read_models WHERE project_id = $1', [projectId]);
+    return rows.length ? (termsFromJson(rows[0].terms) as ProjectTerms) : undefined;
+  }
+
+  /** The figure from the read model, every event behind it from the log, and whether the two agree. */
+  async trace(projectId: string, key: string): Promise<FigureTrace | undefined | 'no-project'> {
+    const view = await this.project(projectId);
+    if (!view) return 'no-project';
+    const stored = view.figures.find((figure) => figure.key === key);
+    const position = BigInt(view.project.lastPosition);
+    const events = (await this.store.readStream(`project-${projectId}`)).filter((e) => e.globalPosition <= position);
+    return traceFigure(key, events, stored ? stored.value : null);
+  }
+
+  async events(projectId: string, filter: EventFilter): Promise<RecordedEvent[]> {
+    const events = await this.store.readStream(`project-${projectId}`);
+    return events.filter(
+      (event) =>
+        (filter.toPosition === undefined || event.globalPosition <= filter.toPosition) &&
+        (filter.asOfRecorded === undefined || event.recordedAt.getTime() <= filter.asOfRecorded.getTime()) &&
+        (filter.asOfEffective === undefined || event.metadata.effectiveDate <= filter.asOfEffective),
+    );
+  }
+
+  /** Figures as they stood at a position or a recording time, folded from the log with the projection's own fold. */
+  async history(projectId: string, asOf: AsOf): Promise<{ figures: Figure[]; asOfPosition: string; events: number; project: ProjectDetails } | undefined> {
+    const all = await this.store.readStream(`project-${projectId}`);
+    if (all.length === 0) return undefined;
+    const events =
+      'position' in asOf
+        ? all.filter((e) => e.globalPosition <= asOf.position)
+        : all.filter((e) => e.recordedAt.getTime() <= asOf.recordedAt.getTime());
+    const position = events.length ? events[events.length - 1].globalPosition : 0n;
+    let details = emptyDetails(projectId);
+    for (const event of events) details = foldDetails(details, event);
+    return { figures: computeFigures(foldEvents(events), position), asOfPosition: position.toString(), events: events.length, project: details };
+  }
+
+  async bond(bondId: string): Promise<(BondDetails & { lastPosition: string }) | undefined> {
+    const { rows } = await this.pool.query<{ details: BondDetails; last_position: string }>(
+      'SELECT details, last_position FROM bond_read_models WHERE bond_id = $1',
+      [bondId],
+    );
+    return rows.length ? { ...rows[0].details, lastPosition: rows[0].last_position } : undefined;
+  }
+
+  /** District totals: every project's stored terms merged (DESIGN §4, portfolio). */
+  async portfolio(): Promise<{ figures: Figure[]; asOfPosition: string; projects: number }> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const checkpoint = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [PROJECT_CHECKPOINT]);
+      const { rows } = await client.query<{ terms: unknown }>('SELECT terms FROM project_read_models');
+      await client.query('COMMIT');
+      const asOf = BigInt(checkpoint.rows[0]?.position ?? 0);
+      const merged = mergeTerms(rows.map((row) => termsFromJson(row.terms)));
+      return { figures: computeFigures(merged, asOf), asOfPosition: asOf.toString(), projects: rows.length };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { formatYuan, parseYuan } from '@fundtrail/money';
+import type { EventLike } from '../figures';
+
+/** A bond issue as the read side shows it: issued, assigned, and to which projects. */
+export interface BondDetails {
+  bondId: string;
+  name: string;
+  kind: string;
+  amount: string;
+  issueDate: string;
+  termYears?: number;
+  couponRate?: string;
+  assignedTotal: string;
+  assignments: Record<string, { projectId: string; amount: string }>;
+}
+
+export function emptyBondDetails(bondId: string): BondDetails {
+  return { bondId, name: '', kind: '', amount: '0.00', issueDate: '', assignedTotal: '0.00', assignments: {} };
+}
+
+export function foldBondDetails(details: BondDetails, event: EventLike): BondDetails {
+  const data = event.data as Record<string, unknown>;
+  if (event.type === 'BondIssued') {
+    details.name = String(data.name);
+    details.kind = String(data.kind);
+    details.amount = String(data.amount);
+    details.issueDate = String(data.issueDate);
+    if (typeof data.termYears === 'number') details.termYears = data.termYears;
+    if (typeof data.couponRate === 'string') details.couponRate = data.couponRate;
+  } else if (event.type === 'BondProceedsAssigned') {
+    details.assignments[String(data.assignmentId)] = { projectId: String(data.projectId), amount: String(data.amount) };
+    details.assignedTotal = formatYuan(parseYuan(details.assignedTotal, { allowZero: true }) + parseYuan(data.amount));
+  }
+  return details;
+}

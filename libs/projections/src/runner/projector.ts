@@ -1,0 +1,17 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@fundtrail/event-store';
+
+/** Which tables a projector writes: the live read models, or the shadow ones a rebuild fills. */
+export interface ReadModelTables {
+  projects: 'project_read_models' | 'project_read_models_rebuild';
+  bonds: 'bond_read_models' | 'bond_read_models_rebuild';
+}
+
+export const LIVE_TABLES: ReadModelTables = { projects: 'project_read_models', bonds: 'bond_read_models' };
+export const REBUILD_TABLES: ReadModelTables = { projects: 'project_read_models_rebuild', bonds: 'bond_read_models_rebuild' };
+
+/** Turns a batch of events into read-model changes, inside the runner's transaction. */
+export interface Projector {
+  readonly name: string;
+  apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables): Promise<void>;
+}
