@@ -3,6 +3,9 @@ import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, JWT_SECRET, resolveJwtSecret } from '@fundtrail/auth';
 import { EventStoreModule, type FundtrailConfig } from '@fundtrail/event-store';
 import { FundingModule } from '@fundtrail/funding';
+import { CreateReadModels1732000000200, ProjectionsModule } from '@fundtrail/projections';
+import { BondQueriesController, PortfolioAuditController, ProjectQueriesController } from './queries/query.controllers';
+import { ReadYourWritesInterceptor } from './queries/read-your-writes.interceptor';
 import { BondCommandsController } from './commands/bond-commands.controller';
 import { ProjectCommandsController } from './commands/project-commands.controller';
 import { CreateIdempotencyKeys1732000000100 } from './idempotency/1732000000100-create-idempotency-keys';
@@ -29,19 +32,29 @@ export class AppModule {
           eventStoreConnectionString: config.eventStoreConnectionString,
           poolSize: config.poolSize,
           applicationName: 'fundtrail-api',
-          migrations: [CreateIdempotencyKeys1732000000100],
+          migrations: [CreateIdempotencyKeys1732000000100, CreateReadModels1732000000200],
           onAppended: (count) => metrics.eventsAppended.inc(count),
           log,
         })),
         FundingModule,
+        ProjectionsModule,
       ],
-      controllers: [HealthController, MetricsController, ProjectCommandsController, BondCommandsController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        ProjectCommandsController,
+        BondCommandsController,
+        ProjectQueriesController,
+        BondQueriesController,
+        PortfolioAuditController,
+      ],
       providers: [
         { provide: FundtrailMetrics, useValue: metrics },
         { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         IdempotencyInterceptor,
+        ReadYourWritesInterceptor,
       ],
       exports: [FundtrailMetrics],
     };

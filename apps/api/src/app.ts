@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { FundtrailConfig } from '@fundtrail/event-store';
+import { Projections } from '@fundtrail/projections';
 import { AppModule } from './app.module';
 import { PinoNestLogger } from './logging/pino-logger';
 import { requestLogging } from './logging/request-logging';
@@ -35,5 +36,7 @@ export async function createApp(config: FundtrailConfig, logger: Logger): Promis
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  app.get(Projections).onError = (projector, error) =>
+    logger.error({ projector, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'projector failed; retrying');
   return app;
 }

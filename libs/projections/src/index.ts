@@ -10,3 +10,5 @@ export * from './queries/read-model-queries';
 export * from './queries/audit-verify';
 export { CreateReadModels1732000000200 } from './migrations/1732000000200-create-read-models';
 export * from './projections.module';
+export * from './queries/read-model.queries';
+export * from './projections';

@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Injectable, Module } from '@nestjs/common';
+import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Projections } from '@fundtrail/projections';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per process (tests create several apps in one process, so not the global one). */
@@ -33,14 +34,21 @@ export class FundtrailMetrics {
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: FundtrailMetrics) {}
+  constructor(
+    private readonly metrics: FundtrailMetrics,
+    private readonly projections: Projections,
+  ) {}
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
+    try {
+      for (const [projector, lag] of Object.entries(await this.projections.lag())) {
+        this.metrics.projectionLag.set({ projector }, Number(lag));
+      }
+    } catch {
+      // database down: the other metrics are still worth scraping
+    }
     return this.metrics.registry.metrics();
   }
 }
-
-@Module({ providers: [FundtrailMetrics], controllers: [MetricsController], exports: [FundtrailMetrics] })
-export class MetricsModule {}

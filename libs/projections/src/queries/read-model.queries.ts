@@ -1,0 +1,102 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Inject } from '@nestjs/common';
+import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
+import { Projections } from '../projections';
+import { verifyLog } from './audit-verify';
+import type { AsOf, EventFilter } from './read-model-queries';
+
+export class ListProjects {
+  constructor(readonly search: string | undefined, readonly page: number, readonly pageSize: number) {}
+}
+export class GetProject {
+  constructor(readonly projectId: string) {}
+}
+export class TraceFigure {
+  constructor(readonly projectId: string, readonly key: string) {}
+}
+export class GetProjectEvents {
+  constructor(readonly projectId: string, readonly filter: EventFilter) {}
+}
+export class GetProjectHistory {
+  constructor(readonly projectId: string, readonly asOf: AsOf) {}
+}
+export class GetBond {
+  constructor(readonly bondId: string) {}
+}
+export class GetPortfolioFigures {}
+export class VerifyAudit {}
+
+@QueryHandler(ListProjects)
+export class ListProjectsHandler implements IQueryHandler<ListProjects> {
+  constructor(private readonly projections: Projections) {}
+  execute(q: ListProjects) {
+    return this.projections.queries.listProjects(q.search, q.page, q.pageSize);
+  }
+}
+
+@QueryHandler(GetProject)
+export class GetProjectHandler implements IQueryHandler<GetProject> {
+  constructor(private readonly projections: Projections) {}
+  execute(q: GetProject) {
+    return this.projections.queries.project(q.projectId);
+  }
+}
+
+@QueryHandler(TraceFigure)
+export class TraceFigureHandler implements IQueryHandler<TraceFigure> {
+  constructor(private readonly projections: Projections) {}
+  execute(q: TraceFigure) {
+    return this.projections.queries.trace(q.projectId, q.key);
+  }
+}
+
+@QueryHandler(GetProjectEvents)
+export class GetProjectEventsHandler implements IQueryHandler<GetProjectEvents> {
+  constructor(private readonly projections: Projections) {}
+  execute(q: GetProjectEvents) {
+    return this.projections.queries.events(q.projectId, q.filter);
+  }
+}
+
+@QueryHandler(GetProjectHistory)
+export class GetProjectHistoryHandler implements IQueryHandler<GetProjectHistory> {
+  constructor(private readonly projections: Projections) {}
+  execute(q: GetProjectHistory) {
+    return this.projections.queries.history(q.projectId, q.asOf);
+  }
+}
+
+@QueryHandler(GetBond)
+export class GetBondHandler implements IQueryHandler<GetBond> {
+  constructor(private readonly projections: Projections) {}
+  execute(q: GetBond) {
+    return this.projections.queries.bond(q.bondId);
+  }
+}
+
+@QueryHandler(GetPortfolioFigures)
+export class GetPortfolioFiguresHandler implements IQueryHandler<GetPortfolioFigures> {
+  constructor(private readonly projections: Projections) {}
+  execute() {
+    return this.projections.queries.portfolio();
+  }
+}
+
+@QueryHandler(VerifyAudit)
+export class VerifyAuditHandler implements IQueryHandler<VerifyAudit> {
+  constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {}
+  execute() {
+    return verifyLog(this.database.store, this.database.pool);
+  }
+}
+
+export const READ_MODEL_QUERY_HANDLERS = [
+  ListProjectsHandler,
+  GetProjectHandler,
+  TraceFigureHandler,
+  GetProjectEventsHandler,
+  GetProjectHistoryHandler,
+  GetBondHandler,
+  GetPortfolioFiguresHandler,
+  VerifyAuditHandler,
+];
