@@ -3,12 +3,12 @@ import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, JWT_SECRET, resolveJwtSecret } from '@fundtrail/auth';
 import { EventStoreModule, type FundtrailConfig } from '@fundtrail/event-store';
 import { FundingModule } from '@fundtrail/funding';
-import { CreateReadModels1732000000200, ProjectionsModule } from '@fundtrail/projections';
+import { ProjectionsModule } from '@fundtrail/projections';
 import { BondQueriesController, PortfolioAuditController, ProjectQueriesController } from './queries/query.controllers';
 import { ReadYourWritesInterceptor } from './queries/read-your-writes.interceptor';
 import { BondCommandsController } from './commands/bond-commands.controller';
 import { ProjectCommandsController } from './commands/project-commands.controller';
-import { CreateIdempotencyKeys1732000000100 } from './idempotency/1732000000100-create-idempotency-keys';
+import { APPLICATION_MIGRATIONS } from './migrations';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { createValidationPipe } from './validation/validation';
 import { HealthController } from './health/health.controller';
@@ -32,7 +32,7 @@ export class AppModule {
           eventStoreConnectionString: config.eventStoreConnectionString,
           poolSize: config.poolSize,
           applicationName: 'fundtrail-api',
-          migrations: [CreateIdempotencyKeys1732000000100, CreateReadModels1732000000200],
+          migrations: APPLICATION_MIGRATIONS,
           onAppended: (count) => metrics.eventsAppended.inc(count),
           log,
         })),

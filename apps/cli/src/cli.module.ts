@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { RebuildCommand } from './commands/rebuild.command';
 import { TokenCommand } from './commands/token.command';
+import { VerifyCommand } from './commands/verify.command';
 
 /** Commands open the database themselves when they need it, so `token` and `--help` never start one. */
-@Module({ providers: [TokenCommand] })
+@Module({ providers: [TokenCommand, RebuildCommand, VerifyCommand] })
 export class CliModule {}

@@ -195,3 +195,19 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
     await client.end();
   }
 }
+
+/**
+ * The URL of the embedded PostgreSQL that another live FundTrail process is serving from this
+ * data directory, if any: lets the CLI work beside a running `npm start`.
+ */
+export function runningEmbeddedUrl(dataDirOption: string, database = 'fundtrail'): string | undefined {
+  const dataDir = resolve(dataDirOption);
+  try {
+    const lock = JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')) as { pid?: number; port?: number };
+    if (!lock.pid || !lock.port || lock.pid === process.pid || !isAlive(lock.pid)) return undefined;
+    const password = readFileSync(join(dataDir, 'embedded-pg.password'), 'utf8').trim();
+    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${lock.port}/${database}`;
+  } catch {
+    return undefined;
+  }
+}

@@ -26,8 +26,9 @@ export const MAX_DECIDE_ATTEMPTS = 25;
  * Load -> decide -> append with the expected revision, retried on a concurrent write.
  *
  * The cache is safe under concurrency: it only ever holds (revision r, fold of events 0..r), and
- * stored events never change, so that pair stays true forever; each command still reads every
- * event after r before deciding, and the append is refused if anything landed after what it read.
+ * stored events never change, so that pair stays true forever. A decision made on it is appended
+ * with expected revision r, which the store refuses if anything landed after r; then the stream is
+ * read from r + 1 and the command decided again. Refusals are only ever reported after a read.
  */
 export class AggregateRepository<C, E extends { type: string; data: object }, S> {
   private readonly cache = new Map<string, Cached<S>>();
@@ -51,9 +52,22 @@ export class AggregateRepository<C, E extends { type: string; data: object }, S>
   }
 
   async handle(streamId: string, command: C, context: CommandContext): Promise<AppendResult> {
+    // First attempt decides on the cached state without a read: the append's revision guard
+    // refuses it if the stream moved, and only then is the stream read. A refusal is never
+    // reported from an unread cache: the stream is read and the command decided again.
+    let verified = !this.cache.has(streamId);
     for (let attempt = 1; ; attempt += 1) {
-      const { state, expected } = await this.load(streamId);
-      const decided = this.decider.decide(command, state);
+      const { state, expected } = verified ? await this.load(streamId) : this.cached(streamId);
+      let decided: E[];
+      try {
+        decided = this.decider.decide(command, state);
+      } catch (error) {
+        if (!verified) {
+          verified = true;
+          continue;
+        }
+        throw error;
+      }
       if (decided.length === 0) throw new FundingRuleViolation('DUPLICATE_ID', 'the command changes nothing');
       const events = toNewEvents(streamId, decided as unknown as { type: string; data: Record<string, unknown> }[], context);
       try {
@@ -66,9 +80,15 @@ export class AggregateRepository<C, E extends { type: string; data: object }, S>
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_DECIDE_ATTEMPTS) throw error;
         // Someone else wrote first: read what they wrote and decide again, after a short jitter.
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3 * attempt)));
+        if (verified) await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3 * attempt)));
+        verified = true;
       }
     }
+  }
+
+  private cached(streamId: string): { state: S; expected: ExpectedRevision } {
+    const cached = this.cache.get(streamId) as Cached<S>;
+    return { state: cached.state, expected: cached.revision };
   }
 
   private remember(streamId: string, revision: bigint, state: S): void {

@@ -1,0 +1,5 @@
+import { CreateReadModels1732000000200 } from '@fundtrail/projections';
+import { CreateIdempotencyKeys1732000000100 } from './idempotency/1732000000100-create-idempotency-keys';
+
+/** Migrations beyond the event store's own, shared by the API and the CLI. */
+export const APPLICATION_MIGRATIONS = [CreateIdempotencyKeys1732000000100, CreateReadModels1732000000200];

@@ -1,0 +1,51 @@
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { BondsProjector, ProjectFiguresProjector, type Projector, rebuildReadModels } from '@fundtrail/projections';
+import { withFundtrail } from '../cli-context';
+import { progress } from '../progress';
+import { CliUsageError } from './token.command';
+
+const PROJECTORS: Record<string, () => Projector> = {
+  'project-figures': () => new ProjectFiguresProjector(),
+  bonds: () => new BondsProjector(),
+};
+
+/** Replays the log from position 0 into fresh read models (in batches), then swaps them in; the API keeps serving. */
+@Command({ name: 'rebuild', description: 'drop and replay the read models from the log (resumes a killed rebuild)' })
+export class RebuildCommand extends CommandRunner {
+  async run(_: string[], options: { projection?: string; batchSize?: string; fresh?: boolean }): Promise<void> {
+    const names = options.projection ? [options.projection] : Object.keys(PROJECTORS);
+    for (const name of names) if (!PROJECTORS[name]) throw new CliUsageError(`--projection must be one of: ${Object.keys(PROJECTORS).join(', ')}`);
+    const batchSize = options.batchSize ? Number(options.batchSize) : 2000;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new CliUsageError('--batch-size must be 1 to 100000');
+    await withFundtrail(async ({ database }) => {
+      const total = database.mode === 'eventstoredb' ? 0 : Number((await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n);
+      const bar = progress('rebuild', total);
+      // The shadow tables are swapped together, so every rebuild replays both read models.
+      const result = await rebuildReadModels(database.store, database.pool, Object.values(PROJECTORS).map((make) => make()), {
+        batchSize,
+        fresh: options.fresh,
+        onProgress: ({ events }) => bar.update(events),
+      });
+      bar.stop();
+      const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
+      process.stdout.write(
+        `rebuilt read models from ${result.events} events${result.resumed ? ' (resumed)' : ''} up to position ${result.position} in ${result.seconds.toFixed(2)} s (${rate} events/s)\n`,
+      );
+    });
+  }
+
+  @Option({ flags: '--projection <name>', description: 'project-figures or bonds (both are rebuilt together)' })
+  parseProjection(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--batch-size <n>', description: 'events per transaction (default 2000)' })
+  parseBatchSize(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--fresh', description: 'start over instead of resuming an interrupted rebuild' })
+  parseFresh(): boolean {
+    return true;
+  }
+}
