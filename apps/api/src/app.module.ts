@@ -9,6 +9,7 @@ import { ReadYourWritesInterceptor } from './queries/read-your-writes.intercepto
 import { BondCommandsController } from './commands/bond-commands.controller';
 import { ProjectCommandsController } from './commands/project-commands.controller';
 import { APPLICATION_MIGRATIONS } from './migrations';
+import { BondProceedsCatchUp } from './process-managers/bond-proceeds.catch-up';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { createValidationPipe } from './validation/validation';
 import { HealthController } from './health/health.controller';
@@ -55,6 +56,7 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         IdempotencyInterceptor,
         ReadYourWritesInterceptor,
+        BondProceedsCatchUp,
       ],
       exports: [FundtrailMetrics],
     };
