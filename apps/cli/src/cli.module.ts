@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ExportCommand } from './commands/export.command';
 import { RebuildCommand } from './commands/rebuild.command';
 import { TokenCommand } from './commands/token.command';
 import { VerifyCommand } from './commands/verify.command';
 
 /** Commands open the database themselves when they need it, so `token` and `--help` never start one. */
-@Module({ providers: [TokenCommand, RebuildCommand, VerifyCommand] })
+@Module({ providers: [TokenCommand, RebuildCommand, VerifyCommand, ExportCommand] })
 export class CliModule {}
