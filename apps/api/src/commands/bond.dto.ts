@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { BOND_KINDS, SLUG_PATTERN } from '@fundtrail/funding';
-import { IsCalendarDate, IsPercent, IsYuan, PRINTABLE } from '../validation/validators';
+import { IsCalendarDate, IsOptionalField, IsPercent, IsYuan, PRINTABLE } from '../validation/validators';
 import { CommandDto } from './project.dto';
 
 const SLUG_MESSAGE = { message: '$property must be a slug: lowercase letters, digits and "-", 2 to 64 characters, not starting with "-"' };
@@ -30,14 +30,14 @@ export class IssueBondDto extends CommandDto {
   issueDate: string;
 
   @ApiPropertyOptional({ example: 15 })
-  @IsOptional()
+  @IsOptionalField()
   @IsInt()
   @Min(1)
   @Max(100)
   termYears?: number;
 
   @ApiPropertyOptional({ example: '3.25', description: 'annual coupon, percent' })
-  @IsOptional()
+  @IsOptionalField()
   @IsPercent()
   couponRate?: string;
 }

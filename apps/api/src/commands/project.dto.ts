@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { DISBURSEMENT_CATEGORIES, FUNDING_SOURCES, SLUG_PATTERN } from '@fundtrail/funding';
-import { IsCalendarDate, IsQuantity, IsYuan, PRINTABLE, PRINTABLE_MULTILINE } from '../validation/validators';
+import { IsCalendarDate, IsOptionalField, IsQuantity, IsYuan, PRINTABLE, PRINTABLE_MULTILINE } from '../validation/validators';
 
 const SLUG_MESSAGE = { message: '$property must be a slug: lowercase letters, digits and "-", 2 to 64 characters, not starting with "-"' };
 const TEXT_MESSAGE = { message: '$property must not contain control characters' };
@@ -10,7 +10,7 @@ const YUAN_EXAMPLE = '16719160.00';
 /** Fields every command accepts. */
 export class CommandDto {
   @ApiPropertyOptional({ example: '2024-08-31', description: 'when it happened (ISO date); default: today (Asia/Shanghai)' })
-  @IsOptional()
+  @IsOptionalField()
   @IsCalendarDate()
   effectiveDate?: string;
 }
@@ -39,19 +39,19 @@ export class RegisterProjectDto extends CommandDto {
   category: string;
 
   @ApiPropertyOptional({ example: '447408400.00', description: 'planned total (总投资 / 预算总金额), yuan' })
-  @IsOptional()
+  @IsOptionalField()
   @IsYuan()
   plannedTotal?: string;
 
   @ApiPropertyOptional({ example: '预算总金额', maxLength: 64 })
-  @IsOptional()
+  @IsOptionalField()
   @IsString()
   @Length(1, 64)
   @Matches(PRINTABLE, TEXT_MESSAGE)
   plannedTotalLabel?: string;
 
   @ApiPropertyOptional({ example: 2024 })
-  @IsOptional()
+  @IsOptionalField()
   @IsInt()
   @Min(1949)
   @Max(2200)
@@ -80,7 +80,7 @@ export class AllocateFundsDto extends CommandDto {
   source: string;
 
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @IsOptionalField()
   @IsString()
   @Length(1, 200)
   @Matches(PRINTABLE, TEXT_MESSAGE)
@@ -97,7 +97,7 @@ export class AllocateFundsDto extends CommandDto {
   fiscalYear: number;
 
   @ApiPropertyOptional({ example: '西财预〔2023〕12号', maxLength: 200 })
-  @IsOptional()
+  @IsOptionalField()
   @IsString()
   @Length(1, 200)
   @Matches(PRINTABLE, TEXT_MESSAGE)
@@ -114,7 +114,7 @@ export class ReceiveFundsDto extends CommandDto {
   source: string;
 
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @IsOptionalField()
   @IsString()
   @Length(1, 200)
   @Matches(PRINTABLE, TEXT_MESSAGE)
@@ -125,17 +125,17 @@ export class ReceiveFundsDto extends CommandDto {
   amount: string;
 
   @ApiPropertyOptional({ description: 'the allocation this receipt fulfils', pattern: SLUG_PATTERN.source })
-  @IsOptional()
+  @IsOptionalField()
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   allocationId?: string;
 
   @ApiPropertyOptional({ description: 'the bond the money came from', pattern: SLUG_PATTERN.source })
-  @IsOptional()
+  @IsOptionalField()
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   bondId?: string;
 
   @ApiPropertyOptional({ example: 2023 })
-  @IsOptional()
+  @IsOptionalField()
   @IsInt()
   @Min(1949)
   @Max(2200)
@@ -172,31 +172,31 @@ export class RecordDisbursementDto extends CommandDto {
   category: string;
 
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @IsOptionalField()
   @IsString()
   @Length(1, 200)
   @Matches(PRINTABLE, TEXT_MESSAGE)
   categoryLabel?: string;
 
   @ApiPropertyOptional({ description: 'the receipt the money is drawn from; absent = pooled funds', pattern: SLUG_PATTERN.source })
-  @IsOptional()
+  @IsOptionalField()
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   receiptId?: string;
 
   @ApiPropertyOptional({ pattern: SLUG_PATTERN.source })
-  @IsOptional()
+  @IsOptionalField()
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   contractId?: string;
 
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @IsOptionalField()
   @IsString()
   @Length(1, 200)
   @Matches(PRINTABLE, TEXT_MESSAGE)
   payee?: string;
 
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @IsOptionalField()
   @IsString()
   @Length(1, 100)
   @Matches(PRINTABLE, TEXT_MESSAGE)

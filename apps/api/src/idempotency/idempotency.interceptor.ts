@@ -4,14 +4,22 @@ import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { Actor } from '@fundtrail/auth';
 import { canonicalJson, FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
+import { bondStreamId, projectStreamId, SLUG_PATTERN, toNewEvents } from '@fundtrail/funding';
 import { problem, ProblemException } from '../problem/problem';
 import { ProblemFilter } from '../problem/problem.filter';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
-/** How long a claimed key stays locked before another attempt may take it over (crash recovery). */
-const LEASE_SECONDS = 30;
-/** How long a retry waits for an in-flight first attempt before answering 409. */
-const WAIT_MS = 10_000;
+/**
+ * How long a claimed key stays locked without a sign of life. The attempt that holds it renews
+ * the lease every LEASE_SECONDS / 3 while it runs, so a live attempt keeps its key however long it
+ * takes, and the key of an attempt whose process died (SIGKILL, crash) is free again within
+ * LEASE_SECONDS.
+ */
+export const LEASE_SECONDS = 10;
+/** How long a retry waits for an in-flight first attempt before answering 409 (longer than a lease). */
+const WAIT_MS = 12_000;
+/** Events one command may append per stream (the recovery looks for at most this many). */
+const MAX_EVENTS_PER_STREAM = 8;
 const TAKEN_OVER = Symbol('taken over');
 
 interface StoredRow {
@@ -22,10 +30,22 @@ interface StoredRow {
   expired: boolean;
 }
 
+interface RecoveredAnswer {
+  streamId: string;
+  streamRevision: number;
+  globalPosition: number;
+  eventIds: string[];
+}
+
 /**
  * Idempotency-Key on POST: the first request with a key runs; a retry with the same key and body
  * gets the first answer again (waiting while the first is still running); the same key with a
  * different body is refused with 422. Keys are scoped to the actor.
+ *
+ * When the first attempt died after its events were committed but before its answer was stored
+ * (process killed, database connection lost), the retry that takes its key over answers from the
+ * events already in the log (their ids are fixed by actor, key and stream) instead of running the
+ * command again, which the deciders would refuse as a duplicate.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -53,19 +73,41 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}`)
       .digest('hex');
+    let takenOver = false;
     if (!(await this.claim(actorId, key, fingerprint))) {
       const earlier = await this.replay(actorId, key, fingerprint, response);
       if (earlier !== TAKEN_OVER) return earlier;
+      takenOver = true;
     }
+    const heartbeat = setInterval(() => void this.renew(actorId, key).catch(() => undefined), (LEASE_SECONDS * 1000) / 3);
+    heartbeat.unref();
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      if (takenOver) {
+        const recovered = await this.recover(request, actorId, key);
+        if (recovered) return await this.answerRecovered(actorId, key, response, recovered);
+      }
+      let body: unknown;
+      try {
+        body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      } catch (error) {
+        // A taken-over attempt whose command is refused as a duplicate may be racing the attempt it
+        // replaced (slow, not dead): if that one's events are in the log now, they are the answer.
+        const [answer] = this.problems.toProblem(error);
+        if (takenOver && answer.status === 409) {
+          const recovered = await this.recover(request, actorId, key).catch(() => undefined);
+          if (recovered) return await this.answerRecovered(actorId, key, response, recovered);
+        }
+        throw error;
+      }
       await this.complete(actorId, key, response.statusCode || 201, body);
       return body;
     } catch (error) {
       const [answer] = this.problems.toProblem(error);
       if (answer.status < 500) await this.complete(actorId, key, answer.status, answer).catch(() => undefined);
-      else await this.release(actorId, key).catch(() => undefined);
+      else await this.expire(actorId, key).catch(() => undefined);
       throw error;
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 
@@ -74,6 +116,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
       `INSERT INTO idempotency_keys (actor_id, key, fingerprint, state, locked_until)
        VALUES ($1, $2, $3, 'in-flight', now() + make_interval(secs => $4))
        ON CONFLICT (actor_id, key) DO NOTHING`,
+      [actorId, key, fingerprint, LEASE_SECONDS],
+    );
+    return rowCount === 1;
+  }
+
+  /** Takes over the key of an attempt that is no longer alive; atomic, so only one retry wins it. */
+  private async takeOver(actorId: string, key: string, fingerprint: string): Promise<boolean> {
+    const { rowCount } = await this.database.pool.query(
+      `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $4)
+        WHERE actor_id = $1 AND key = $2 AND fingerprint = $3 AND state = 'in-flight' AND locked_until < now()`,
       [actorId, key, fingerprint, LEASE_SECONDS],
     );
     return rowCount === 1;
@@ -103,14 +155,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
         response.status(status);
         return row.response;
       }
-      if (!row || row.expired) {
-        // The first attempt died (or failed transiently): this one takes its place. Deterministic
-        // event ids and the deciders' id rules keep a re-run from posting twice.
-        await this.database.pool.query(
-          `DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2 AND state = 'in-flight' AND locked_until < now()`,
-          [actorId, key],
-        );
+      if (!row) {
         if (await this.claim(actorId, key, fingerprint)) return TAKEN_OVER;
+        continue;
+      }
+      if (row.expired) {
+        // The first attempt died (or failed transiently): this one takes its place. Deterministic
+        // event ids, the recovery below and the deciders' id rules keep a re-run from posting twice.
+        if (await this.takeOver(actorId, key, fingerprint)) return TAKEN_OVER;
         continue;
       }
       if (Date.now() > deadline) {
@@ -122,6 +174,64 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
+  /**
+   * The events an earlier attempt of this request already appended, found by the ids it gave them
+   * (fixed by actor, key and stream: see libs/funding command-context), shaped as the command's
+   * 201 answer: the command's own stream first (its revision), then a stream it caused an append
+   * on (a bond assignment's receipt); globalPosition is the highest of them.
+   */
+  private async recover(request: Request & { actor?: Actor }, actorId: string, key: string): Promise<RecoveredAnswer | undefined> {
+    if (this.database.mode === 'eventstoredb' || !request.actor) return undefined;
+    const streams = candidateStreams(request);
+    if (streams.length === 0) return undefined;
+    const context = { actor: { id: actorId, role: request.actor.role }, correlationId: 'recovery', idempotencyKey: key };
+    const placeholders = Array.from({ length: MAX_EVENTS_PER_STREAM }, () => ({ type: 'placeholder', data: {} }));
+    const idsByStream = new Map(streams.map((stream) => [stream, toNewEvents(stream, placeholders, context).map((e) => e.eventId)]));
+    const { rows } = await this.database.pool.query<{ event_id: string; stream_id: string; stream_revision: string; global_position: string }>(
+      `SELECT event_id::text, stream_id, stream_revision::text, global_position::text FROM events WHERE event_id = ANY($1::uuid[])`,
+      [[...idsByStream.values()].flat()],
+    );
+    const stored = new Map(rows.map((row) => [row.event_id, row]));
+    const found: { streamId: string; revision: bigint; position: bigint; eventIds: string[] }[] = [];
+    for (const [streamId, ids] of idsByStream) {
+      const eventIds: string[] = [];
+      let revision = -1n;
+      let position = 0n;
+      for (const id of ids) {
+        const row = stored.get(id);
+        if (!row || row.stream_id !== streamId) break;
+        eventIds.push(id);
+        revision = BigInt(row.stream_revision);
+        if (BigInt(row.global_position) > position) position = BigInt(row.global_position);
+      }
+      if (eventIds.length > 0) found.push({ streamId, revision, position, eventIds });
+    }
+    if (found.length === 0) return undefined;
+    const [own] = found;
+    const position = found.reduce((max, f) => (f.position > max ? f.position : max), 0n);
+    return {
+      streamId: own.streamId,
+      streamRevision: Number(own.revision),
+      globalPosition: Number(position),
+      eventIds: found.flatMap((f) => f.eventIds),
+    };
+  }
+
+  private async answerRecovered(actorId: string, key: string, response: Response, answer: RecoveredAnswer): Promise<RecoveredAnswer> {
+    await this.complete(actorId, key, 201, answer);
+    response.setHeader('Idempotency-Replayed', 'true');
+    response.status(201);
+    return answer;
+  }
+
+  private async renew(actorId: string, key: string): Promise<void> {
+    await this.database.pool.query(
+      `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $3)
+        WHERE actor_id = $1 AND key = $2 AND state = 'in-flight'`,
+      [actorId, key, LEASE_SECONDS],
+    );
+  }
+
   private async complete(actorId: string, key: string, status: number, body: unknown): Promise<void> {
     await this.database.pool.query(
       `UPDATE idempotency_keys SET state = 'done', status = $3, response = $4 WHERE actor_id = $1 AND key = $2`,
@@ -129,10 +239,27 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  private async release(actorId: string, key: string): Promise<void> {
-    await this.database.pool.query(`DELETE FROM idempotency_keys WHERE actor_id = $1 AND key = $2 AND state = 'in-flight'`, [
-      actorId,
-      key,
-    ]);
+  /**
+   * The attempt failed for a reason that is not the request's (5xx): its key stays bound to this
+   * request (a different body under it is still 422) and a retry may take it over at once.
+   */
+  private async expire(actorId: string, key: string): Promise<void> {
+    await this.database.pool.query(
+      `UPDATE idempotency_keys SET locked_until = now() - interval '1 second' WHERE actor_id = $1 AND key = $2 AND state = 'in-flight'`,
+      [actorId, key],
+    );
   }
+}
+
+/** The streams a command on this route appends to, its own first (from the path, else the body). */
+function candidateStreams(request: Request): string[] {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+  const slug = (value: unknown): value is string => typeof value === 'string' && SLUG_PATTERN.test(value);
+  const streams: string[] = [];
+  if (slug(params.projectId)) streams.push(projectStreamId(params.projectId));
+  if (slug(params.bondId)) streams.push(bondStreamId(params.bondId));
+  if (slug(body.bondId) && !slug(params.bondId) && !slug(params.projectId)) streams.push(bondStreamId(body.bondId));
+  if (slug(body.projectId) && !slug(params.projectId)) streams.push(projectStreamId(body.projectId));
+  return [...new Set(streams)];
 }

@@ -7,7 +7,8 @@ import {
   WrongExpectedVersionError,
 } from '@fundtrail/event-store';
 import { AuthError } from '@fundtrail/auth';
-import { FundingRuleViolation, RULE_CODES } from '@fundtrail/funding';
+import { FundingRuleViolation, RULE_CODES, type RuleCode } from '@fundtrail/funding';
+import { DecimalFormatError } from '@fundtrail/money';
 import { type Problem, problem, PROBLEM_CONTENT_TYPE, ProblemException } from './problem';
 
 /** body-parser signals its refusals with `type`; each maps to a stable code. */
@@ -21,6 +22,26 @@ const BODY_PARSER_PROBLEMS: Record<string, [number, string, string]> = {
   'request.size.invalid': [400, 'MALFORMED_REQUEST', 'the request body size does not match Content-Length'],
   'stream.encoding.set': [500, 'INTERNAL_ERROR', 'stream encoding misconfigured'],
 };
+
+/**
+ * The field a rule violation is about when the domain does not name one: the resource in the path.
+ * (The deciders raise PROJECT_NOT_FOUND and BOND_NOT_FOUND without a field; DESIGN §5 wants
+ * errors[] to name it.)
+ */
+const DEFAULT_RULE_FIELDS: Partial<Record<RuleCode, string>> = {
+  PROJECT_NOT_FOUND: 'projectId',
+  BOND_NOT_FOUND: 'bondId',
+};
+
+function bodyProblem(status: number, code: string, detail: string): Problem {
+  return problem(status, code, detail, status < 500 ? { errors: [{ field: 'body', code, message: detail }] } : {});
+}
+
+/** http-errors instances (body-parser, raw-body) carry a numeric status and `expose`. */
+function isClientHttpError(value: unknown): value is { status: number; type?: unknown; code?: unknown } {
+  const status = (value as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && typeof (value as { expose?: unknown }).expose === 'boolean';
+}
 
 /** Every error leaves the API as application/problem+json; nothing a client sends yields a 500. */
 @Catch()
@@ -49,8 +70,14 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof FundingRuleViolation) {
       const status = RULE_CODES[exception.code];
-      const errors = exception.field ? [{ field: exception.field, code: exception.code, message: exception.message }] : undefined;
+      const field = exception.field ?? DEFAULT_RULE_FIELDS[exception.code];
+      const errors = field ? [{ field, code: exception.code, message: exception.message }] : undefined;
       return [problem(status, exception.code, exception.message, errors ? { errors } : {}), {}];
+    }
+    if (exception instanceof DecimalFormatError) {
+      // The DTOs validate every amount before a controller parses it; this is the safety net that
+      // keeps a missed case a 400 rather than a 500.
+      return [problem(400, 'VALIDATION_FAILED', `invalid amount: ${exception.message}`), {}];
     }
     if (exception instanceof WrongExpectedVersionError) {
       return [problem(409, 'WRONG_EXPECTED_VERSION', 'the stream changed while the command was decided; retry it'), {}];
@@ -64,14 +91,23 @@ export class ProblemFilter implements ExceptionFilter {
     const parserType = (exception as { type?: unknown })?.type;
     if (typeof parserType === 'string' && BODY_PARSER_PROBLEMS[parserType]) {
       const [status, code, detail] = BODY_PARSER_PROBLEMS[parserType];
-      return [problem(status, code, detail), {}];
+      return [bodyProblem(status, code, detail), {}];
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const cause = exception.cause as { type?: string } | undefined;
       if (cause?.type && BODY_PARSER_PROBLEMS[cause.type]) {
         const [s, code, detail] = BODY_PARSER_PROBLEMS[cause.type];
-        return [problem(s, code, detail), {}];
+        return [bodyProblem(s, code, detail), {}];
+      }
+      if (cause instanceof URIError && status === 400) {
+        // Express could not percent-decode a path segment ("%E0%A4%A", "abc%").
+        const detail = 'a path segment is not valid percent-encoded UTF-8';
+        return [problem(400, 'INVALID_PATH', detail, { errors: [{ field: 'path', code: 'MALFORMED_URI', message: detail }] }), {}];
+      }
+      if (status === 400 && isClientHttpError(cause)) {
+        // raw-body / zlib refusing the bytes themselves (e.g. "Content-Encoding: gzip" that is not gzip).
+        return [bodyProblem(400, 'MALFORMED_REQUEST', 'the request body could not be read or decoded'), {}];
       }
       const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${status}`;
       return [problem(status, code, exception.message), {}];

@@ -17,16 +17,17 @@ import {
   VerifyAudit,
 } from '@fundtrail/projections';
 import { problem, ProblemException } from '../problem/problem';
+import { ProblemSchema, ProjectFiguresSchema, ProjectListSchema, TraceSchema, VerifySchema } from '../openapi/schemas';
 import { SlugPipe } from '../validation/validation';
 import { EventsQueryDto, HistoryQueryDto, ListProjectsQueryDto, parseInstant, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
 
 const EVERYONE = ['clerk', 'budget-officer', 'auditor', 'analyst'] as const;
 const READ_ERRORS = [
-  ApiResponse({ status: 400, description: 'VALIDATION_FAILED, INVALID_PATH' }),
-  ApiResponse({ status: 401, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
-  ApiResponse({ status: 403, description: 'FORBIDDEN' }),
-  ApiResponse({ status: 503, description: 'PROJECTION_BEHIND (minPosition not reached in 5 s), STORE_UNAVAILABLE' }),
+  ApiResponse({ status: 400, type: ProblemSchema, description: 'VALIDATION_FAILED, INVALID_PATH' }),
+  ApiResponse({ status: 401, type: ProblemSchema, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
+  ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
+  ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND (minPosition not reached in 5 s), STORE_UNAVAILABLE' }),
 ];
 const errors = (...extra: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
   for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
@@ -52,6 +53,7 @@ export class ProjectQueriesController {
   @Get()
   @Roles(...EVERYONE)
   @ApiOperation({ summary: 'Projects with headline figures; search by name or id, paginated' })
+  @ApiResponse({ status: 200, type: ProjectListSchema })
   @errors()
   list(@Query() query: ListProjectsQueryDto) {
     return this.queries.execute(new ListProjects(query.search, Number(query.page ?? 1), Number(query.pageSize ?? 20)));
@@ -60,7 +62,8 @@ export class ProjectQueriesController {
   @Get(':projectId')
   @Roles(...EVERYONE)
   @ApiOperation({ summary: 'A project: what it holds, and all its figures' })
-  @errors(ApiResponse({ status: 404, description: 'PROJECT_NOT_FOUND' }))
+  @ApiResponse({ status: 200, description: 'OK' })
+  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
   get(@Param('projectId', SlugPipe) projectId: string, @Query() _query: ReadQueryDto) {
     return this.view(projectId);
   }
@@ -68,7 +71,8 @@ export class ProjectQueriesController {
   @Get(':projectId/figures')
   @Roles(...EVERYONE)
   @ApiOperation({ summary: 'All figures of a project (DESIGN §4), each with its formula and terms' })
-  @errors(ApiResponse({ status: 404, description: 'PROJECT_NOT_FOUND' }))
+  @ApiResponse({ status: 200, type: ProjectFiguresSchema })
+  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
   async figures(@Param('projectId', SlugPipe) projectId: string, @Query() _query: ReadQueryDto) {
     const view = await this.view(projectId);
     return { projectId, asOfPosition: view.asOfPosition, figures: view.figures };
@@ -77,7 +81,8 @@ export class ProjectQueriesController {
   @Get(':projectId/figures/:key/trace')
   @Roles('auditor', 'analyst')
   @ApiOperation({ summary: 'The formula, every contributing event, the value recomputed from them, and whether it matches the read model' })
-  @errors(ApiResponse({ status: 404, description: 'PROJECT_NOT_FOUND, FIGURE_NOT_FOUND' }))
+  @ApiResponse({ status: 200, type: TraceSchema })
+  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND, FIGURE_NOT_FOUND' }))
   async trace(@Param('projectId', SlugPipe) projectId: string, @Param('key') key: string, @Query() _query: ReadQueryDto) {
     if (!/^[a-z_]{1,40}(:[a-z0-9][a-z0-9-]{0,63})?$/.test(key)) throw notFound('FIGURE_NOT_FOUND', `no figure ${key}`);
     const trace = await this.queries.execute<TraceFigure, FigureTrace | undefined | 'no-project'>(new TraceFigure(projectId, key));
@@ -89,7 +94,8 @@ export class ProjectQueriesController {
   @Get(':projectId/events')
   @Roles('auditor')
   @ApiOperation({ summary: "The project's stream as it stood: toPosition, asOfRecorded, asOfEffective" })
-  @errors(ApiResponse({ status: 404, description: 'PROJECT_NOT_FOUND' }))
+  @ApiResponse({ status: 200, description: 'OK' })
+  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
   async events(@Param('projectId', SlugPipe) projectId: string, @Query() query: EventsQueryDto) {
     const events = await this.queries.execute<GetProjectEvents, RecordedEvent[]>(
       new GetProjectEvents(projectId, {
@@ -105,7 +111,8 @@ export class ProjectQueriesController {
   @Get(':projectId/history')
   @Roles('auditor')
   @ApiOperation({ summary: 'Figures as they stood at a global position or a recording time, recomputed from the log' })
-  @errors(ApiResponse({ status: 404, description: 'PROJECT_NOT_FOUND' }))
+  @ApiResponse({ status: 200, description: 'OK' })
+  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
   async history(@Param('projectId', SlugPipe) projectId: string, @Query() query: HistoryQueryDto) {
     const asOf = /^\d+$/.test(query.asOf) ? { position: BigInt(query.asOf) } : { recordedAt: parseInstant(query.asOf) as Date };
     const history = await this.queries.execute(new GetProjectHistory(projectId, asOf));
@@ -128,7 +135,8 @@ export class BondQueriesController {
   @Get(':bondId')
   @Roles(...EVERYONE)
   @ApiOperation({ summary: 'A bond issue: issued, assigned, per project' })
-  @errors(ApiResponse({ status: 404, description: 'BOND_NOT_FOUND' }))
+  @ApiResponse({ status: 200, description: 'OK' })
+  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'BOND_NOT_FOUND' }))
   async get(@Param('bondId', SlugPipe) bondId: string, @Query() _query: ReadQueryDto) {
     const bond = await this.queries.execute(new GetBond(bondId));
     if (!bond) throw notFound('BOND_NOT_FOUND', `bond ${bondId} does not exist`);
@@ -146,6 +154,7 @@ export class PortfolioAuditController {
   @Get('portfolio/figures')
   @Roles(...EVERYONE)
   @ApiOperation({ summary: 'District totals across every project' })
+  @ApiResponse({ status: 200, type: ProjectFiguresSchema, description: 'district totals (projectId absent)' })
   @errors()
   portfolio(@Query() _query: ReadQueryDto) {
     return this.queries.execute(new GetPortfolioFigures());
@@ -154,6 +163,7 @@ export class PortfolioAuditController {
   @Get('audit/verify')
   @Roles('auditor')
   @ApiOperation({ summary: 'Recompute every hash chain and every read model from the log; report the first broken link or differing figure' })
+  @ApiResponse({ status: 200, type: VerifySchema, description: 'the report; ok: false when a chain is broken or a figure differs' })
   @errors()
   verify(@Query() _query: ReadQueryDto) {
     return this.queries.execute(new VerifyAudit());

@@ -1,4 +1,4 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { DecimalFormatError, parseDecimal, parseQuantity, parseYuan } from '@fundtrail/money';
 
 /** A validator over one of the money library's parsers: the edge and the domain share one definition. */
@@ -68,7 +68,18 @@ export function IsCalendarDate(options?: ValidationOptions) {
     });
 }
 
-/** Text without control characters (they corrupt logs, CSV exports and terminals). */
-export const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
-/** Free text with line breaks allowed (reasons). */
-export const PRINTABLE_MULTILINE = /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
+/**
+ * Text without control characters (they corrupt logs, CSV exports and terminals) and without lone
+ * UTF-16 surrogates (not Unicode text at all: PostgreSQL refuses them in jsonb, so they used to
+ * end in a 500). A surrogate is accepted only as half of a well-formed pair.
+ */
+export const PRINTABLE = /^(?:[^\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+/** Free text with line breaks allowed (reasons); the same rule on surrogates. */
+export const PRINTABLE_MULTILINE = /^(?:[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+
+/**
+ * An optional field: it may be absent, but when present it is validated, `null` included.
+ * (class-validator's IsOptional also skips `null`, which then reached the controllers: a
+ * `"plannedTotal": null` was a 500 and a `"termYears": null` was stored as null.)
+ */
+export const IsOptionalField = (options?: ValidationOptions) => ValidateIf((_object: object, value: unknown) => value !== undefined, options);

@@ -1,0 +1,90 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** OpenAPI shapes of the answers (the code returns plain objects of these shapes). */
+export class FieldErrorSchema {
+  @ApiProperty({ example: 'amount' }) field: string;
+  @ApiProperty({ example: 'IS_YUAN' }) code: string;
+  @ApiProperty({ example: 'amount must have at most 2 decimal places' }) message: string;
+}
+
+export class ProblemSchema {
+  @ApiProperty({ example: 'https://fundtrail.dev/problems/insufficient-funds' }) type: string;
+  @ApiProperty({ example: 'Conflict' }) title: string;
+  @ApiProperty({ example: 409 }) status: number;
+  @ApiProperty({ example: 'available balance is 40.00 yuan, 40.01 yuan requested' }) detail: string;
+  @ApiProperty({ example: 'INSUFFICIENT_FUNDS', description: 'stable, machine-readable' }) code: string;
+  @ApiPropertyOptional({ example: '/api/projects/demo/disbursements' }) instance?: string;
+  @ApiPropertyOptional({ type: [FieldErrorSchema] }) errors?: FieldErrorSchema[];
+}
+
+export class LabelSchema {
+  @ApiProperty({ example: '资金到位率' }) zh: string;
+  @ApiProperty({ example: 'arrival rate' }) en: string;
+}
+
+export class FigureSchema {
+  @ApiProperty({ example: 'arrival_rate' }) key: string;
+  @ApiProperty({ type: LabelSchema }) label: LabelSchema;
+  @ApiProperty({ example: '50.74', nullable: true, type: String, description: 'yuan string for amounts, percent string for rates; null with reason when unknown' })
+  value: string | null;
+  @ApiProperty({ example: '50.74%' }) display: string;
+  @ApiProperty({ enum: ['yuan', 'percent'] }) unit: string;
+  @ApiProperty({ example: 'Σ receipts excluding carry-over / planned_total × 100, rounded half-up to 2 decimals' }) formula: string;
+  @ApiProperty({ example: 1 }) formulaVersion: number;
+  @ApiPropertyOptional({ example: '227000000.00' }) numerator?: string;
+  @ApiPropertyOptional({ example: '447408400.00' }) denominator?: string;
+  @ApiProperty({ example: '787480576001', description: 'global position the figure is as of' }) asOfPosition: string;
+  @ApiPropertyOptional({ example: 'planned total not recorded' }) reason?: string;
+}
+
+export class ProjectFiguresSchema {
+  @ApiProperty() projectId: string;
+  @ApiProperty() asOfPosition: string;
+  @ApiProperty({ type: [FigureSchema] }) figures: FigureSchema[];
+}
+
+export class ProjectSummarySchema {
+  @ApiProperty() projectId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() department: string;
+  @ApiProperty() category: string;
+  @ApiProperty({ type: [FigureSchema], description: 'headline figures' }) figures: FigureSchema[];
+}
+
+export class ProjectListSchema {
+  @ApiProperty({ type: [ProjectSummarySchema] }) items: ProjectSummarySchema[];
+  @ApiProperty({ example: 11 }) total: number;
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 20 }) pageSize: number;
+  @ApiProperty() asOfPosition: string;
+}
+
+export class TracedTermSchema {
+  @ApiProperty() eventId: string;
+  @ApiProperty({ example: 'DisbursementRecorded' }) type: string;
+  @ApiProperty() globalPosition: string;
+  @ApiProperty() streamRevision: string;
+  @ApiProperty() recordedAt: string;
+  @ApiProperty({ example: '2024-08-08' }) effectiveDate: string;
+  @ApiProperty({ example: { id: 'clerk-wang', role: 'clerk' } }) actor: object;
+  @ApiProperty({ enum: ['numerator', 'denominator'] }) term: string;
+  @ApiProperty({ enum: ['add', 'set'] }) mode: string;
+  @ApiProperty({ example: '-100.00', description: 'negative for what a reversal takes back' }) signedAmount: string;
+  @ApiProperty({ description: 'false for a stated value a later event replaced' }) effective: boolean;
+}
+
+export class TraceSchema extends FigureSchema {
+  @ApiProperty({ type: [TracedTermSchema] }) terms: TracedTermSchema[];
+  @ApiProperty({ nullable: true, type: String, description: 'what the read model says' }) storedValue: string | null;
+  @ApiProperty({ description: 'the value recomputed from the events equals the read model' }) matches: boolean;
+}
+
+export class VerifySchema {
+  @ApiProperty() ok: boolean;
+  @ApiProperty() events: number;
+  @ApiProperty() streams: number;
+  @ApiProperty() asOfPosition: string;
+  @ApiProperty({ example: { ok: false, brokenLinks: [{ streamId: 'project-demo', streamRevision: '3', eventId: '…', problem: 'hash-mismatch' }] } })
+  hashChains: object;
+  @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [] } }) readModels: object;
+}
