@@ -198,8 +198,11 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
             }
           }),
         );
-        const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`subscriber saw ${seen.length}`)), 60_000));
-        await Promise.race([consumer, timeout]);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`subscriber saw ${seen.length}`)), 60_000);
+        });
+        await Promise.race([consumer, timeout]).finally(() => clearTimeout(timer));
         await subscription.stop();
 
         expect(appended.size).toBe(writers * perWriter);
