@@ -85,7 +85,7 @@ export function decideBond(command: BondCommand, state: BondState): BondEvent[] 
 
 function issued(state: BondState, bondId: string): IssuedBond {
   if (state.status !== 'issued') {
-    throw new FundingRuleViolation('BOND_NOT_FOUND', `Bond ${bondId} has not been issued`);
+    throw new FundingRuleViolation('BOND_NOT_FOUND', `Bond ${bondId} has not been issued`, 'bondId');
   }
   return state;
 }

@@ -243,7 +243,7 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
 
 function registered(state: ProjectState, projectId: string): RegisteredProject {
   if (state.status !== 'registered') {
-    throw new FundingRuleViolation('PROJECT_NOT_FOUND', `Project ${projectId} is not registered`);
+    throw new FundingRuleViolation('PROJECT_NOT_FOUND', `Project ${projectId} is not registered`, 'projectId');
   }
   return state;
 }
