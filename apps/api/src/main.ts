@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@fundtrail/event-store';
 import { createApp } from './app';
 import { createRootLogger } from './logging/pino-logger';
+import { seedOnEmpty } from '../../../seeds/seed-loader';
 
 async function main(): Promise<void> {
   let config;
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     });
   }
   logger.info({ port: config.port, store: config.databaseUrl ? 'postgres' : 'embedded' }, `FundTrail API listening on http://localhost:${config.port}`);
+  // Not awaited: /health answers while the data set loads; failures are logged, never fatal.
+  if (config.seedOnEmpty) void seedOnEmpty(app, logger);
 }
 
 main().catch((error: unknown) => {
