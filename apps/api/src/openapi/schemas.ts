@@ -86,5 +86,5 @@ export class VerifySchema {
   @ApiProperty() asOfPosition: string;
   @ApiProperty({ example: { ok: false, brokenLinks: [{ streamId: 'project-demo', streamRevision: '3', eventId: '…', problem: 'hash-mismatch' }] } })
   hashChains: object;
-  @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [] } }) readModels: object;
+  @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [], unreadable: [], bonds: 5, bondDifferences: [] } }) readModels: object;
 }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { chainHash, type EventStore, GENESIS_HASH, type RecordedEvent } from '@fundtrail/event-store';
-import { computeFigures, emptyTerms, foldEvents, type ProjectTerms, termsFromJson } from '../figures';
+import { computeFigures, emptyTerms, FigureEventDataError, foldEvents, foldTerms, type ProjectTerms, termsFromJson } from '../figures';
+import { type BondDetails, emptyBondDetails, foldBondDetails } from '../read-models/bond-details';
 
 export interface BrokenLink {
   streamId: string;
@@ -18,6 +19,23 @@ export interface FigureDifference {
   replayed: string | null | undefined;
 }
 
+/** A bond read model that differs from the replay: `key` is amount, assignedTotal, … or assignment:<id>. */
+export interface BondDifference {
+  bondId: string;
+  key: string;
+  readModel: string | undefined;
+  replayed: string | undefined;
+}
+
+/** A stored event whose data the figures cannot read (e.g. an amount rewritten into text): left out of the replay. */
+export interface UnreadableEvent {
+  streamId: string;
+  streamRevision: string;
+  eventId: string;
+  globalPosition: string;
+  detail: string;
+}
+
 export interface VerifyReport {
   ok: boolean;
   checkedAt: string;
@@ -25,7 +43,17 @@ export interface VerifyReport {
   streams: number;
   asOfPosition: string;
   hashChains: { ok: boolean; brokenLinks: BrokenLink[] };
-  readModels: { ok: boolean; projects: number; differences: FigureDifference[]; missing: string[]; unexpected: string[] };
+  readModels: {
+    ok: boolean;
+    projects: number;
+    differences: FigureDifference[];
+    missing: string[];
+    unexpected: string[];
+    unreadable: UnreadableEvent[];
+    /** Bond read models (issued, assigned, per project) against the replay of the bond streams. */
+    bonds: number;
+    bondDifferences: BondDifference[];
+  };
   /** Each stream's head hash: an auditor keeps these as a digest and checks them later. */
   heads?: Record<string, string>;
 }
@@ -37,8 +65,9 @@ interface ChainState {
 }
 
 /**
- * Recomputes every stream's hash chain from the log, and every project's figures by replaying the
- * log with the projection's fold, comparing them with the read models as of their checkpoint.
+ * Recomputes every stream's hash chain from the log, and every project's figures and every bond's
+ * details by replaying the log with the projections' folds, comparing them with the read models as
+ * of their checkpoints. An event whose data cannot be folded is named (`unreadable`), not thrown.
  * Streams the log in global order: memory grows with the number of streams, not of events.
  */
 export async function verifyLog(
@@ -46,7 +75,8 @@ export async function verifyLog(
   pool: Pool,
   options: { includeHeads?: boolean; maxBrokenLinks?: number; onProgress?: (events: number) => void } = {},
 ): Promise<VerifyReport> {
-  const { checkpoint, stored } = await readModelSnapshot(pool);
+  const { checkpoint, stored, bondCheckpoint, storedBonds } = await readModelSnapshot(pool);
+  const replayedBonds = new Map<string, BondDetails>();
   const chains = new Map<string, ChainState>();
   const brokenStreams = new Set<string>();
   const brokenLinks: BrokenLink[] = [];
@@ -54,10 +84,33 @@ export async function verifyLog(
   let events = 0;
   // Events are folded per project in chunks: one map copy per chunk, not per event.
   const pending = new Map<string, RecordedEvent[]>();
+  const unreadable: UnreadableEvent[] = [];
   const fold = (projectId: string) => {
     const buffer = pending.get(projectId);
     if (!buffer?.length) return;
-    replayed.set(projectId, foldEvents(buffer, replayed.get(projectId) ?? emptyTerms()));
+    try {
+      replayed.set(projectId, foldEvents(buffer, replayed.get(projectId) ?? emptyTerms()));
+    } catch (error) {
+      if (!(error instanceof FigureEventDataError)) throw error;
+      // A tampered event whose data no longer reads as an amount must be reported, not crash the
+      // audit: fold the chunk event by event and leave out (and name) what cannot be read.
+      let terms = replayed.get(projectId) ?? emptyTerms();
+      for (const event of buffer) {
+        try {
+          terms = foldTerms(terms, event);
+        } catch (eventError) {
+          if (!(eventError instanceof FigureEventDataError)) throw eventError;
+          unreadable.push({
+            streamId: event.streamId,
+            streamRevision: event.streamRevision.toString(),
+            eventId: event.eventId,
+            globalPosition: event.globalPosition.toString(),
+            detail: eventError.message,
+          });
+        }
+      }
+      replayed.set(projectId, terms);
+    }
     pending.set(projectId, []);
   };
   const report = (event: RecordedEvent, problem: BrokenLink['problem'], detail: string) => {
@@ -94,6 +147,20 @@ export async function verifyLog(
     }
     chains.set(event.streamId, { revision: event.streamRevision, hash: event.hash, position: event.globalPosition });
 
+    if (event.globalPosition <= bondCheckpoint && event.streamId.startsWith('bond-')) {
+      const bondId = event.streamId.slice('bond-'.length);
+      try {
+        replayedBonds.set(bondId, foldBondDetails(replayedBonds.get(bondId) ?? emptyBondDetails(bondId), event));
+      } catch (error) {
+        unreadable.push({
+          streamId: event.streamId,
+          streamRevision: event.streamRevision.toString(),
+          eventId: event.eventId,
+          globalPosition: event.globalPosition.toString(),
+          detail: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
     if (event.globalPosition <= checkpoint && event.streamId.startsWith('project-')) {
       const projectId = event.streamId.slice('project-'.length);
       const buffer = pending.get(projectId);
@@ -122,7 +189,16 @@ export async function verifyLog(
     }
   }
   const unexpected = [...stored.keys()].filter((projectId) => !replayed.has(projectId));
-  const readModelsOk = differences.length === 0 && missing.length === 0 && unexpected.length === 0;
+  const bondDifferences: BondDifference[] = [];
+  for (const bondId of new Set([...replayedBonds.keys(), ...storedBonds.keys()])) {
+    const fromLog = bondFields(replayedBonds.get(bondId));
+    const fromReadModel = bondFields(storedBonds.get(bondId));
+    for (const key of new Set([...fromLog.keys(), ...fromReadModel.keys()])) {
+      if (fromLog.get(key) !== fromReadModel.get(key)) bondDifferences.push({ bondId, key, readModel: fromReadModel.get(key), replayed: fromLog.get(key) });
+    }
+  }
+  const readModelsOk =
+    differences.length === 0 && missing.length === 0 && unexpected.length === 0 && unreadable.length === 0 && bondDifferences.length === 0;
   const chainsOk = brokenLinks.length === 0;
   return {
     ok: chainsOk && readModelsOk,
@@ -131,22 +207,41 @@ export async function verifyLog(
     streams: chains.size,
     asOfPosition: checkpoint.toString(),
     hashChains: { ok: chainsOk, brokenLinks },
-    readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected },
+    readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected, unreadable, bonds: storedBonds.size, bondDifferences },
     ...(options.includeHeads ? { heads: Object.fromEntries([...chains].map(([stream, state]) => [stream, state.hash])) } : {}),
   };
 }
 
-/** The project read models and their checkpoint, read in one snapshot so they agree with each other. */
-async function readModelSnapshot(pool: Pool): Promise<{ checkpoint: bigint; stored: Map<string, ProjectTerms> }> {
+/** What a bond read model states, field by field (a missing bond states nothing). */
+function bondFields(details: BondDetails | undefined): Map<string, string> {
+  const fields = new Map<string, string>();
+  if (!details) return fields;
+  for (const key of ['name', 'kind', 'amount', 'issueDate', 'termYears', 'couponRate', 'assignedTotal'] as const) {
+    if (details[key] !== undefined) fields.set(key, String(details[key]));
+  }
+  for (const [assignmentId, assignment] of Object.entries(details.assignments ?? {})) {
+    fields.set(`assignment:${assignmentId}`, `${assignment.projectId} ${assignment.amount}`);
+  }
+  return fields;
+}
+
+/** The read models and their checkpoints, read in one snapshot so they agree with each other. */
+async function readModelSnapshot(
+  pool: Pool,
+): Promise<{ checkpoint: bigint; stored: Map<string, ProjectTerms>; bondCheckpoint: bigint; storedBonds: Map<string, BondDetails> }> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const { rows: cp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'project-figures'");
     const { rows } = await client.query<{ project_id: string; terms: unknown }>('SELECT project_id, terms FROM project_read_models');
+    const { rows: bondCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'bonds'");
+    const { rows: bonds } = await client.query<{ bond_id: string; details: BondDetails }>('SELECT bond_id, details FROM bond_read_models');
     await client.query('COMMIT');
     return {
       checkpoint: BigInt(cp[0]?.position ?? 0),
       stored: new Map(rows.map((row) => [row.project_id, termsFromJson(row.terms) as ProjectTerms])),
+      bondCheckpoint: BigInt(bondCp[0]?.position ?? 0),
+      storedBonds: new Map(bonds.map((row) => [row.bond_id, row.details])),
     };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
