@@ -14,6 +14,9 @@ export interface ContractSubject {
   store: EventStore;
   /** Runs raw SQL as a superuser session, for adapters backed by PostgreSQL. */
   sql?: (text: string) => Promise<unknown>;
+  /** This adapter's database, and another one on the same server (adapters backed by PostgreSQL). */
+  url?: string;
+  otherDatabaseUrl?: string;
 }
 
 export function newEvent(type = 'Tested', data: Record<string, unknown> = { n: 1 }): NewEvent {
@@ -166,6 +169,43 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
         await expect(subject.sql(`DELETE FROM events WHERE stream_id = '${id}'`)).rejects.toThrow(/append-only/);
         await expect(subject.sql(`TRUNCATE events`)).rejects.toThrow(/append-only/);
         expect(await store.readStream(id)).toHaveLength(1);
+      });
+    });
+
+    describe('visibility', () => {
+      it('a transaction left open in another database on the server does not stall readers', async () => {
+        if (!subject.otherDatabaseUrl) return;
+        const { Client } = await import('pg');
+        const other = new Client({ connectionString: subject.otherDatabaseUrl });
+        await other.connect();
+        try {
+          await other.query('BEGIN');
+          await other.query('SELECT pg_current_xact_id()'); // holds a transaction id, like a long report query that wrote
+          const appended = await store.append(stream('visible'), [newEvent()], { expectedRevision: 'no_stream' });
+          expect(await store.headPosition()).toBe(appended.globalPosition);
+        } finally {
+          await other.query('ROLLBACK').catch(() => undefined);
+          await other.end();
+        }
+      });
+
+      it('an open writing transaction in this database holds readers below it until it ends', async () => {
+        const { Client } = await import('pg');
+        const before = await store.append(stream('before'), [newEvent()], { expectedRevision: 'no_stream' });
+        if (!subject.url) return;
+        const holder = new Client({ connectionString: subject.url });
+        await holder.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query('SELECT pg_current_xact_id()');
+          const after = await store.append(stream('after'), [newEvent()], { expectedRevision: 'no_stream' });
+          expect(await store.headPosition()).toBe(before.globalPosition);
+          await holder.query('COMMIT');
+          expect(await store.headPosition()).toBe(after.globalPosition);
+        } finally {
+          await holder.query('ROLLBACK').catch(() => undefined);
+          await holder.end();
+        }
       });
     });
 

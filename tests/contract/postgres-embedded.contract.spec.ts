@@ -1,5 +1,5 @@
 import { createPool, PostgresEventStore } from '@fundtrail/event-store';
-import { createEmbeddedDatabase, runSql, type TestDatabase } from '../support/test-database';
+import { createEmbeddedDatabase, runSql, type TestDatabase, withDatabase } from '../support/test-database';
 import { eventStoreContract } from './event-store.contract';
 
 let db: TestDatabase;
@@ -10,7 +10,7 @@ eventStoreContract(
   async () => {
     db = await createEmbeddedDatabase();
     store = new PostgresEventStore(createPool({ url: db.url, poolSize: 12 }));
-    return { store, sql: (text) => runSql(db.url, text) };
+    return { store, url: db.url, otherDatabaseUrl: withDatabase(db.url, 'postgres'), sql: (text) => runSql(db.url, text) };
   },
   async () => {
     await store?.close();

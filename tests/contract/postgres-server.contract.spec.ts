@@ -1,5 +1,5 @@
 import { createPool, PostgresEventStore } from '@fundtrail/event-store';
-import { createServerDatabase, runSql, type TestDatabase } from '../support/test-database';
+import { createServerDatabase, runSql, SERVER_URL, type TestDatabase } from '../support/test-database';
 import { eventStoreContract } from './event-store.contract';
 
 let db: TestDatabase;
@@ -10,7 +10,7 @@ eventStoreContract(
   async () => {
     db = await createServerDatabase();
     store = new PostgresEventStore(createPool({ url: db.url, poolSize: 12 }));
-    return { store, sql: (text) => runSql(db.url, text) };
+    return { store, url: db.url, otherDatabaseUrl: SERVER_URL, sql: (text) => runSql(db.url, text) };
   },
   async () => {
     await store?.close();

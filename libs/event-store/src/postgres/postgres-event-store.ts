@@ -23,8 +23,23 @@ export const MAX_EVENTS_PER_APPEND = 1 << 20;
 /**
  * Positions below this bound belong to transactions that have all finished: no event with a
  * lower position can still appear. Every read of the global order stops below it.
+ *
+ * The bound is the oldest transaction still running in this database, or the snapshot's xmax
+ * when none is. Transactions of other databases on the server cannot write to this table, so they
+ * are left out (a long one elsewhere must not stall our readers); a running transaction whose
+ * database cannot be seen (no privilege, or it just ended) counts as ours, which only waits longer.
+ * Every later transaction gets an id at or above xmax, so nothing can appear below the bound later.
  */
-export const SAFE_POSITION_BOUND = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1048576)`;
+export const SAFE_POSITION_BOUND = `(
+  SELECT least(
+           pg_snapshot_xmax(current.snap),
+           (SELECT min(xip) FROM pg_snapshot_xip(current.snap) AS xip
+             WHERE NOT EXISTS (
+               SELECT 1 FROM pg_stat_activity AS other
+                WHERE other.backend_xid = (xip::text::bigint % 4294967296)::text::xid
+                  AND other.datname IS DISTINCT FROM current_database()))
+         )::text::bigint * 1048576
+    FROM (SELECT pg_current_snapshot() AS snap) AS current)`;
 
 const COLUMNS = `global_position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at, hash, prev_hash`;
 
