@@ -21,6 +21,8 @@ const WAIT_MS = 12_000;
 /** Events one command may append per stream (the recovery looks for at most this many). */
 const MAX_EVENTS_PER_STREAM = 8;
 const TAKEN_OVER = Symbol('taken over');
+/** Refusals that tell the client to retry the same request: never stored as the key's answer. */
+const TRANSIENT_CODES = new Set(['WRONG_EXPECTED_VERSION', 'IDEMPOTENCY_IN_FLIGHT', 'STORE_UNAVAILABLE', 'TOO_MANY_REQUESTS']);
 
 interface StoredRow {
   fingerprint: string;
@@ -58,10 +60,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const response = context.switchToHttp().getResponse<Response>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined) return next.handle();
-    return from(this.run(request, response, key, next));
+    // The status the route answers on success (@HttpCode), not response.statusCode: by the time the
+    // command finishes the request deadline (app.ts) may already have answered 503.
+    const successStatus = (Reflect.getMetadata('__httpCode__', context.getHandler()) as number | undefined) ?? 201;
+    return from(this.run(request, response, key, next, successStatus));
   }
 
-  private async run(request: Request & { actor?: Actor }, response: Response, key: string | string[], next: CallHandler): Promise<unknown> {
+  private async run(
+    request: Request & { actor?: Actor },
+    response: Response,
+    key: string | string[],
+    next: CallHandler,
+    successStatus: number,
+  ): Promise<unknown> {
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new ProblemException(
         problem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 200 printable ASCII characters', {
@@ -70,9 +81,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     const actorId = request.actor?.id ?? 'anonymous';
-    const fingerprint = createHash('sha256')
-      .update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}`)
-      .digest('hex');
+    const canonical = canonicalBody(request.body);
+    // A body with no canonical form (nested too deep for it, or a number JSON.parse turned into
+    // Infinity) cannot be a valid command: the validation pipe refuses it with 400 and nothing is
+    // appended, so the key is not recorded rather than answering 500.
+    if (canonical === undefined) return lastValueFrom(next.handle(), { defaultValue: undefined });
+    const fingerprint = createHash('sha256').update(`${request.method} ${request.path}\n${canonical}`).digest('hex');
     let takenOver = false;
     if (!(await this.claim(actorId, key, fingerprint))) {
       const earlier = await this.replay(actorId, key, fingerprint, response);
@@ -99,11 +113,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         throw error;
       }
-      await this.complete(actorId, key, response.statusCode || 201, body);
+      await this.complete(actorId, key, successStatus, body);
       return body;
     } catch (error) {
       const [answer] = this.problems.toProblem(error);
-      if (answer.status < 500) await this.complete(actorId, key, answer.status, answer).catch(() => undefined);
+      // A refusal that is the request's own (400, 403, 404, 409 INSUFFICIENT_FUNDS, …) is its final
+      // answer and is replayed. A transient one (5xx, or a write conflict whose answer says "retry
+      // it") is not: a retry under the same key runs the command again.
+      if (answer.status < 500 && !TRANSIENT_CODES.has(answer.code)) await this.complete(actorId, key, answer.status, answer).catch(() => undefined);
       else await this.expire(actorId, key).catch(() => undefined);
       throw error;
     } finally {
@@ -151,7 +168,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (row?.state === 'done') {
         response.setHeader('Idempotency-Replayed', 'true');
         const status = row.status ?? 201;
-        if (status >= 400) throw new ProblemException(row.response as ReturnType<typeof problem>);
+        if (status >= 400) {
+          const stored = row.response as ReturnType<typeof problem> | null;
+          throw new ProblemException(
+            stored && typeof stored === 'object' && stored.status === status
+              ? stored
+              : problem(status, 'IDEMPOTENT_REPLAY', 'the first request with this key was refused'),
+          );
+        }
         response.status(status);
         return row.response;
       }
@@ -206,8 +230,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       if (eventIds.length > 0) found.push({ streamId, revision, position, eventIds });
     }
-    if (found.length === 0) return undefined;
+    // The command's own stream must hold its events. A bond assignment whose attempt died between
+    // its two appends has no receipt under this key: the assignment is answered as done (it is),
+    // and the project's receipt is completed by the bond-proceeds catch-up (process-managers/).
     const [own] = found;
+    if (!own || own.streamId !== streams[0]) return undefined;
     const position = found.reduce((max, f) => (f.position > max ? f.position : max), 0n);
     return {
       streamId: own.streamId,
@@ -248,6 +275,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
       `UPDATE idempotency_keys SET locked_until = now() - interval '1 second' WHERE actor_id = $1 AND key = $2 AND state = 'in-flight'`,
       [actorId, key],
     );
+  }
+}
+
+/** Deeper than any command body can be (every DTO field is a scalar); bounds canonicalJson's recursion. */
+const MAX_BODY_DEPTH = 64;
+
+function canonicalBody(body: unknown): string | undefined {
+  const stack: [unknown, number][] = [[body, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'number' && !Number.isFinite(value)) return undefined;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_BODY_DEPTH) return undefined;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  try {
+    return canonicalJson(body ?? null);
+  } catch {
+    return undefined;
   }
 }
 

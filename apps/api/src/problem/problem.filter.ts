@@ -17,6 +17,7 @@ const BODY_PARSER_PROBLEMS: Record<string, [number, string, string]> = {
   'entity.parse.failed': [400, 'MALFORMED_JSON', 'the request body is not valid JSON'],
   'entity.verify.failed': [400, 'MALFORMED_JSON', 'the request body could not be verified'],
   'encoding.unsupported': [415, 'UNSUPPORTED_ENCODING', 'the request body encoding is not supported'],
+  'encoding.invalid': [400, 'INVALID_UTF8', 'the request body is not valid UTF-8'],
   'charset.unsupported': [415, 'UNSUPPORTED_CHARSET', 'the request body must be UTF-8'],
   'request.aborted': [400, 'REQUEST_ABORTED', 'the request was aborted by the client'],
   'request.size.invalid': [400, 'MALFORMED_REQUEST', 'the request body size does not match Content-Length'],
@@ -52,18 +53,25 @@ export class ProblemFilter implements ExceptionFilter {
     const context = host.switchToHttp();
     const response = context.getResponse<Response>();
     const request = context.getRequest<Request>();
+    if (response.headersSent) {
+      // Already answered (the request deadline in app.ts answered 503 first): the late result or
+      // error of the work behind it has nowhere to go.
+      if ((exception as { code?: unknown })?.code !== 'ERR_HTTP_HEADERS_SENT') {
+        this.logger.warn(`error after the answer was sent: ${exception instanceof Error ? exception.message : String(exception)}`);
+      }
+      return;
+    }
     const [body, headers] = this.toProblem(exception);
     body.instance = request.originalUrl?.split('?')[0];
     if (body.status >= 500 && body.code === 'INTERNAL_ERROR') {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     }
-    if (response.headersSent) return;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
   toProblem(exception: unknown): [Problem, Record<string, string>] {
-    if (exception instanceof ProblemException) return [{ ...exception.problem }, exception.headers];
+    if (exception instanceof ProblemException && Number.isInteger(exception.problem.status)) return [{ ...exception.problem }, exception.headers];
     if (exception instanceof AuthError) {
       const headers: Record<string, string> = exception.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="fundtrail"' } : {};
       return [problem(exception.status, exception.code, exception.message), headers];
