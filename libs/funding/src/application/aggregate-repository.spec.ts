@@ -58,4 +58,12 @@ describe('AggregateRepository against PostgreSQL', () => {
     const events = await storeA.readStream(stream);
     expect(events.filter((e) => e.type === 'DisbursementRecorded')).toHaveLength(1);
   });
+
+  it('50 concurrent commands on one hot stream in one process all land, none spent on conflicts', async () => {
+    const stream = 'project-hot';
+    await a.handle(stream, { type: 'RegisterProject', data: { projectId: 'hot', name: 'p', department: 'd', category: 'c' } }, context);
+    await a.handle(stream, receive('hot', 'r1', 1_000_000n), context);
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => a.handle(stream, disburse('hot', `d${i}`, 100n), context)));
+    expect(results.map((r) => r.streamRevision).sort((x, y) => Number(x - y))).toEqual(Array.from({ length: 50 }, (_, i) => BigInt(i + 2)));
+  });
 });

@@ -32,6 +32,7 @@ export const MAX_DECIDE_ATTEMPTS = 25;
  */
 export class AggregateRepository<C, E extends { type: string; data: object }, S> {
   private readonly cache = new Map<string, Cached<S>>();
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: EventStore,
@@ -51,7 +52,25 @@ export class AggregateRepository<C, E extends { type: string; data: object }, S>
     return { state, expected: revision === undefined ? 'no_stream' : revision };
   }
 
-  async handle(streamId: string, command: C, context: CommandContext): Promise<AppendResult> {
+  /**
+   * Commands on one stream run one at a time in this process: concurrent clerks on a hot project
+   * would otherwise spend their attempts refusing each other. Other processes still meet the guard.
+   */
+  handle(streamId: string, command: C, context: CommandContext): Promise<AppendResult> {
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const run = previous.then(() => this.decideAndAppend(streamId, command, context));
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(streamId, settled);
+    void settled.then(() => {
+      if (this.queues.get(streamId) === settled) this.queues.delete(streamId);
+    });
+    return run;
+  }
+
+  private async decideAndAppend(streamId: string, command: C, context: CommandContext): Promise<AppendResult> {
     // First attempt decides on the cached state without a read: the append's revision guard
     // refuses it if the stream moved, and only then is the stream read. A refusal is never
     // reported from an unread cache: the stream is read and the command decided again.
