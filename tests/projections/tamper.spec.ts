@@ -293,7 +293,7 @@ describe('tampering with the log is reported by verify, naming the stream and re
     expect(http.readModels.differences).toEqual(expect.arrayContaining([expect.objectContaining({ projectId: P, key: 'received_total', readModel: '208123456.78', replayed: '203123456.78' })]));
   });
 
-  it("a stream's last event deleted: no chain link breaks, but the read model no longer matches the replay", async () => {
+  it("a stream's last events deleted: reported as truncated at the first missing revision, and the read model differs", async () => {
     const { api, auditor, stream } = await fresh();
     const heads = await runCli(['verify', '--heads'], api.db.url);
     const before = JSON.parse(heads.stdout).heads[`project-${P}`];
@@ -301,7 +301,9 @@ describe('tampering with the log is reported by verify, naming the stream and re
     const lastPayment = [...stream].reverse().find((e) => e.type === 'DisbursementRecorded')!;
     // Make the payment the last event of its stream by deleting what follows it, then delete it too.
     await tamper(api, `DELETE FROM events WHERE stream_id = 'project-${P}' AND stream_revision >= ${lastPayment.streamRevision}`);
-    const { http, cli } = await expectReported(api, auditor, []);
+    const { http, cli } = await expectReported(api, auditor, [
+      { streamId: `project-${P}`, streamRevision: lastPayment.streamRevision, problem: 'truncated' },
+    ]);
     expect(http.readModels.ok).toBe(false);
     expect(http.readModels.differences).toEqual(expect.arrayContaining([expect.objectContaining({ projectId: P, key: 'disbursed_total' })]));
     expect(cli.readModels.differences.length).toBeGreaterThan(0);

@@ -70,9 +70,8 @@ export async function createApp(config: FundtrailConfig, logger: Logger): Promis
  * pg emits 'error' on a client whose connection dies while it is checked out of the pool between
  * two queries (a projector's transaction when PostgreSQL restarts or pg_terminate_backend ends
  * it); pg-pool removes its own listener on checkout, and an 'error' event without a listener ends
- * the Node process. Every pool client gets a permanent listener: the next query on that client
- * fails, which its caller already handles (503, projector retry). (The root fix belongs in
- * libs/event-store createPool; this keeps the API alive whatever pool code does.)
+ * the Node process. createPool gives every client a permanent listener; this one also logs it.
+ * The next query on that client fails, which its caller already handles (503, projector retry).
  */
 function guardPoolClients(database: FundtrailDatabase, logger: Logger): void {
   database.pool.on('connect', (client) => {

@@ -25,8 +25,10 @@ export function createPool(options: DatabaseOptions): Pool {
     application_name: options.applicationName ?? 'fundtrail',
   };
   const pool = new Pool(config);
-  // An idle client losing its connection (database restart) must not crash the process.
+  // A client losing its connection (database restart, pg_terminate_backend) must not crash the
+  // process: idle ones report on the pool, checked-out ones on themselves; the next query fails.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -8,7 +8,7 @@ export interface BrokenLink {
   streamRevision: string;
   eventId: string;
   globalPosition: string;
-  problem: 'hash-mismatch' | 'prev-hash-mismatch' | 'revision-gap' | 'out-of-order';
+  problem: 'hash-mismatch' | 'prev-hash-mismatch' | 'revision-gap' | 'out-of-order' | 'truncated';
   detail: string;
 }
 
@@ -75,7 +75,7 @@ export async function verifyLog(
   pool: Pool,
   options: { includeHeads?: boolean; maxBrokenLinks?: number; onProgress?: (events: number) => void } = {},
 ): Promise<VerifyReport> {
-  const { checkpoint, stored, bondCheckpoint, storedBonds } = await readModelSnapshot(pool);
+  const { checkpoint, stored, bondCheckpoint, storedBonds, lastPositions } = await readModelSnapshot(pool);
   const replayedBonds = new Map<string, BondDetails>();
   const chains = new Map<string, ChainState>();
   const brokenStreams = new Set<string>();
@@ -197,6 +197,23 @@ export async function verifyLog(
       if (fromLog.get(key) !== fromReadModel.get(key)) bondDifferences.push({ bondId, key, readModel: fromReadModel.get(key), replayed: fromLog.get(key) });
     }
   }
+  // A stream's newest events leave no broken link behind when deleted; the read models witness them:
+  // each row remembers the position of the last event it applied, which the log must still hold.
+  for (const [streamId, lastPosition] of lastPositions) {
+    const chain = chains.get(streamId);
+    if (chain && chain.position >= lastPosition) continue;
+    if (brokenStreams.has(streamId) || brokenLinks.length >= (options.maxBrokenLinks ?? 1000)) continue;
+    brokenStreams.add(streamId);
+    const revision = chain ? chain.revision + 1n : 0n;
+    brokenLinks.push({
+      streamId,
+      streamRevision: revision.toString(),
+      eventId: '',
+      globalPosition: lastPosition.toString(),
+      problem: 'truncated',
+      detail: `the read models applied this stream up to position ${lastPosition}, but the log ends ${chain ? `at revision ${chain.revision} (position ${chain.position})` : 'before its first event'}: revision ${revision} onwards was removed`,
+    });
+  }
   const readModelsOk =
     differences.length === 0 && missing.length === 0 && unexpected.length === 0 && unreadable.length === 0 && bondDifferences.length === 0;
   const chainsOk = brokenLinks.length === 0;
@@ -228,20 +245,34 @@ function bondFields(details: BondDetails | undefined): Map<string, string> {
 /** The read models and their checkpoints, read in one snapshot so they agree with each other. */
 async function readModelSnapshot(
   pool: Pool,
-): Promise<{ checkpoint: bigint; stored: Map<string, ProjectTerms>; bondCheckpoint: bigint; storedBonds: Map<string, BondDetails> }> {
+): Promise<{
+  checkpoint: bigint;
+  stored: Map<string, ProjectTerms>;
+  bondCheckpoint: bigint;
+  storedBonds: Map<string, BondDetails>;
+  lastPositions: Map<string, bigint>;
+}> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const { rows: cp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'project-figures'");
-    const { rows } = await client.query<{ project_id: string; terms: unknown }>('SELECT project_id, terms FROM project_read_models');
+    const { rows } = await client.query<{ project_id: string; terms: unknown; last_position: string }>(
+      'SELECT project_id, terms, last_position FROM project_read_models',
+    );
     const { rows: bondCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'bonds'");
-    const { rows: bonds } = await client.query<{ bond_id: string; details: BondDetails }>('SELECT bond_id, details FROM bond_read_models');
+    const { rows: bonds } = await client.query<{ bond_id: string; details: BondDetails; last_position: string }>(
+      'SELECT bond_id, details, last_position FROM bond_read_models',
+    );
     await client.query('COMMIT');
     return {
       checkpoint: BigInt(cp[0]?.position ?? 0),
       stored: new Map(rows.map((row) => [row.project_id, termsFromJson(row.terms) as ProjectTerms])),
       bondCheckpoint: BigInt(bondCp[0]?.position ?? 0),
       storedBonds: new Map(bonds.map((row) => [row.bond_id, row.details])),
+      lastPositions: new Map([
+        ...rows.map((row) => [`project-${row.project_id}`, BigInt(row.last_position)] as const),
+        ...bonds.map((row) => [`bond-${row.bond_id}`, BigInt(row.last_position)] as const),
+      ]),
     };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
