@@ -8,7 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AuthFailureLimiter, authFailureLimitsFromEnv, JWT_SECRET, verifyToken } from '@fundtrail/auth';
+import { AuthFailureLimiter, authFailureLimitsFromEnv, BEARER_TOKEN, JWT_SECRET, verifyToken } from '@fundtrail/auth';
 import { FUNDTRAIL_DATABASE, type FundtrailConfig, type FundtrailDatabase } from '@fundtrail/event-store';
 import { Projections } from '@fundtrail/projections';
 import { AppModule } from './app.module';
@@ -144,8 +144,6 @@ function refuseAnnouncedOversize(limit: number) {
   };
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
-
 /**
  * 401s are counted per client address; once an address is over the limit, its requests to /api
  * that carry no valid token get 429 problem+json with Retry-After (libs/auth AuthFailureLimiter).
@@ -169,7 +167,7 @@ function authFailureLimiting(limiter: AuthFailureLimiter, secret: string) {
 }
 
 function presentsValidToken(request: Request, secret: string): boolean {
-  const match = BEARER.exec(request.headers.authorization ?? '');
+  const match = BEARER_TOKEN.exec(request.headers.authorization ?? '');
   if (!match) return false;
   try {
     verifyToken(match[1], secret);

@@ -6,6 +6,8 @@ import { AuthError, verifyToken } from './tokens';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
 const ROLES_KEY = 'fundtrail:roles';
+/** `Authorization: Bearer <JWT>`; the scheme name is case-insensitive (RFC 7235 §2.1). */
+export const BEARER_TOKEN = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
 
 /** Roles allowed on a route (admin always is); routes without it are public. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
@@ -32,7 +34,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     if (!header) throw new AuthError(401, 'UNAUTHENTICATED', 'a bearer token is required');
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header);
+    const match = BEARER_TOKEN.exec(header);
     if (!match) throw new AuthError(401, 'INVALID_TOKEN', 'the Authorization header must be "Bearer <JWT>"');
     const actor = verifyToken(match[1], this.secret);
     if (!mayAct(actor, allowed)) {

@@ -116,15 +116,17 @@ export class PostgresEventStore implements EventStore {
 
     let inserted: { global_position: string; stream_revision: string }[];
     try {
-      const result = await this.pool.query<{ global_position: string; stream_revision: string }>(
-        `INSERT INTO events (${COLUMNS})
+      const result = await this.pool.query<{ global_position: string; stream_revision: string }>({
+        // Named: parsed and planned once per connection, not on every append.
+        name: 'fundtrail-append',
+        text: `INSERT INTO events (${COLUMNS})
          SELECT pg_current_xact_id()::text::bigint * 1048576 + e.ord, e.event_id, $1, e.rev, e.type,
                 e.data, e.metadata, $3, e.hash, e.prev_hash
            FROM unnest($4::uuid[], $5::bigint[], $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::text[])
                 WITH ORDINALITY AS e(event_id, rev, type, data, metadata, hash, prev_hash, ord)
           WHERE (SELECT coalesce(max(stream_revision), -1) FROM events WHERE stream_id = $1) = $2
          RETURNING global_position, stream_revision`,
-        [
+        values: [
           streamId,
           (head ? head.revision : -1n).toString(),
           recordedAt,
@@ -136,7 +138,7 @@ export class PostgresEventStore implements EventStore {
           rows.map((r) => r.hash),
           rows.map((r) => r.prevHash),
         ],
-      );
+      });
       inserted = result.rows;
     } catch (error) {
       if (isUniqueViolation(error)) return this.refuseOrReplay(streamId, events, expected);
@@ -263,12 +265,13 @@ export class PostgresEventStore implements EventStore {
   /** Events after `position` in global order, only from transactions that have all finished. */
   async readBatch(position: bigint, limit: number): Promise<RecordedEvent[]> {
     try {
-      const { rows } = await this.pool.query<EventRow>(
-        `SELECT ${COLUMNS} FROM events
+      const { rows } = await this.pool.query<EventRow>({
+        name: 'fundtrail-read-batch',
+        text: `SELECT ${COLUMNS} FROM events
           WHERE global_position > $1 AND global_position < ${SAFE_POSITION_BOUND}
           ORDER BY global_position LIMIT $2`,
-        [position.toString(), limit],
-      );
+        values: [position.toString(), limit],
+      });
       return rows.map(toRecordedEvent);
     } catch (error) {
       throw toStoreError(error);

@@ -9,6 +9,10 @@ const BOND_STREAM = 'bond-';
 export class BondsProjector implements Projector {
   readonly name = 'bonds';
 
+  relevant(event: RecordedEvent): boolean {
+    return event.streamId.startsWith(BOND_STREAM);
+  }
+
   async apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables): Promise<void> {
     const byBond = new Map<string, RecordedEvent[]>();
     for (const event of events) {

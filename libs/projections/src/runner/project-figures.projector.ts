@@ -10,6 +10,10 @@ const PROJECT_STREAM = 'project-';
 export class ProjectFiguresProjector implements Projector {
   readonly name = 'project-figures';
 
+  relevant(event: RecordedEvent): boolean {
+    return event.streamId.startsWith(PROJECT_STREAM);
+  }
+
   async apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables): Promise<void> {
     const byProject = new Map<string, RecordedEvent[]>();
     for (const event of events) {

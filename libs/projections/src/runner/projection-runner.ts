@@ -93,7 +93,13 @@ export class ProjectionRunner {
         this.advanceTo(await readCheckpoint(this.pool, this.checkpointName));
         this.subscription = this.store.subscribeAll(this.position, { batchSize: this.options.batchSize ?? 1000 });
         for await (const batch of inBatches(this.subscription, this.options.batchSize ?? 1000)) {
-          const position = await applyBatch(this.pool, this.projector, this.checkpointName, this.options.tables ?? LIVE_TABLES, batch);
+          const relevant = this.projector.relevant;
+          // Nothing here for this projector: move on without a transaction; the stored checkpoint
+          // stays behind, and replaying these events after a restart changes nothing.
+          const position =
+            relevant && !batch.some((event) => relevant.call(this.projector, event))
+              ? this.position
+              : await applyBatch(this.pool, this.projector, this.checkpointName, this.options.tables ?? LIVE_TABLES, batch);
           this.advanceTo(position > batch[batch.length - 1].globalPosition ? position : batch[batch.length - 1].globalPosition);
           this.options.onBatch?.(this.position, batch.length);
           failures = 0;

@@ -13,5 +13,7 @@ export const REBUILD_TABLES: ReadModelTables = { projects: 'project_read_models_
 /** Turns a batch of events into read-model changes, inside the runner's transaction. */
 export interface Projector {
   readonly name: string;
+  /** Whether an event can change this projector's read models; a batch without one costs no transaction. */
+  relevant?(event: RecordedEvent): boolean;
   apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables): Promise<void>;
 }
