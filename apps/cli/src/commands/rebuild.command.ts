@@ -15,7 +15,7 @@ export class RebuildCommand extends CommandRunner {
   async run(_: string[], options: { projection?: string; batchSize?: string; fresh?: boolean }): Promise<void> {
     const names = options.projection ? [options.projection] : Object.keys(PROJECTORS);
     for (const name of names) if (!PROJECTORS[name]) throw new CliUsageError(`--projection must be one of: ${Object.keys(PROJECTORS).join(', ')}`);
-    const batchSize = options.batchSize ? Number(options.batchSize) : 2000;
+    const batchSize = options.batchSize ? Number(options.batchSize) : 5000;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new CliUsageError('--batch-size must be 1 to 100000');
     await withFundtrail(async ({ database }) => {
       const total = database.mode === 'eventstoredb' ? 0 : Number((await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n);
@@ -39,7 +39,7 @@ export class RebuildCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--batch-size <n>', description: 'events per transaction (default 2000)' })
+  @Option({ flags: '--batch-size <n>', description: 'events per transaction (default 5000)' })
   parseBatchSize(value: string): string {
     return value;
   }

@@ -56,6 +56,21 @@ export async function applyInTransaction(
   return position;
 }
 
+/**
+ * A batch with nothing for the projector: one statement moves its checkpoint past it, instead of a
+ * transaction. Never backwards, so a runner in another process that is further on is not undone.
+ */
+export async function skipBatch(pool: Pool, checkpoint: string, position: bigint): Promise<bigint> {
+  const { rows } = await pool.query<{ position: string }>({
+    name: 'fundtrail-skip-batch',
+    text: `INSERT INTO projection_checkpoints (projector, position) VALUES ($1, $2)
+           ON CONFLICT (projector) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position), updated_at = now()
+           RETURNING position`,
+    values: [checkpoint, position.toString()],
+  });
+  return BigInt(rows[0].position);
+}
+
 export async function readCheckpoint(pool: Pool, checkpoint: string): Promise<bigint> {
   const { rows } = await pool.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [checkpoint]);
   return rows.length ? BigInt(rows[0].position) : 0n;
@@ -94,11 +109,9 @@ export class ProjectionRunner {
         this.subscription = this.store.subscribeAll(this.position, { batchSize: this.options.batchSize ?? 1000 });
         for await (const batch of inBatches(this.subscription, this.options.batchSize ?? 1000)) {
           const relevant = this.projector.relevant;
-          // Nothing here for this projector: move on without a transaction; the stored checkpoint
-          // stays behind, and replaying these events after a restart changes nothing.
           const position =
             relevant && !batch.some((event) => relevant.call(this.projector, event))
-              ? this.position
+              ? await skipBatch(this.pool, this.checkpointName, batch[batch.length - 1].globalPosition)
               : await applyBatch(this.pool, this.projector, this.checkpointName, this.options.tables ?? LIVE_TABLES, batch);
           this.advanceTo(position > batch[batch.length - 1].globalPosition ? position : batch[batch.length - 1].globalPosition);
           this.options.onBatch?.(this.position, batch.length);

@@ -30,7 +30,7 @@ export async function rebuildReadModels(
   options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void; fresh?: boolean } = {},
 ): Promise<RebuildResult> {
   const started = process.hrtime.bigint();
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 5000;
   const positions = await Promise.all(projectors.map((p) => readCheckpoint(pool, shadow(p))));
   let from = positions.reduce((min, p) => (p < min ? p : min), positions[0] ?? 0n);
   const resumed = !options.fresh && from > 0n;
