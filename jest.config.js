@@ -25,6 +25,6 @@ module.exports = {
   ...base,
   testMatch: ['<rootDir>/{apps,libs,tests,bench,seeds}/**/*.spec.ts'],
   testTimeout: 60000,
-  // pg's pool keeps sockets in TIME_WAIT-close for a moment after end(); do not let that hold the run open.
+  // Suites spawn and SIGKILL API, CLI and PostgreSQL processes; a straggling handle must not hold CI open.
   forceExit: true,
 };

@@ -2,7 +2,7 @@ import type { ActorRef, RecordedEvent } from '@fundtrail/event-store';
 import { computeFigure, formatTerm, knownTerms } from './compute-figures';
 import { contributionsOf, type Contribution } from './contributions';
 import { figureDefinition, type BilingualLabel, type FigureUnit, type Term, type TermMode } from './figure-definitions';
-import { emptyTerms, foldTerms } from './figure-terms';
+import { foldEvents } from './figure-terms';
 
 /** One event's part in a figure. */
 export interface TracedTerm {
@@ -65,7 +65,8 @@ export function traceFigure(
     contributing.push(event);
     for (const contribution of own) lines.push({ event, contribution });
   }
-  const folded = contributing.reduce(foldTerms, emptyTerms());
+  // The projection's own fold over the contributing events only (one map copy, not one per event).
+  const folded = foldEvents(contributing);
   const figure = computeFigure(key, folded, asOfPosition);
   if (figure === undefined) return undefined;
 
