@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { BOND_KINDS, SLUG_PATTERN } from '@fundtrail/funding';
-import { IsCalendarDate, IsOptionalField, IsPercent, IsYuan, PRINTABLE } from '../validation/validators';
+import { IsCalendarDate, IsOptionalField, IsPercent, IsYuan, PRINTABLE, SLUG_MESSAGE } from '../validation/validators';
 import { CommandDto } from './project.dto';
 
-const SLUG_MESSAGE = { message: '$property must be a slug: lowercase letters, digits and "-", 2 to 64 characters, not starting with "-"' };
 
 export class IssueBondDto extends CommandDto {
   @ApiProperty({ example: 'yn-special-2023-renewal', pattern: SLUG_PATTERN.source })

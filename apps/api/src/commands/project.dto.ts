@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { DISBURSEMENT_CATEGORIES, FUNDING_SOURCES, SLUG_PATTERN } from '@fundtrail/funding';
-import { IsCalendarDate, IsOptionalField, IsQuantity, IsYuan, PRINTABLE, PRINTABLE_MULTILINE } from '../validation/validators';
+import { IsCalendarDate, IsOptionalField, IsQuantity, IsYuan, PRINTABLE, PRINTABLE_MULTILINE, SLUG_MESSAGE } from '../validation/validators';
 
-const SLUG_MESSAGE = { message: '$property must be a slug: lowercase letters, digits and "-", 2 to 64 characters, not starting with "-"' };
 const TEXT_MESSAGE = { message: '$property must not contain control characters' };
 const YUAN_EXAMPLE = '16719160.00';
 

@@ -83,3 +83,6 @@ export const PRINTABLE_MULTILINE = /^(?:[^\u0000-\u0009\u000b\u000c\u000e-\u001f
  * `"plannedTotal": null` was a 500 and a `"termYears": null` was stored as null.)
  */
 export const IsOptionalField = (options?: ValidationOptions) => ValidateIf((_object: object, value: unknown) => value !== undefined, options);
+
+/** The message every slug field (ids in bodies) gives when it is not one. */
+export const SLUG_MESSAGE = { message: '$property must be a slug: lowercase letters, digits and "-", 2 to 64 characters, not starting with "-"' };
