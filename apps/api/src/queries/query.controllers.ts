@@ -86,7 +86,7 @@ export class ProjectQueriesController {
 
   @Get(':projectId/figures')
   @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'The figures of a project (DESIGN §4), each with its formula and terms; paged, fixed figures first, then per receipt, indicator, source and category' })
+  @ApiOperation({ summary: 'The figures of a project, each with its formula and terms; paged, fixed figures first, then per receipt, indicator, source and category' })
   @ApiResponse({ status: 200, type: ProjectFiguresPageSchema })
   @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
   async figures(@Param('projectId', SlugPipe) projectId: string, @Query() query: PageQueryDto, @Req() request: Request) {
