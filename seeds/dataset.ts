@@ -18,6 +18,7 @@ import {
   projectStreamId,
   SLUG_PATTERN,
 } from '@fundtrail/funding';
+import { CalendarFormatError, isCalendarDate, parseCalendarDate } from '@fundtrail/calendar';
 import { parseQuantity, parseWan } from '@fundtrail/money';
 import { figureDefinition } from '@fundtrail/projections';
 
@@ -74,7 +75,6 @@ export class DatasetError extends Error {
 }
 
 const DATASET_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PERCENT_TEXT = /^\d+(?:\.\d+)?$/;
 
 /**
@@ -222,12 +222,6 @@ const FIELDS: Record<string, { aggregate: 'project' | 'bond'; required: Record<s
   },
 };
 
-function isCalendarDate(text: unknown): text is string {
-  if (typeof text !== 'string' || !DATE.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
-
 function convert(kind: FieldKind, value: unknown, where: string): unknown {
   const fail = (what: string): never => {
     throw new DatasetError(`${where}: ${what}, got ${JSON.stringify(value)}`);
@@ -254,7 +248,12 @@ function convert(kind: FieldKind, value: unknown, where: string): unknown {
     case 'int':
       return Number.isInteger(value) && (value as number) > 0 ? value : fail('expected a positive integer');
     case 'date':
-      return isCalendarDate(value) ? value : fail('expected a date YYYY-MM-DD');
+      try {
+        return parseCalendarDate(value);
+      } catch (error) {
+        if (!(error instanceof CalendarFormatError)) throw error;
+        return fail(`expected a calendar date YYYY-MM-DD: the text ${error.message}`);
+      }
     case 'source':
       return (FUNDING_SOURCES as readonly unknown[]).includes(value) ? value : fail(`expected one of ${FUNDING_SOURCES.join(', ')}`);
     case 'category':

@@ -624,6 +624,87 @@ const referenceRows: Row[] = [
   { name: 'reversing a reversed disbursement', endpoint: 'reversal', path: (f) => `/api/projects/${f.projectId}/disbursements/bi-reversed/reversal`, status: 409, code: 'ALREADY_REVERSED', field: 'disbursementId' },
 ];
 
+// ---- dates that do not exist (one calendar for bodies and query strings) ----------------------
+
+const NOT_A_DATE: readonly string[] = ['2026-02-29', '2026-02-30', '2026-13-01', '2026-12-32', '2026-04-31', '2026-00-10', '2026-01-00', '0000-01-01', '2026-1-01', '2026-01-01T00:00:00+08:00'];
+
+const dateRows: Row[] = [
+  ...NOT_A_DATE.map((v): Row => ({ name: `receipts.effectiveDate ${v}`, endpoint: 'receipts', patch: { effectiveDate: v }, status: 400, code: 'VALIDATION_FAILED', field: 'effectiveDate' })),
+  ...NOT_A_DATE.map((v): Row => ({ name: `bonds.issueDate ${v}`, endpoint: 'bonds', patch: { issueDate: v }, status: 400, code: 'VALIDATION_FAILED', field: 'issueDate' })),
+  ...(['register', 'plannedTotal', 'contracts', 'disbursements', 'indicators', 'actuals', 'assignments'] as const).map(
+    (endpoint): Row => ({ name: `${endpoint}.effectiveDate 2026-02-29`, endpoint, patch: { effectiveDate: '2026-02-29' }, status: 400, code: 'VALIDATION_FAILED', field: 'effectiveDate' }),
+  ),
+];
+
+// ---- invisible characters: bidi controls and zero-width characters -----------------------------
+
+/** Bidi controls: they reorder how text is displayed (the "Trojan Source" trick). */
+const BIDI: readonly [string, string][] = [
+  ['LRE U+202A', '\u202a'],
+  ['RLE U+202B', '\u202b'],
+  ['PDF U+202C', '\u202c'],
+  ['LRO U+202D', '\u202d'],
+  ['RLO U+202E', '\u202e'],
+  ['LRI U+2066', '\u2066'],
+  ['RLI U+2067', '\u2067'],
+  ['FSI U+2068', '\u2068'],
+  ['PDI U+2069', '\u2069'],
+  ['LRM U+200E', '\u200e'],
+  ['RLM U+200F', '\u200f'],
+  ['ALM U+061C', '\u061c'],
+];
+/** Zero-width characters: two names that look the same but are not. */
+const ZERO_WIDTH: readonly [string, string][] = [
+  ['ZWSP U+200B', '\u200b'],
+  ['ZWNJ U+200C', '\u200c'],
+  ['ZWJ U+200D', '\u200d'],
+  ['WJ U+2060', '\u2060'],
+  ['BOM U+FEFF', '\ufeff'],
+];
+
+/** Every label of every command (names, counterparties, labels, references): no invisible characters. */
+const LABEL_FIELDS: readonly [EndpointKey, string][] = [
+  ['register', 'department'],
+  ['register', 'category'],
+  ['register', 'plannedTotalLabel'],
+  ['allocations', 'sourceLabel'],
+  ['allocations', 'documentRef'],
+  ['receipts', 'sourceLabel'],
+  ['contracts', 'counterparty'],
+  ['disbursements', 'categoryLabel'],
+  ['disbursements', 'payee'],
+  ['disbursements', 'voucherRef'],
+  ['indicators', 'name'],
+  ['indicators', 'unit'],
+  ['bonds', 'name'],
+];
+
+const invisibleRows: Row[] = [
+  // Every character in a project name, where it sits in the middle, at the start and alone.
+  ...[...BIDI, ...ZERO_WIDTH].map(([label, c]): Row => ({ name: `register.name with ${label}`, endpoint: 'register', patch: { name: `西山${c}排水` }, status: 400, code: 'VALIDATION_FAILED', field: 'name' })),
+  { name: 'register.name starting with a BOM', endpoint: 'register', patch: { name: '\ufeff西山排水' }, status: 400, code: 'VALIDATION_FAILED', field: 'name' },
+  { name: 'register.name that is only a ZWSP', endpoint: 'register', patch: { name: '\u200b' }, status: 400, code: 'VALIDATION_FAILED', field: 'name' },
+  { name: 'counterparty spoofed with RLO ("公司A" shown as "A司公")', endpoint: 'contracts', patch: { counterparty: '\u202e公司A' }, status: 400, code: 'VALIDATION_FAILED', field: 'counterparty' },
+  // A representative of each kind in every other label.
+  ...LABEL_FIELDS.flatMap(([endpoint, field]) =>
+    ([['RLO U+202E', '\u202e'], ['LRI U+2066', '\u2066'], ['ZWSP U+200B', '\u200b'], ['BOM U+FEFF', '\ufeff']] as const).map(
+      ([label, c]): Row => ({ name: `${endpoint}.${field} with ${label}`, endpoint, patch: { [field]: `x${c}y` }, status: 400, code: 'VALIDATION_FAILED', field }),
+    ),
+  ),
+  // Free text (reasons): bidi controls are refused, as they can make a reason read as something else.
+  ...BIDI.map(([label, c]): Row => ({ name: `reversal.reason with ${label}`, endpoint: 'reversal', patch: { reason: `重复${c}录入` }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' })),
+  { name: 'plannedTotal.reason with RLO', endpoint: 'plannedTotal', patch: { reason: '概算\u202e调整' }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
+  // Every bad field is named, all at once.
+  {
+    name: 'two labels with invisible characters: both named',
+    endpoint: 'disbursements',
+    patch: { payee: '某\u200b公司', voucherRef: '记\u202e-001' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'voucherRef',
+  },
+];
+
 const GROUPS: readonly [string, Row[]][] = [
   ['amounts', amountRows],
   ['quantities and percents', [...quantityRows, ...bondNumberRows]],
@@ -632,6 +713,8 @@ const GROUPS: readonly [string, Row[]][] = [
   ['body shapes and content types', shapeRows],
   ['field types, dates and years', typeRows],
   ['strings: length and control characters', stringRows],
+  ['dates that do not exist', dateRows],
+  ['invisible characters in labels and reasons', invisibleRows],
   ['slugs in bodies', slugRows],
   ['path parameters', pathRows],
   ['sizes and nesting', sizeRows],
@@ -672,6 +755,99 @@ const acceptedRows: AcceptedRow[] = [
   { name: 'a disbursement with its optional text fields', endpoint: 'disbursements', patch: { categoryLabel: '工程款', payee: '某公司', voucherRef: '记-2024-06-001' } },
   { name: 'a project with every optional field', endpoint: 'register', patch: { plannedTotalLabel: '总投资', fiscalYear: 2024, effectiveDate: '2024-01-02' }, stored: { plannedTotalLabel: '总投资' } },
   { name: 'a zero actual', endpoint: 'actuals', patch: { actual: '0' } },
+  // Text is stored in Unicode NFC: a decomposed "é" (e + U+0301) is stored as the one character.
+  { name: 'a decomposed accent in a project name (NFD) is stored composed (NFC)', endpoint: 'register', patch: { name: 'Cafe\u0301 西山' }, stored: { name: 'Caf\u00e9 西山' } },
+  { name: 'Hangul jamo in a counterparty are stored composed', endpoint: 'contracts', patch: { counterparty: '\u1100\u1161 회사' }, stored: { counterparty: '\uac00 회사' } },
+  { name: 'a CJK compatibility ideograph in a bond name is stored as its unified ideograph', endpoint: 'bonds', patch: { name: '\uf900债券' }, stored: { name: '\u8c48债券' } },
+  { name: 'a decomposed reason is stored composed', endpoint: 'reversal', patch: { reason: 'entre\u0301e deux fois' }, stored: { reason: 'entr\u00e9e deux fois' } },
+  // NFC, not NFKC: full-width digits and letters stay as they were typed.
+  { name: 'full-width digits in a label are kept', endpoint: 'disbursements', patch: { payee: '１号楼施工单位', voucherRef: 'ＡＢＣ-１' } },
+  // Free text may hold zero-width characters (emoji sequences, some scripts); only bidi controls are refused.
+  { name: 'a reason with a ZWJ emoji sequence and a ZWNJ', endpoint: 'reversal', patch: { reason: '核对 👨\u200d👩\u200d👧 می\u200cخواهم' } },
+  { name: 'a leap day in a leap year is a date', endpoint: 'bonds', patch: { issueDate: '2024-02-29', effectiveDate: '2024-02-29' }, stored: { issueDate: '2024-02-29' } },
+];
+
+// ---- query strings: dates, instants and paging -------------------------------------------------
+
+interface QueryRow {
+  name: string;
+  /** Path and query, already percent-encoded as it goes on the wire. */
+  path: (f: Fixtures) => string;
+  status: number;
+  code: string;
+  field: string;
+}
+
+/** A date that does not exist, as it goes in a query string. */
+const BAD_DAYS: readonly string[] = ['2026-13-01', '2026-12-32', '2026-02-29', '2026-02-30', '2026-04-31', '2026-00-01', '2026-01-00', '0000-01-01', '1948-12-31', '2201-01-01', '2026-1-1', '20260101x', 'yesterday', ''];
+/** Instants that do not exist or do not say which instant they mean. */
+const BAD_INSTANTS: readonly string[] = [
+  '2026-01-01T25:00:00Z',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01T23:60:00Z',
+  '2026-01-01T23:59:60Z',
+  '2026-13-01T00:00:00Z',
+  '2026-02-29T12:00:00Z',
+  '2026-12-32T00:00:00+08:00',
+  '2026-01-01T12:00:00', // no offset: which time zone?
+  '2026-01-01T12:00:00%2B24:00',
+  '2026-01-01T12:00:00%2B08:60',
+  '2026-01-01T12:00:00%2B0800',
+  '2026-01-01T12:00:00+08:00', // an unencoded "+" arrives as a space
+  '2026-01-01t12:00:00z',
+  '2026-01-01T12:00:00.1234567890Z',
+  '2026-01-01T12:00:00.Z',
+  '2026-01-01T1:00:00Z',
+  '2026-01-01%2012:00:00Z',
+  '2026-W01-1T00:00:00Z',
+];
+
+const queryRows: QueryRow[] = [
+  ...BAD_DAYS.map((v): QueryRow => ({ name: `history?asOf=${v}`, path: (f) => `/api/projects/${f.projectId}/history?asOf=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOf' })),
+  ...BAD_INSTANTS.map((v): QueryRow => ({ name: `history?asOf=${v}`, path: (f) => `/api/projects/${f.projectId}/history?asOf=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOf' })),
+  { name: 'history without asOf', path: (f) => `/api/projects/${f.projectId}/history`, status: 400, code: 'VALIDATION_FAILED', field: 'asOf' },
+  { name: 'history?asOf=-1', path: (f) => `/api/projects/${f.projectId}/history?asOf=-1`, status: 400, code: 'VALIDATION_FAILED', field: 'asOf' },
+  { name: 'history?asOf= a position beyond 19 digits', path: (f) => `/api/projects/${f.projectId}/history?asOf=${'9'.repeat(20)}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOf' },
+  ...BAD_DAYS.map((v): QueryRow => ({ name: `events?asOfRecorded=${v}`, path: (f) => `/api/projects/${f.projectId}/events?asOfRecorded=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOfRecorded' })),
+  ...BAD_INSTANTS.map((v): QueryRow => ({ name: `events?asOfRecorded=${v}`, path: (f) => `/api/projects/${f.projectId}/events?asOfRecorded=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOfRecorded' })),
+  ...[...BAD_DAYS, '2026-13-45', '2024-02-29T00:00:00Z'].map((v): QueryRow => ({ name: `events?asOfEffective=${v}`, path: (f) => `/api/projects/${f.projectId}/events?asOfEffective=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOfEffective' })),
+  {
+    name: 'events: a bad date and a bad instant, both named',
+    path: (f) => `/api/projects/${f.projectId}/events?asOfEffective=2026-02-30&asOfRecorded=2026-13-01`,
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    field: 'asOfRecorded',
+  },
+  { name: 'events?asOfRecorded given twice', path: (f) => `/api/projects/${f.projectId}/events?asOfRecorded=2024-01-01&asOfRecorded=2024-01-02`, status: 400, code: 'VALIDATION_FAILED', field: 'asOfRecorded' },
+  ...(['0', '-1', '1.5', 'x', '1000000'] as const).flatMap((v) =>
+    (['events', 'figures', 'figures/received_total/trace', 'history?asOf=0'] as const).map(
+      (route): QueryRow => ({ name: `${route}: page=${v}`, path: (f) => `/api/projects/${f.projectId}/${route}${route.includes('?') ? '&' : '?'}page=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'page' }),
+    ),
+  ),
+  ...(['0', '1001', '100000', '-5', ''] as const).flatMap((v) =>
+    (['events', 'figures', 'figures/received_total/trace', 'history?asOf=0'] as const).map(
+      (route): QueryRow => ({ name: `${route}: pageSize=${v}`, path: (f) => `/api/projects/${f.projectId}/${route}${route.includes('?') ? '&' : '?'}pageSize=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'pageSize' }),
+    ),
+  ),
+  { name: 'project: pageSize=1001', path: (f) => `/api/projects/${f.projectId}?pageSize=1001`, status: 400, code: 'VALIDATION_FAILED', field: 'pageSize' },
+];
+
+/** Odd but real dates and instants: answered 200. */
+const GOOD_QUERIES: readonly string[] = [
+  'history?asOf=2024-02-29',
+  'history?asOf=2000-02-29T23:59:59Z',
+  'history?asOf=2026-01-01T12:00:00.123456789%2B08:00',
+  'history?asOf=2026-01-01T12:00Z',
+  'history?asOf=2026-01-01T00:00:00-00:00',
+  'history?asOf=2026-06-30T23:59:59.999-12:00',
+  'history?asOf=0',
+  'events?asOfRecorded=2024-02-29',
+  'events?asOfRecorded=2026-12-31T16:00:00Z',
+  'events?asOfEffective=2024-02-29',
+  'events?asOfEffective=2200-12-31&asOfRecorded=1949-01-01',
+  'events?pageSize=1000&page=999999',
+  'figures?pageSize=1',
+  'figures/received_total/trace?page=2&pageSize=1',
 ];
 
 describe('bad input is refused as problem+json, never 500, nothing appended (DESIGN §3, §5)', () => {
@@ -784,6 +960,20 @@ describe('bad input is refused as problem+json, never 500, nothing appended (DES
       .send({ receiptId: 'Bad Id', source: 'bank', amount: '-1', hasOwnProperty: 1, extra: [[[]]] });
     expect(response.status).toBe(400);
     expect(new Set(problemFields(response))).toEqual(new Set(['receiptId', 'source', 'amount', 'hasOwnProperty', 'extra']));
+  });
+
+  describe('query strings: dates and instants that do not exist, bad paging (never 500, never ignored)', () => {
+    it.each(queryRows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+      const response = await api.http.get(row.path(f)).set('Authorization', tokenFor('auditor'));
+      if (response.status !== row.status || response.body?.code !== row.code) throw new Error(`expected ${row.status} ${row.code}, got ${describeResponse(response)}`);
+      expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+      if (!problemFields(response).includes(row.field)) throw new Error(`expected errors[] to name ${JSON.stringify(row.field)}, got ${describeResponse(response)}`);
+    });
+
+    it.each(GOOD_QUERIES.map((q) => [q] as const))('%s is answered', async (query) => {
+      const response = await api.http.get(`/api/projects/${f.projectId}/${query}`).set('Authorization', tokenFor('auditor'));
+      if (response.status !== 200) throw new Error(`expected 200, got ${describeResponse(response)}`);
+    });
   });
 
   it('the same bad request under the same Idempotency-Key gets the same answer again, quickly', async () => {

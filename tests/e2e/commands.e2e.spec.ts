@@ -1,5 +1,14 @@
+import type { Test } from 'supertest';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { runSql } from '../support/test-database';
+
+/** Sends a request and keeps its body as the raw bytes that came over the wire. */
+const rawBytes = (req: Test) =>
+  req.buffer(true).parse((res, callback) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => callback(null, Buffer.concat(chunks)));
+  });
 
 describe('command API against PostgreSQL', () => {
   let api: ApiHarness;
@@ -116,6 +125,37 @@ describe('command API against PostgreSQL', () => {
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await api.eventCount()).toBe(before + 1);
+  });
+
+  it('an idempotent replay is byte-identical to the first answer: body, Content-Type, Content-Length, ETag (201 and 4xx)', async () => {
+    await register('p-idem-bytes');
+    await api.http.post('/api/projects/p-idem-bytes/receipts').set('Authorization', clerk).send({ receiptId: 'r1', source: 'other', amount: '50.00' }).expect(201);
+    const send = (key: string, body: object) =>
+      rawBytes(api.http.post('/api/projects/p-idem-bytes/disbursements').set('Authorization', clerk).set('Idempotency-Key', key).send(body));
+    const cases: [string, object, number][] = [
+      ['bytes-201', { disbursementId: 'd1', amount: '10.00', category: 'operations' }, 201],
+      // A refusal that is the request's own (409 with errors[]) is stored and replayed too.
+      ['bytes-409', { disbursementId: 'd2', amount: '1000.00', category: 'operations' }, 409],
+      // A 400 whose problem names several fields, each with a code and a message.
+      ['bytes-400', { disbursementId: 'Bad Id', amount: '-1', category: 'food' }, 400],
+    ];
+    for (const [key, body, status] of cases) {
+      const first = await send(key, body);
+      const replays = [await send(key, body), await send(key, body)];
+      expect(first.status).toBe(status);
+      expect(first.headers['content-type']).toMatch(status === 201 ? /^application\/json; charset=utf-8$/ : /^application\/problem\+json; charset=utf-8$/);
+      expect(first.headers['idempotency-replayed']).toBeUndefined();
+      const firstBytes = first.body as Buffer;
+      expect(firstBytes.length).toBeGreaterThan(0);
+      for (const replay of replays) {
+        expect(replay.headers['idempotency-replayed']).toBe('true');
+        expect({ key, status: replay.status, contentType: replay.headers['content-type'] }).toEqual({ key, status, contentType: first.headers['content-type'] });
+        expect({ key, length: replay.headers['content-length'], etag: replay.headers.etag }).toEqual({ key, length: first.headers['content-length'], etag: first.headers.etag });
+        // Byte for byte, not just the same JSON value: key order included.
+        expect({ key, body: (replay.body as Buffer).toString('latin1') }).toEqual({ key, body: firstBytes.toString('latin1') });
+        expect(Buffer.compare(replay.body as Buffer, firstBytes)).toBe(0);
+      }
+    }
   });
 
   it('concurrent first attempts under one Idempotency-Key post once', async () => {

@@ -51,6 +51,17 @@ describe('query API: figures, trace, events, history, verify', () => {
     expect(none.body).toMatchObject({ total: 0, items: [] });
   });
 
+  it('text is one form (NFC): a name sent decomposed is stored composed, and a search finds it typed either way', async () => {
+    const registered = await post('/api/projects', officer, { projectId: 'cafe-nfc', name: 'Cafe\u0301 西山', department: '区财政局', category: 'culture' });
+    const { rows } = (await runSql(api.db.url, 'SELECT data FROM events WHERE event_id = $1', [registered.eventIds[0]])) as { rows: { data: { name: string } }[] };
+    expect(rows[0].data.name).toBe('Caf\u00e9 西山');
+    for (const search of ['Caf\u00e9', 'Cafe\u0301']) {
+      const list = await api.http.get(`/api/projects?search=${encodeURIComponent(search)}&minPosition=${lastPosition}`).set('Authorization', auditor);
+      expect({ search, status: list.status, total: list.body.total }).toEqual({ search, status: 200, total: 1 });
+      expect(list.body.items[0]).toMatchObject({ projectId: 'cafe-nfc', name: 'Caf\u00e9 西山' });
+    }
+  });
+
   it('traces every figure to its events: the terms sum to the figure and match the read model', async () => {
     const { body } = await api.http.get(`/api/projects/drain/figures?minPosition=${lastPosition}`).set('Authorization', auditor);
     for (const figure of body.figures as { key: string; value: string | null }[]) {

@@ -47,11 +47,11 @@ const POSTS: readonly PostEndpoint[] = [
 /** Every GET route, with the role that may read it and the query keys it knows. */
 const GETS: readonly { path: (f: Fixtures) => string; role: Role; keys: string[] }[] = [
   { path: () => '/api/projects', role: 'analyst', keys: ['search', 'page', 'pageSize', 'minPosition'] },
-  { path: (f) => `/api/projects/${f.projectId}`, role: 'clerk', keys: ['minPosition'] },
-  { path: (f) => `/api/projects/${f.projectId}/figures`, role: 'analyst', keys: ['minPosition'] },
-  { path: (f) => `/api/projects/${f.projectId}/figures/received_total/trace`, role: 'auditor', keys: ['minPosition'] },
-  { path: (f) => `/api/projects/${f.projectId}/events`, role: 'auditor', keys: ['toPosition', 'asOfRecorded', 'asOfEffective', 'minPosition'] },
-  { path: (f) => `/api/projects/${f.projectId}/history`, role: 'auditor', keys: ['asOf', 'minPosition'] },
+  { path: (f) => `/api/projects/${f.projectId}`, role: 'clerk', keys: ['page', 'pageSize', 'minPosition'] },
+  { path: (f) => `/api/projects/${f.projectId}/figures`, role: 'analyst', keys: ['page', 'pageSize', 'minPosition'] },
+  { path: (f) => `/api/projects/${f.projectId}/figures/received_total/trace`, role: 'auditor', keys: ['page', 'pageSize', 'minPosition'] },
+  { path: (f) => `/api/projects/${f.projectId}/events`, role: 'auditor', keys: ['toPosition', 'asOfRecorded', 'asOfEffective', 'page', 'pageSize', 'minPosition'] },
+  { path: (f) => `/api/projects/${f.projectId}/history`, role: 'auditor', keys: ['asOf', 'page', 'pageSize', 'minPosition'] },
   { path: (f) => `/api/bonds/${f.bondId}`, role: 'analyst', keys: ['minPosition'] },
   { path: () => '/api/portfolio/figures', role: 'analyst', keys: ['minPosition'] },
   { path: () => '/api/audit/verify', role: 'auditor', keys: ['minPosition'] },
@@ -188,6 +188,18 @@ describe('hostile input (issue 7.5)', () => {
         .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '\ufffd'))}`),
       fc.constantFrom(...NASTY_FRAGMENTS).map((nasty) => `search=${nasty}`),
       fc.constantFrom('page[]=1&page[]=2', 'pageSize=1&pageSize=2', 'minPosition=-1', 'minPosition=99999999999999999999', 'asOf=2024-02-30', 'search=' + 'x'.repeat(5000), 'a[b][c]=1', '=', '&&&', 'search'),
+      fc.constantFrom(
+        'asOf=2026-13-01',
+        'asOf=2026-12-32',
+        'asOf=2026-01-01T25:00:00Z',
+        'asOfRecorded=2026-13-01',
+        'asOfRecorded=2026-02-30',
+        'asOfEffective=2026-13-45',
+        'page=0',
+        'page=99999999999999999999',
+        'pageSize=1001',
+        'pageSize=-1',
+      ),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...GETS), fc.array(queryPart, { maxLength: 4 }), async (route, parts) => {
@@ -203,6 +215,84 @@ describe('hostile input (issue 7.5)', () => {
       { numRuns: RUNS * 3 },
     );
   }, 180_000);
+
+  it(`dates and instants in query strings: 200 exactly when the date exists, else 400 naming the parameter (${RUNS * 3} runs)`, async () => {
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const shaped = fc.record({
+      year: fc.oneof(fc.integer({ min: 1940, max: 2210 }), fc.integer({ min: 0, max: 9999 })).map((n) => String(n).padStart(4, '0')),
+      month: two(19),
+      day: two(39),
+      hour: two(29),
+      minute: two(69),
+      second: two(69),
+      fraction: fc.option(fc.integer({ min: 1, max: 9 }).chain((n) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`)))),
+      offset: fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), two(29), two(69)).map(([sign, h, m]) => `${sign}${h}:${m}`)),
+      form: fc.constantFrom('date', 'instant'),
+      parameter: fc.constantFrom('asOf', 'asOfRecorded', 'asOfEffective'),
+    });
+    /** An independent oracle: what JavaScript's own calendar makes of the fields, within 1949…2200. */
+    const exists = (v: { year: string; month: string; day: string; hour: string; minute: string; second: string; offset: string; form: string }) => {
+      // A bare date has no time of day to get wrong.
+      const time = v.form === 'date' ? ['00', '00', '00'] : [v.hour, v.minute, v.second];
+      const [y, mo, d, h, mi, s] = [v.year, v.month, v.day, ...time].map(Number);
+      const utc = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
+      utc.setUTCFullYear(y);
+      const real = utc.getUTCFullYear() === y && utc.getUTCMonth() === mo - 1 && utc.getUTCDate() === d && utc.getUTCHours() === h && utc.getUTCMinutes() === mi && utc.getUTCSeconds() === s;
+      const offsetOk = v.offset === 'Z' || (Number(v.offset.slice(1, 3)) < 24 && Number(v.offset.slice(4, 6)) < 60);
+      return real && y >= 1949 && y <= 2200 && (v.form === 'date' || offsetOk);
+    };
+    await fc.assert(
+      fc.asyncProperty(shaped, async (v) => {
+        stats.queries += 1;
+        const date = `${v.year}-${v.month}-${v.day}`;
+        const text = v.form === 'date' ? date : `${date}T${v.hour}:${v.minute}:${v.second}${v.fraction === null ? '' : `.${v.fraction}`}${v.offset}`;
+        const route = v.parameter === 'asOf' ? 'history' : 'events';
+        const path = `/api/projects/${f.projectId}/${route}?${v.parameter}=${encodeURIComponent(text)}`;
+        const before = await eventCount();
+        const response = await api.http.get(path).set('Authorization', tokenFor('auditor'));
+        await checkAnswer(response, before, `GET ${path}`);
+        // asOfEffective takes a calendar date only.
+        const expected = exists(v) && !(v.parameter === 'asOfEffective' && v.form === 'instant') ? 200 : 400;
+        expect({ path, status: response.status }).toEqual({ path, status: expected });
+        if (expected === 400) expect((response.body.errors as { field: string }[]).map((e) => e.field)).toContain(v.parameter);
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  }, 180_000);
+
+  it(`text in labels: stored as its NFC form, or refused naming the field when it holds an invisible character (${RUNS} runs)`, async () => {
+    const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]/;
+    const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+      fc.constantFrom('e\u0301', '\u1100\u1161', '\uf900', 'A\u030a', '\u00c5', '\u212b', '１', '\u202e', '\u2066', '\u200b', '\u200d', '\ufeff', '\u061c', '西山', '😀'),
+    );
+    // Never empty, so the length rule stays out of the way.
+    const label = fc.array(piece, { minLength: 1, maxLength: 5 }).map((parts) => `x${parts.join('')}`);
+    await fc.assert(
+      fc.asyncProperty(label, fc.constantFrom('counterparty', 'name'), async (text, field) => {
+        stats.bodies += 1;
+        const uid = `fz-text-${Math.floor(Math.random() * 1e12)}`;
+        const [path, body, role] =
+          field === 'counterparty'
+            ? ([`/api/projects/${f.projectId}/contracts`, { contractId: uid, counterparty: text, amount: '1.00' }, 'clerk'] as const)
+            : (['/api/projects', { projectId: uid, name: text, department: '区财政局', category: 'roads' }, 'budget-officer'] as const);
+        const before = await eventCount();
+        const response = await api.http.post(path).set('Authorization', tokenFor(role)).send(body);
+        await checkAnswer(response, before, `POST ${path} ${JSON.stringify(text)}`);
+        const nfc = text.normalize('NFC');
+        const acceptable = !INVISIBLE.test(nfc) && !CONTROL.test(nfc) && !/[\ud800-\udfff]/.test(nfc.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''));
+        expect({ text, status: response.status }).toEqual({ text, status: acceptable ? 201 : 400 });
+        if (response.status === 201) {
+          const { rows } = await counter.query<{ value: string }>('SELECT data->>$2 AS value FROM events WHERE event_id = $1', [response.body.eventIds[0], field]);
+          expect({ text, stored: rows[0].value }).toEqual({ text, stored: nfc });
+        } else {
+          expect((response.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
 
   it(`path parameters: fuzzed ids in every route never answer 500 (${RUNS * 3} runs)`, async () => {
     const segment = fc.oneof(

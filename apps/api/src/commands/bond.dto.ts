@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { BOND_KINDS, SLUG_PATTERN } from '@fundtrail/funding';
-import { IsCalendarDate, IsOptionalField, IsPercent, IsYuan, PRINTABLE, SLUG_MESSAGE } from '../validation/validators';
+import { IsCalendarDate, IsLabel, IsOptionalField, IsPercent, IsYuan, SLUG_MESSAGE } from '../validation/validators';
 import { CommandDto } from './project.dto';
-
 
 export class IssueBondDto extends CommandDto {
   @ApiProperty({ example: 'yn-special-2023-renewal', pattern: SLUG_PATTERN.source })
@@ -13,7 +12,7 @@ export class IssueBondDto extends CommandDto {
   @ApiProperty({ example: '2023年云南省地方政府专项债券（续发）', maxLength: 200 })
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, { message: '$property must not contain control characters' })
+  @IsLabel()
   name: string;
 
   @ApiProperty({ enum: BOND_KINDS })

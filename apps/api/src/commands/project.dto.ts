@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { DISBURSEMENT_CATEGORIES, FUNDING_SOURCES, SLUG_PATTERN } from '@fundtrail/funding';
-import { IsCalendarDate, IsOptionalField, IsQuantity, IsYuan, PRINTABLE, PRINTABLE_MULTILINE, SLUG_MESSAGE } from '../validation/validators';
+import { IsCalendarDate, IsFreeText, IsLabel, IsOptionalField, IsQuantity, IsYuan, SLUG_MESSAGE } from '../validation/validators';
 
-const TEXT_MESSAGE = { message: '$property must not contain control characters' };
 const YUAN_EXAMPLE = '16719160.00';
 
 /** Fields every command accepts. */
@@ -22,19 +21,19 @@ export class RegisterProjectDto extends CommandDto {
   @ApiProperty({ example: '西山区二环内排水系统提升完善项目', maxLength: 200 })
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   name: string;
 
   @ApiProperty({ example: '昆明市西山区水务局', maxLength: 200 })
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   department: string;
 
   @ApiProperty({ example: 'drainage', maxLength: 64 })
   @IsString()
   @Length(1, 64)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   category: string;
 
   @ApiPropertyOptional({ example: '447408400.00', description: 'planned total (总投资 / 预算总金额), yuan' })
@@ -46,7 +45,7 @@ export class RegisterProjectDto extends CommandDto {
   @IsOptionalField()
   @IsString()
   @Length(1, 64)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   plannedTotalLabel?: string;
 
   @ApiPropertyOptional({ example: 2024 })
@@ -65,7 +64,7 @@ export class RevisePlannedTotalDto extends CommandDto {
   @ApiProperty({ example: '初步设计概算总投资调整', maxLength: 500 })
   @IsString()
   @Length(1, 500)
-  @Matches(PRINTABLE_MULTILINE, TEXT_MESSAGE)
+  @IsFreeText()
   reason: string;
 }
 
@@ -82,7 +81,7 @@ export class AllocateFundsDto extends CommandDto {
   @IsOptionalField()
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   sourceLabel?: string;
 
   @ApiProperty({ example: '102690000.00' })
@@ -99,7 +98,7 @@ export class AllocateFundsDto extends CommandDto {
   @IsOptionalField()
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   documentRef?: string;
 }
 
@@ -116,7 +115,7 @@ export class ReceiveFundsDto extends CommandDto {
   @IsOptionalField()
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   sourceLabel?: string;
 
   @ApiProperty({ example: '227000000.00' })
@@ -149,7 +148,7 @@ export class SignContractDto extends CommandDto {
   @ApiProperty({ example: '云南某建设工程有限公司', maxLength: 200 })
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   counterparty: string;
 
   @ApiProperty({ example: '43778000.00' })
@@ -174,7 +173,7 @@ export class RecordDisbursementDto extends CommandDto {
   @IsOptionalField()
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   categoryLabel?: string;
 
   @ApiPropertyOptional({ description: 'the receipt the money is drawn from; absent = pooled funds', pattern: SLUG_PATTERN.source })
@@ -191,14 +190,14 @@ export class RecordDisbursementDto extends CommandDto {
   @IsOptionalField()
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   payee?: string;
 
   @ApiPropertyOptional({ maxLength: 100 })
   @IsOptionalField()
   @IsString()
   @Length(1, 100)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   voucherRef?: string;
 }
 
@@ -206,7 +205,7 @@ export class ReverseDisbursementDto extends CommandDto {
   @ApiProperty({ example: 'voucher entered twice', maxLength: 500 })
   @IsString()
   @Length(1, 500)
-  @Matches(PRINTABLE_MULTILINE, TEXT_MESSAGE)
+  @IsFreeText()
   reason: string;
 }
 
@@ -218,13 +217,13 @@ export class SetOutputTargetDto extends CommandDto {
   @ApiProperty({ example: '焚烧垃圾量', maxLength: 200 })
   @IsString()
   @Length(1, 200)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   name: string;
 
   @ApiProperty({ example: '吨', maxLength: 32 })
   @IsString()
   @Length(1, 32)
-  @Matches(PRINTABLE, TEXT_MESSAGE)
+  @IsLabel()
   unit: string;
 
   @ApiProperty({ example: '328500' })

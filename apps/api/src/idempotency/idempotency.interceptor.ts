@@ -5,7 +5,7 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { Actor } from '@fundtrail/auth';
 import { canonicalJson, FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
 import { bondStreamId, projectStreamId, SLUG_PATTERN, toNewEvents } from '@fundtrail/funding';
-import { problem, ProblemException } from '../problem/problem';
+import { problem, ProblemException, type RenderedAnswer, RenderedAnswerException } from '../problem/problem';
 import { ProblemFilter } from '../problem/problem.filter';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -28,7 +28,11 @@ interface StoredRow {
   fingerprint: string;
   state: 'in-flight' | 'done';
   status: number | null;
+  /** Rows stored before answers were kept as bytes: the answer as jsonb (its key order lost). */
   response: unknown;
+  response_body: string | null;
+  response_content_type: string | null;
+  response_headers: string | null;
   expired: boolean;
 }
 
@@ -41,8 +45,9 @@ interface RecoveredAnswer {
 
 /**
  * Idempotency-Key on POST: the first request with a key runs; a retry with the same key and body
- * gets the first answer again (waiting while the first is still running); the same key with a
- * different body is refused with 422. Keys are scoped to the actor.
+ * gets the first answer again, byte for byte (the first answer is rendered once, stored as those
+ * bytes, and both the first answer and every replay send them), waiting while the first is still
+ * running; the same key with a different body is refused with 422. Keys are scoped to the actor.
  *
  * When the first attempt died after its events were committed but before its answer was stored
  * (process killed, database connection lost), the retry that takes its key over answers from the
@@ -113,15 +118,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         throw error;
       }
-      await this.complete(actorId, key, successStatus, body);
-      return body;
+      const answer = jsonAnswer(successStatus, body);
+      await this.complete(actorId, key, answer);
+      return send(response, answer);
     } catch (error) {
-      const [answer] = this.problems.toProblem(error);
+      if (error instanceof RenderedAnswerException) throw error;
+      const [refusal] = this.problems.toProblem(error);
       // A refusal that is the request's own (400, 403, 404, 409 INSUFFICIENT_FUNDS, …) is its final
-      // answer and is replayed. A transient one (5xx, or a write conflict whose answer says "retry
-      // it") is not: a retry under the same key runs the command again.
-      if (answer.status < 500 && !TRANSIENT_CODES.has(answer.code)) await this.complete(actorId, key, answer.status, answer).catch(() => undefined);
-      else await this.expire(actorId, key).catch(() => undefined);
+      // answer: rendered once, stored as those bytes, and sent as them now and on every replay. A
+      // transient one (5xx, or a write conflict whose answer says "retry it") is not stored: a
+      // retry under the same key runs the command again.
+      if (refusal.status < 500 && !TRANSIENT_CODES.has(refusal.code)) {
+        const answer = this.problems.render(error, request);
+        await this.complete(actorId, key, answer).catch(() => undefined);
+        throw new RenderedAnswerException(answer);
+      }
+      await this.expire(actorId, key).catch(() => undefined);
       throw error;
     } finally {
       clearInterval(heartbeat);
@@ -153,7 +165,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       const { rows } = await this.database.pool.query<StoredRow>(
-        `SELECT fingerprint, state, status, response, locked_until < now() AS expired
+        `SELECT fingerprint, state, status, response, response_body, response_content_type, response_headers, locked_until < now() AS expired
            FROM idempotency_keys WHERE actor_id = $1 AND key = $2`,
         [actorId, key],
       );
@@ -168,6 +180,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (row?.state === 'done') {
         response.setHeader('Idempotency-Replayed', 'true');
         const status = row.status ?? 201;
+        if (row.response_body !== null) {
+          const answer: RenderedAnswer = {
+            status,
+            contentType: row.response_content_type ?? 'application/json',
+            headers: row.response_headers === null ? [] : (JSON.parse(row.response_headers) as [string, string][]),
+            body: row.response_body,
+          };
+          if (status >= 400) throw new RenderedAnswerException(answer);
+          return send(response, answer);
+        }
         if (status >= 400) {
           const stored = row.response as ReturnType<typeof problem> | null;
           throw new ProblemException(
@@ -244,11 +266,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     };
   }
 
-  private async answerRecovered(actorId: string, key: string, response: Response, answer: RecoveredAnswer): Promise<RecoveredAnswer> {
-    await this.complete(actorId, key, 201, answer);
-    response.setHeader('Idempotency-Replayed', 'true');
-    response.status(201);
-    return answer;
+  private async answerRecovered(actorId: string, key: string, response: Response, recovered: RecoveredAnswer): Promise<string> {
+    const answer = jsonAnswer(201, recovered);
+    await this.complete(actorId, key, answer);
+    if (!response.headersSent) response.setHeader('Idempotency-Replayed', 'true');
+    return send(response, answer);
   }
 
   private async renew(actorId: string, key: string): Promise<void> {
@@ -259,10 +281,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  private async complete(actorId: string, key: string, status: number, body: unknown): Promise<void> {
+  private async complete(actorId: string, key: string, answer: RenderedAnswer): Promise<void> {
     await this.database.pool.query(
-      `UPDATE idempotency_keys SET state = 'done', status = $3, response = $4 WHERE actor_id = $1 AND key = $2`,
-      [actorId, key, status, JSON.stringify(body ?? null)],
+      `UPDATE idempotency_keys
+          SET state = 'done', status = $3, response = NULL, response_body = $4, response_content_type = $5, response_headers = $6
+        WHERE actor_id = $1 AND key = $2`,
+      [actorId, key, answer.status, answer.body, answer.contentType, JSON.stringify(answer.headers)],
     );
   }
 
@@ -276,6 +300,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
       [actorId, key],
     );
   }
+}
+
+/** A command's JSON answer, serialised once: what is stored is what is sent. */
+function jsonAnswer(status: number, body: unknown): RenderedAnswer {
+  return { status, contentType: 'application/json', headers: [], body: JSON.stringify(body ?? null) };
+}
+
+/**
+ * Prepares the response for a rendered success answer and returns its text for Nest to send
+ * (Express sends a string with the Content-Type already set, adding "; charset=utf-8" as
+ * res.json would). Nothing to do when the request deadline has already answered.
+ */
+function send(response: Response, answer: RenderedAnswer): string {
+  if (!response.headersSent) {
+    for (const [name, value] of answer.headers) response.setHeader(name, value);
+    response.status(answer.status).type(answer.contentType);
+  }
+  return answer.body;
 }
 
 /** Deeper than any command body can be (every DTO field is a scalar); bounds canonicalJson's recursion. */

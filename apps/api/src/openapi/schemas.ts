@@ -43,6 +43,64 @@ export class ProjectFiguresSchema {
   @ApiProperty({ type: [FigureSchema] }) figures: FigureSchema[];
 }
 
+/** The paging fields of an answer that grows with the project (events, history, figures, a project, a trace). */
+export class PageFieldsSchema {
+  @ApiProperty({ example: 1, description: 'this page, from 1' }) page: number;
+  @ApiProperty({ example: 100, description: 'items per page (default 100, at most 1000)' }) pageSize: number;
+  @ApiProperty({ example: 131, description: 'items in the whole list (events, figures or terms)' }) total: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '/api/projects/demo/events?page=2&pageSize=100&toPosition=787480576001',
+    description: 'the next page (this path and query with page moved on); null on the last page',
+  })
+  next: string | null;
+}
+
+export class ProjectFiguresPageSchema extends PageFieldsSchema {
+  @ApiProperty() projectId: string;
+  @ApiProperty() asOfPosition: string;
+  @ApiProperty({ type: [FigureSchema], description: 'this page of the figures: the fixed ones first, then per receipt, indicator, source and category' })
+  figures: FigureSchema[];
+}
+
+export class ProjectPageSchema extends PageFieldsSchema {
+  @ApiProperty({ description: 'names, allocations, receipts, contracts, indicators; eventCount, lastPosition' }) project: object;
+  @ApiProperty({ type: [FigureSchema], description: 'this page of the figures' }) figures: FigureSchema[];
+  @ApiProperty() asOfPosition: string;
+}
+
+export class EventViewSchema {
+  @ApiProperty() eventId: string;
+  @ApiProperty({ example: 'FundsReceived' }) type: string;
+  @ApiProperty() streamId: string;
+  @ApiProperty() streamRevision: string;
+  @ApiProperty() globalPosition: string;
+  @ApiProperty({ example: '2024-08-08T01:02:03.456Z' }) recordedAt: string;
+  @ApiProperty({ example: '2024-08-08' }) effectiveDate: string;
+  @ApiProperty({ example: { id: 'clerk-wang', role: 'clerk' } }) actor: object;
+  @ApiProperty() correlationId: string;
+  @ApiProperty() causationId: string;
+  @ApiProperty() data: object;
+  @ApiProperty() hash: string;
+  @ApiProperty() prevHash: string;
+}
+
+export class EventsPageSchema extends PageFieldsSchema {
+  @ApiProperty() projectId: string;
+  @ApiProperty({ description: 'events on this page (total: all that match)' }) count: number;
+  @ApiProperty({ type: [EventViewSchema], description: 'in stream order' }) events: EventViewSchema[];
+}
+
+export class HistoryPageSchema extends PageFieldsSchema {
+  @ApiProperty() projectId: string;
+  @ApiProperty({ description: 'as given' }) asOf: string;
+  @ApiProperty({ type: [FigureSchema], description: 'this page of the figures as they stood' }) figures: FigureSchema[];
+  @ApiProperty() asOfPosition: string;
+  @ApiProperty({ description: 'how many events the figures fold' }) events: number;
+  @ApiProperty() project: object;
+}
+
 export class ProjectSummarySchema {
   @ApiProperty() projectId: string;
   @ApiProperty() name: string;
@@ -74,9 +132,13 @@ export class TracedTermSchema {
 }
 
 export class TraceSchema extends FigureSchema {
-  @ApiProperty({ type: [TracedTermSchema] }) terms: TracedTermSchema[];
+  @ApiProperty({ type: [TracedTermSchema], description: 'this page of the terms (total: all of them)' }) terms: TracedTermSchema[];
   @ApiProperty({ nullable: true, type: String, description: 'what the read model says' }) storedValue: string | null;
-  @ApiProperty({ description: 'the value recomputed from the events equals the read model' }) matches: boolean;
+  @ApiProperty({ description: 'the value recomputed from all the events (every page) equals the read model' }) matches: boolean;
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 100 }) pageSize: number;
+  @ApiProperty({ example: 10000, description: 'terms in the whole trace' }) total: number;
+  @ApiProperty({ nullable: true, type: String, description: 'the next page of terms; null on the last page' }) next: string | null;
 }
 
 export class VerifySchema {

@@ -9,7 +9,7 @@ import {
 import { AuthError } from '@fundtrail/auth';
 import { FundingRuleViolation, RULE_CODES, type RuleCode } from '@fundtrail/funding';
 import { DecimalFormatError } from '@fundtrail/money';
-import { type Problem, problem, PROBLEM_CONTENT_TYPE, ProblemException } from './problem';
+import { type Problem, problem, PROBLEM_CONTENT_TYPE, ProblemException, type RenderedAnswer, RenderedAnswerException } from './problem';
 
 /** body-parser signals its refusals with `type`; each maps to a stable code. */
 const BODY_PARSER_PROBLEMS: Record<string, [number, string, string]> = {
@@ -44,6 +44,17 @@ function isClientHttpError(value: unknown): value is { status: number; type?: un
   return typeof status === 'number' && status >= 400 && status < 500 && typeof (value as { expose?: unknown }).expose === 'boolean';
 }
 
+function renderProblem(body: Problem, headers: Record<string, string>, request: Request): RenderedAnswer {
+  body.instance = request.originalUrl?.split('?')[0];
+  return { status: body.status, contentType: PROBLEM_CONTENT_TYPE, headers: Object.entries(headers), body: JSON.stringify(body) };
+}
+
+/** Sends a rendered answer as it is: the same answer always makes the same bytes. */
+export function sendRendered(response: Response, answer: RenderedAnswer): void {
+  for (const [name, value] of answer.headers) response.setHeader(name, value);
+  response.status(answer.status).type(answer.contentType).send(answer.body);
+}
+
 /** Every error leaves the API as application/problem+json; nothing a client sends yields a 500. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -61,13 +72,22 @@ export class ProblemFilter implements ExceptionFilter {
       }
       return;
     }
+    if (exception instanceof RenderedAnswerException) {
+      sendRendered(response, exception.answer);
+      return;
+    }
     const [body, headers] = this.toProblem(exception);
-    body.instance = request.originalUrl?.split('?')[0];
     if (body.status >= 500 && body.code === 'INTERNAL_ERROR') {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     }
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    sendRendered(response, renderProblem(body, headers, request));
+  }
+
+  /** The exact answer this filter sends for an error (the idempotency layer stores it to replay it byte for byte). */
+  render(exception: unknown, request: Request): RenderedAnswer {
+    if (exception instanceof RenderedAnswerException) return exception.answer;
+    const [body, headers] = this.toProblem(exception);
+    return renderProblem(body, headers, request);
   }
 
   toProblem(exception: unknown): [Problem, Record<string, string>] {

@@ -56,6 +56,22 @@ export class ProblemException extends HttpException {
   }
 }
 
+/** An answer rendered to the exact bytes that go on the wire: status, media type, extra headers, body. */
+export interface RenderedAnswer {
+  status: number;
+  /** Without parameters: Express adds "; charset=utf-8" to a text body, the same way every time. */
+  contentType: string;
+  headers: [string, string][];
+  body: string;
+}
+
+/** Thrown to send an answer rendered before (an idempotent request's refusal, first time and replayed): sent byte for byte. */
+export class RenderedAnswerException extends HttpException {
+  constructor(readonly answer: RenderedAnswer) {
+    super(answer.body, answer.status);
+  }
+}
+
 export function badRequest(code: string, detail: string, errors: FieldError[]): ProblemException {
   return new ProblemException(problem(400, code, detail, { errors }));
 }

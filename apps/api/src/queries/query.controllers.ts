@@ -1,7 +1,9 @@
-import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, UseInterceptors } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { Roles } from '@fundtrail/auth';
+import { parseRecordedCutoff } from '@fundtrail/calendar';
 import type { RecordedEvent } from '@fundtrail/event-store';
 import {
   type FigureTrace,
@@ -12,14 +14,26 @@ import {
   GetProjectHistory,
   ListProjects,
   type ProjectView,
+  type ReadModelQueries,
   toEventView,
   TraceFigure,
   VerifyAudit,
 } from '@fundtrail/projections';
 import { problem, ProblemException } from '../problem/problem';
-import { ProblemSchema, ProjectFiguresSchema, ProjectListSchema, TraceSchema, VerifySchema } from '../openapi/schemas';
+import {
+  EventsPageSchema,
+  HistoryPageSchema,
+  ProblemSchema,
+  ProjectFiguresPageSchema,
+  ProjectFiguresSchema,
+  ProjectListSchema,
+  ProjectPageSchema,
+  TraceSchema,
+  VerifySchema,
+} from '../openapi/schemas';
 import { SlugPipe } from '../validation/validation';
-import { EventsQueryDto, HistoryQueryDto, ListProjectsQueryDto, parseInstant, ReadQueryDto } from './query.dto';
+import { pageOf } from './paging';
+import { EventsQueryDto, HistoryQueryDto, ListProjectsQueryDto, PageQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
 
 const EVERYONE = ['clerk', 'budget-officer', 'auditor', 'analyst'] as const;
@@ -61,63 +75,73 @@ export class ProjectQueriesController {
 
   @Get(':projectId')
   @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'A project: what it holds, and all its figures' })
-  @ApiResponse({ status: 200, description: 'OK' })
+  @ApiOperation({ summary: 'A project: what it holds, and its figures (paged: page, pageSize, total, next)' })
+  @ApiResponse({ status: 200, type: ProjectPageSchema })
   @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
-  get(@Param('projectId', SlugPipe) projectId: string, @Query() _query: ReadQueryDto) {
-    return this.view(projectId);
+  async get(@Param('projectId', SlugPipe) projectId: string, @Query() query: PageQueryDto, @Req() request: Request) {
+    const view = await this.view(projectId);
+    const { items, paging } = pageOf(view.figures, query, request);
+    return { ...view, figures: items, ...paging };
   }
 
   @Get(':projectId/figures')
   @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'All figures of a project (DESIGN §4), each with its formula and terms' })
-  @ApiResponse({ status: 200, type: ProjectFiguresSchema })
+  @ApiOperation({ summary: 'The figures of a project, each with its formula and terms; paged, fixed figures first, then per receipt, indicator, source and category' })
+  @ApiResponse({ status: 200, type: ProjectFiguresPageSchema })
   @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
-  async figures(@Param('projectId', SlugPipe) projectId: string, @Query() _query: ReadQueryDto) {
+  async figures(@Param('projectId', SlugPipe) projectId: string, @Query() query: PageQueryDto, @Req() request: Request) {
     const view = await this.view(projectId);
-    return { projectId, asOfPosition: view.asOfPosition, figures: view.figures };
+    const { items, paging } = pageOf(view.figures, query, request);
+    return { projectId, asOfPosition: view.asOfPosition, figures: items, ...paging };
   }
 
   @Get(':projectId/figures/:key/trace')
   @Roles('auditor', 'analyst')
-  @ApiOperation({ summary: 'The formula, every contributing event, the value recomputed from them, and whether it matches the read model' })
+  @ApiOperation({
+    summary: 'The formula, every contributing event (terms, paged), the value recomputed from all of them, and whether it matches the read model',
+  })
   @ApiResponse({ status: 200, type: TraceSchema })
   @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND, FIGURE_NOT_FOUND' }))
-  async trace(@Param('projectId', SlugPipe) projectId: string, @Param('key') key: string, @Query() _query: ReadQueryDto) {
+  async trace(@Param('projectId', SlugPipe) projectId: string, @Param('key') key: string, @Query() query: PageQueryDto, @Req() request: Request) {
     if (!/^[a-z_]{1,40}(:[a-z0-9][a-z0-9-]{0,63})?$/.test(key)) throw notFound('FIGURE_NOT_FOUND', `no figure ${key}`);
     const trace = await this.queries.execute<TraceFigure, FigureTrace | undefined | 'no-project'>(new TraceFigure(projectId, key));
     if (trace === 'no-project') throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist`);
     if (!trace) throw notFound('FIGURE_NOT_FOUND', `project ${projectId} has no figure ${key}`);
-    return { projectId, ...trace };
+    // Only the list of terms is paged: value, numerator, denominator and matches are the whole figure's.
+    const { items, paging } = pageOf(trace.terms, query, request);
+    return { projectId, ...trace, terms: items, ...paging };
   }
 
   @Get(':projectId/events')
   @Roles('auditor')
-  @ApiOperation({ summary: "The project's stream as it stood: toPosition, asOfRecorded, asOfEffective" })
-  @ApiResponse({ status: 200, description: 'OK' })
+  @ApiOperation({ summary: "The project's stream as it stood: toPosition, asOfRecorded, asOfEffective; paged in stream order (count = events on this page)" })
+  @ApiResponse({ status: 200, type: EventsPageSchema })
   @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
-  async events(@Param('projectId', SlugPipe) projectId: string, @Query() query: EventsQueryDto) {
+  async events(@Param('projectId', SlugPipe) projectId: string, @Query() query: EventsQueryDto, @Req() request: Request) {
     const events = await this.queries.execute<GetProjectEvents, RecordedEvent[]>(
       new GetProjectEvents(projectId, {
         toPosition: query.toPosition === undefined ? undefined : BigInt(query.toPosition),
-        asOfRecorded: query.asOfRecorded === undefined ? undefined : parseInstant(query.asOfRecorded),
+        asOfRecorded: query.asOfRecorded === undefined ? undefined : parseRecordedCutoff(query.asOfRecorded),
         asOfEffective: query.asOfEffective,
       }),
     );
     if (events.length === 0 && !(await this.exists(projectId))) throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist`);
-    return { projectId, count: events.length, events: events.map(toEventView) };
+    // Later pages stop at the last event this one saw: a write between two pages changes none of them.
+    const last = events.reduce((max, e) => (e.globalPosition > max ? e.globalPosition : max), 0n);
+    const { items, paging } = pageOf(events, query, request, events.length > 0 ? { toPosition: last.toString() } : {});
+    return { projectId, count: items.length, events: items.map(toEventView), ...paging };
   }
 
   @Get(':projectId/history')
   @Roles('auditor')
-  @ApiOperation({ summary: 'Figures as they stood at a global position or a recording time, recomputed from the log' })
-  @ApiResponse({ status: 200, description: 'OK' })
+  @ApiOperation({ summary: 'Figures as they stood at a global position or a recording time, recomputed from the log; figures paged' })
+  @ApiResponse({ status: 200, type: HistoryPageSchema })
   @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
-  async history(@Param('projectId', SlugPipe) projectId: string, @Query() query: HistoryQueryDto) {
-    const asOf = /^\d+$/.test(query.asOf) ? { position: BigInt(query.asOf) } : { recordedAt: parseInstant(query.asOf) as Date };
-    const history = await this.queries.execute(new GetProjectHistory(projectId, asOf));
+  async history(@Param('projectId', SlugPipe) projectId: string, @Query() query: HistoryQueryDto, @Req() request: Request) {
+    const history = await this.queries.execute<GetProjectHistory, Awaited<ReturnType<ReadModelQueries['history']>>>(new GetProjectHistory(projectId, parseAsOf(query.asOf)));
     if (!history) throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist`);
-    return { projectId, asOf: query.asOf, ...history };
+    const { items, paging } = pageOf(history.figures, query, request);
+    return { projectId, asOf: query.asOf, ...history, figures: items, ...paging };
   }
 
   private async exists(projectId: string): Promise<boolean> {

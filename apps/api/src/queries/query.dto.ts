@@ -1,10 +1,12 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PRINTABLE } from '../validation/validators';
+import { parseRecordedCutoff } from '@fundtrail/calendar';
+import type { AsOf } from '@fundtrail/projections';
+import { IsCalendarDate, IsRecordedCutoff, parsedBy, PRINTABLE } from '../validation/validators';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging';
 
 const POSITION = /^\d{1,19}$/;
 const POSITION_MESSAGE = { message: '$property must be a global position (a non-negative integer)' };
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** Every GET accepts minPosition: wait until the read models include that position (read-your-writes). */
 export class ReadQueryDto {
@@ -14,8 +16,21 @@ export class ReadQueryDto {
   minPosition?: string;
 }
 
+/** An answer that grows with the project comes in pages; `next` in the answer names the following one. */
+export class PageQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ example: '1', description: 'page number from 1 (default 1)' })
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,5}$/, { message: '$property must be an integer from 1 to 999999' })
+  page?: string;
+
+  @ApiPropertyOptional({ example: String(DEFAULT_PAGE_SIZE), description: `items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` })
+  @IsOptional()
+  @Matches(/^(?:[1-9]\d{0,2}|1000)$/, { message: `$property must be an integer from 1 to ${MAX_PAGE_SIZE}` })
+  pageSize?: string;
+}
+
 export class ListProjectsQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ description: 'part of the project name or id', maxLength: 100 })
+  @ApiPropertyOptional({ description: 'part of the project name or id (compared in Unicode NFC)', maxLength: 100 })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -33,30 +48,40 @@ export class ListProjectsQueryDto extends ReadQueryDto {
   pageSize?: string;
 }
 
-export class EventsQueryDto extends ReadQueryDto {
+export class EventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only events at or before this global position' })
   @IsOptional()
   @Matches(POSITION, POSITION_MESSAGE)
   toPosition?: string;
 
-  @ApiPropertyOptional({ description: 'only events recorded at or before this instant (ISO 8601)', example: '2024-09-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description:
+      'only events recorded at or before this instant: ISO 8601 with its offset (send "+" as %2B), or a date YYYY-MM-DD for the end of that recording day in Asia/Shanghai',
+    example: '2024-09-01T00:00:00Z',
+  })
   @IsOptional()
-  @Matches(ISO_INSTANT, { message: '$property must be an ISO 8601 date or date-time' })
+  @IsRecordedCutoff()
   asOfRecorded?: string;
 
-  @ApiPropertyOptional({ description: 'only events whose effective date is on or before this date', example: '2024-08-31' })
+  @ApiPropertyOptional({ description: 'only events whose effective date is on or before this date (a date that exists, YYYY-MM-DD)', example: '2024-08-31' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be an ISO date YYYY-MM-DD' })
+  @IsCalendarDate()
   asOfEffective?: string;
 }
 
-export class HistoryQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ description: 'a global position, or an ISO 8601 instant (recording time)', example: '2024-09-01T00:00:00Z' })
-  @Matches(new RegExp(`${POSITION.source}|${ISO_INSTANT.source}`), { message: '$property must be a global position or an ISO 8601 date-time' })
-  asOf: string;
+/** history?asOf=: a global position, or a cut on recording time (an instant, or the end of a recording day). */
+export function parseAsOf(value: unknown): AsOf {
+  if (typeof value === 'string' && POSITION.test(value)) return { position: BigInt(value) };
+  return { recordedAt: parseRecordedCutoff(value) };
 }
 
-export function parseInstant(text: string): Date | undefined {
-  const date = new Date(/T/.test(text) ? text : `${text}T23:59:59.999+08:00`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+const IsAsOf = () => parsedBy('isAsOf', parseAsOf, 'a global position, an ISO 8601 instant with its offset, or a calendar date YYYY-MM-DD');
+
+export class HistoryQueryDto extends PageQueryDto {
+  @ApiProperty({
+    description: 'a global position, an ISO 8601 instant with its offset (recording time; send "+" as %2B), or a date YYYY-MM-DD for the end of that recording day in Asia/Shanghai',
+    example: '2024-09-01T00:00:00Z',
+  })
+  @IsAsOf()
+  asOf: string;
 }

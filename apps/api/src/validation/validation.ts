@@ -66,6 +66,27 @@ function declaredFields(metatype: Function): Set<string> | undefined {
   return metadatas.length === 0 ? undefined : new Set(metadatas.map((m) => m.propertyName));
 }
 
+/**
+ * Every string of a body or query string in Unicode NFC, once, before anything validates or stores
+ * it: a name typed with a combining accent and the same name typed precomposed are one name, and
+ * lengths and searches count what a reader sees. (NFC, not NFKC: full-width digits stay as typed.)
+ * Keys are left alone; nested values are refused by the DTOs anyway.
+ */
+function inNfc(value: object): object {
+  const copy = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    const normalised =
+      typeof field === 'string'
+        ? field.normalize('NFC')
+        : Array.isArray(field)
+          ? field.map((item: unknown) => (typeof item === 'string' ? item.normalize('NFC') : item))
+          : field;
+    Object.defineProperty(copy, key, { value: normalised, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
 const NOT_AN_OBJECT = (detail: string) =>
   badRequest('INVALID_BODY', detail, [{ field: 'body', code: 'NOT_AN_OBJECT', message: 'expected a JSON object' }]);
 
@@ -84,6 +105,7 @@ class BodyValidationPipe extends ValidationPipe {
           : 'the request body must be a JSON object',
       );
     }
+    if ((metadata.type === 'body' || metadata.type === 'query') && typeof value === 'object' && value !== null && !Array.isArray(value)) value = inNfc(value);
     const declared =
       (metadata.type === 'body' || metadata.type === 'query') && typeof metadata.metatype === 'function'
         ? declaredFields(metadata.metatype)

@@ -1,8 +1,12 @@
 import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import { CalendarFormatError, parseCalendarDate, parseRecordedCutoff } from '@fundtrail/calendar';
 import { DecimalFormatError, parseDecimal, parseQuantity, parseYuan } from '@fundtrail/money';
 
-/** A validator over one of the money library's parsers: the edge and the domain share one definition. */
-function parsedBy(name: string, parse: (value: unknown) => unknown, describe: string, options?: ValidationOptions) {
+/** What the shared parsers throw for input that is not what they take (anything else is a bug, rethrown). */
+const isFormatError = (error: unknown): error is Error => error instanceof DecimalFormatError || error instanceof CalendarFormatError;
+
+/** A validator over one of the shared parsers (money, calendar): the edge and the domain share one definition. */
+export function parsedBy(name: string, parse: (value: unknown) => unknown, describe: string, options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name,
@@ -15,7 +19,7 @@ function parsedBy(name: string, parse: (value: unknown) => unknown, describe: st
             parse(value);
             return true;
           } catch (error) {
-            if (error instanceof DecimalFormatError) return false;
+            if (isFormatError(error)) return false;
             throw error;
           }
         },
@@ -23,7 +27,7 @@ function parsedBy(name: string, parse: (value: unknown) => unknown, describe: st
           try {
             parse(args?.value);
           } catch (error) {
-            if (error instanceof DecimalFormatError) return `${propertyName} ${error.message} (${describe})`;
+            if (isFormatError(error)) return `${propertyName} ${error.message} (${describe})`;
           }
           return `${propertyName} must be ${describe}`;
         },
@@ -43,30 +47,13 @@ export const IsQuantity = (options?: ValidationOptions) =>
 export const IsPercent = (options?: ValidationOptions) =>
   parsedBy('isPercent', (v) => parseDecimal(v, { scale: 4, max: 100_0000n, allowZero: true }), 'a percent from "0" to "100"', options);
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A calendar date that exists, YYYY-MM-DD, 1949 to 2200 (libs/calendar: the one parser of dates, shared with the CLI). */
+export const IsCalendarDate = (options?: ValidationOptions) =>
+  parsedBy('isCalendarDate', parseCalendarDate, 'a calendar date YYYY-MM-DD between 1949 and 2200', options);
 
-/** A real calendar date YYYY-MM-DD between 1949 and 2200. */
-export function IsCalendarDate(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isCalendarDate',
-      target: target.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate(value: unknown) {
-          if (typeof value !== 'string') return false;
-          const match = ISO_DATE.exec(value);
-          if (!match) return false;
-          const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-          if (year < 1949 || year > 2200) return false;
-          const date = new Date(Date.UTC(year, month - 1, day));
-          return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-        },
-        defaultMessage: () => `${propertyName} must be a calendar date YYYY-MM-DD between 1949 and 2200`,
-      },
-    });
-}
+/** A cut on recording time: an ISO 8601 instant with its offset, or a calendar date meaning the end of that day in Asia/Shanghai. */
+export const IsRecordedCutoff = (options?: ValidationOptions) =>
+  parsedBy('isRecordedCutoff', parseRecordedCutoff, 'an ISO 8601 instant with its offset such as 2024-09-01T08:00:00%2B08:00, or a calendar date YYYY-MM-DD', options);
 
 /**
  * Text without control characters (they corrupt logs, CSV exports and terminals) and without lone
@@ -76,6 +63,51 @@ export function IsCalendarDate(options?: ValidationOptions) {
 export const PRINTABLE = /^(?:[^\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 /** Free text with line breaks allowed (reasons); the same rule on surrogates. */
 export const PRINTABLE_MULTILINE = /^(?:[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+
+/** Bidi controls: embeddings, overrides, isolates and marks. They change the order text is shown in ("Trojan Source"). */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+/** Zero-width characters: a name holding one looks like another name that does not. */
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/;
+
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Why a text field's value is refused, completing "<field> …"; undefined when it is fine. A label
+ * (a name, a counterparty, a unit, a reference) is one line without bidi controls or zero-width
+ * characters. Free text (a reason) may span lines and may hold zero-width characters (emoji
+ * sequences and several scripts need them) but no bidi controls either: a reason must read as it
+ * was written. Values arrive here already in NFC (the validation pipe normalises every string once).
+ */
+export function textProblem(value: unknown, kind: 'label' | 'free-text'): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  if (!(kind === 'label' ? PRINTABLE : PRINTABLE_MULTILINE).test(value)) return 'must not contain control characters';
+  const bidi = BIDI_CONTROL.exec(value);
+  if (bidi) return `must not contain bidirectional control characters (${codePoint(bidi[0])} at index ${bidi.index}): they change how the text is displayed`;
+  if (kind === 'label') {
+    const invisible = ZERO_WIDTH.exec(value);
+    if (invisible) return `must not contain zero-width characters (${codePoint(invisible[0])} at index ${invisible.index})`;
+  }
+  return undefined;
+}
+
+function textRule(name: string, kind: 'label' | 'free-text', options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => textProblem(value, kind) === undefined,
+        defaultMessage: (args) => `${propertyName} ${textProblem(args?.value, kind) ?? 'is not valid text'}`,
+      },
+    });
+}
+
+/** A name, label, counterparty, unit or reference: one line, no control, bidi or zero-width characters. */
+export const IsLabel = (options?: ValidationOptions) => textRule('isLabel', 'label', options);
+/** A reason: line breaks and zero-width characters allowed; control and bidi characters not. */
+export const IsFreeText = (options?: ValidationOptions) => textRule('isFreeText', 'free-text', options);
 
 /**
  * An optional field: it may be absent, but when present it is validated, `null` included.

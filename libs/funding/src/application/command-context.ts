@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { bureauDayOf } from '@fundtrail/calendar';
 import type { EventMetadata, NewEvent } from '@fundtrail/event-store';
 
 /** Who asked, why, and when it happened: everything about a command that is not the command itself. */
@@ -9,11 +10,6 @@ export interface CommandContext {
   idempotencyKey?: string;
   /** ISO date the fact happened; defaults to today in the bureau's time zone. */
   effectiveDate?: string;
-}
-
-/** The district's calendar day (Asia/Shanghai), so "today" does not flip at 08:00 local time. */
-export function todayInBureau(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /**
@@ -39,7 +35,8 @@ export function toNewEvents(
     actor: { id: context.actor.id, role: context.actor.role },
     correlationId: context.correlationId,
     causationId: context.causationId ?? context.correlationId,
-    effectiveDate: context.effectiveDate ?? todayInBureau(),
+    // Today in the district's calendar (Asia/Shanghai), so "today" does not flip at 08:00 local time.
+    effectiveDate: context.effectiveDate ?? bureauDayOf(new Date()),
     schemaVersion: 1,
     ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
   };

@@ -1,0 +1,4 @@
+export * from './calendar-format-error';
+export * from './calendar-date';
+export * from './instant';
+export * from './bureau-day';
