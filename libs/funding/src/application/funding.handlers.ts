@@ -59,19 +59,21 @@ export class ProjectCommandHandler implements ICommandHandler<ExecuteProjectComm
 
   async execute({ command, context }: ExecuteProjectCommand): Promise<AppendResult> {
     const streamId = projectStreamId(command.data.projectId);
-    if (command.type === 'ReceiveFunds' && command.data.bondId !== undefined) await this.assertBondLink(streamId, command.data);
+    if (command.type === 'ReceiveFunds' && (command.data.bondId !== undefined || command.data.assignmentId !== undefined)) {
+      await this.assertBondLink(streamId, command.data);
+    }
     return this.repositories.projects.handle(streamId, command, context);
   }
 
   /**
-   * A receipt naming a bond is checked against the bond's stream. Bonds only ever gain
+   * A receipt naming a bond or an assignment is checked against the bond's stream. Bonds only ever gain
    * assignments, so what this check sees stays true when the receipt is appended.
    */
   private async assertBondLink(streamId: string, receipt: ReceiveFunds['data']): Promise<void> {
     const project = await this.repositories.projects.load(streamId);
     if (project.state.status !== 'registered') return; // the decider answers PROJECT_NOT_FOUND first
-    const bond = await this.repositories.bonds.load(bondStreamId(receipt.bondId!));
-    assertReceiptFromAssignment(receipt, bond.state);
+    const bond = receipt.bondId === undefined ? initialBondState : (await this.repositories.bonds.load(bondStreamId(receipt.bondId))).state;
+    assertReceiptFromAssignment(receipt, bond);
   }
 }
 

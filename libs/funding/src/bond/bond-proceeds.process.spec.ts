@@ -151,6 +151,13 @@ describe('assertReceiptFromAssignment (a receipt that names a bond)', () => {
     expect(() => assertReceiptFromAssignment(clientReceipt({ bondId: undefined }), initialBondState)).not.toThrow();
   });
 
+  it('refuses an assignment without its bond', () => {
+    expect(refusal(() => assertReceiptFromAssignment(clientReceipt({ bondId: undefined, assignmentId: 'assign-1' }), initialBondState))).toMatchObject({
+      code: 'BOND_RECEIPT_MISMATCH',
+      field: 'bondId',
+    });
+  });
+
   it('refuses a bond that was never issued', () => {
     expect(refusal(() => assertReceiptFromAssignment(clientReceipt(), initialBondState))).toMatchObject({ code: 'UNKNOWN_BOND', field: 'bondId' });
   });

@@ -66,13 +66,16 @@ export function assertAssignmentReceivable(assignment: AssignBondProceeds['data'
 }
 
 /**
- * A receipt that names a bond must be the receipt of one of that bond's assignments to its
- * project, as the assignment made it: any other would point at proceeds never assigned there, or
- * count assigned proceeds twice. Receipts that name no bond are not checked here.
+ * A receipt that names a bond (or an assignment) must be the receipt of one of that bond's
+ * assignments to its project, as the assignment made it: any other would point at proceeds never
+ * assigned there, or count assigned proceeds twice. Receipts that name neither are not checked here.
  */
 export function assertReceiptFromAssignment(receipt: ReceiveFunds['data'], bond: BondState): void {
   const { bondId, assignmentId, projectId } = receipt;
-  if (bondId === undefined) return;
+  if (bondId === undefined) {
+    if (assignmentId === undefined) return;
+    throw new FundingRuleViolation('BOND_RECEIPT_MISMATCH', `A receipt of assignment ${assignmentId} must name its bond`, 'bondId');
+  }
   if (bond.status !== 'issued') {
     throw new FundingRuleViolation('UNKNOWN_BOND', `Bond ${bondId} has not been issued`, 'bondId');
   }
