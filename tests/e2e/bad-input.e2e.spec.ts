@@ -1,4 +1,5 @@
 import type { Role } from '@fundtrail/auth';
+import { bondReceiptId } from '@fundtrail/funding';
 import type { Response, Test } from 'supertest';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { runSql } from '../support/test-database';
@@ -622,6 +623,19 @@ const referenceRows: Row[] = [
   { name: 'a disbursement above what was received', endpoint: 'disbursements', patch: { amount: '10000000000000.00', receiptId: OMIT }, status: 409, code: 'INSUFFICIENT_FUNDS', field: 'amount' },
   { name: 'assigning more than the bond issued', endpoint: 'assignments', patch: { amount: '10000000000000.00' }, status: 409, code: 'BOND_OVER_ASSIGNED', field: 'amount' },
   { name: 'reversing a reversed disbursement', endpoint: 'reversal', path: (f) => `/api/projects/${f.projectId}/disbursements/bi-reversed/reversal`, status: 409, code: 'ALREADY_REVERSED', field: 'disbursementId' },
+  // A receipt's bondId and allocationId are references to other facts, checked like every other one.
+  { name: 'receipt naming a bond that was never issued', endpoint: 'receipts', patch: { source: 'special-bond', bondId: 'no-such-bond' }, status: 422, code: 'UNKNOWN_BOND', field: 'bondId' },
+  { name: 'receipt naming a bond with no assignment to this project', endpoint: 'receipts', patch: { source: 'general-bond', bondId: 'bi-other-bond' }, status: 422, code: 'BOND_NOT_ASSIGNED', field: 'bondId' },
+  { name: 'receipt naming a bond assigned to this project (its proceeds arrive with the assignment)', endpoint: 'receipts', patch: { source: 'special-bond', bondId: 'bi-bond' }, status: 422, code: 'BOND_RECEIPT_BY_ASSIGNMENT', field: 'bondId' },
+  { name: 'central-subsidy receipt against a district-budget allocation', endpoint: 'receipts', patch: { source: 'central-subsidy', allocationId: 'bi-allocation' }, status: 422, code: 'SOURCE_MISMATCH', field: 'source' },
+];
+
+// ---- ids the system derives: clients cannot take them --------------------------------------------
+
+const derivedIdRows: Row[] = [
+  { name: "receiptId of an existing assignment's receipt", endpoint: 'receipts', patch: { receiptId: bondReceiptId('bi-bond', 'bi-assignment') }, status: 400, code: 'VALIDATION_FAILED', field: 'receiptId' },
+  { name: 'receiptId of an assignment not yet made', endpoint: 'receipts', patch: { receiptId: bondReceiptId('bi-bond', 'bi-future-assignment') }, status: 400, code: 'VALIDATION_FAILED', field: 'receiptId' },
+  { name: 'receiptId in the derived shape, matching no assignment', endpoint: 'receipts', patch: { receiptId: `bond-${'0'.repeat(24)}` }, status: 400, code: 'VALIDATION_FAILED', field: 'receiptId' },
 ];
 
 // ---- dates that do not exist (one calendar for bodies and query strings) ----------------------
@@ -720,6 +734,7 @@ const GROUPS: readonly [string, Row[]][] = [
   ['sizes and nesting', sizeRows],
   ['Idempotency-Key', keyRows],
   ['references', referenceRows],
+  ['derived ids', derivedIdRows],
 ];
 
 // ---- text that is odd but valid: stored verbatim ----------------------------------------------
@@ -765,6 +780,10 @@ const acceptedRows: AcceptedRow[] = [
   // Free text may hold zero-width characters (emoji sequences, some scripts); only bidi controls are refused.
   { name: 'a reason with a ZWJ emoji sequence and a ZWNJ', endpoint: 'reversal', patch: { reason: '核对 👨\u200d👩\u200d👧 می\u200cخواهم' } },
   { name: 'a leap day in a leap year is a date', endpoint: 'bonds', patch: { issueDate: '2024-02-29', effectiveDate: '2024-02-29' }, stored: { issueDate: '2024-02-29' } },
+  { name: 'a receipt id beginning with "bond-" that is not in the derived shape', endpoint: 'receipts', patch: { receiptId: 'bond-2024-q1' } },
+  { name: 'a bond-sourced receipt naming no bond (a bond kept outside FundTrail)', endpoint: 'receipts', patch: { source: 'treasury-bond' } },
+  { name: 'a receipt against an allocation of the same source', endpoint: 'receipts', patch: { source: 'district-budget', allocationId: 'bi-allocation' } },
+  { name: "a disbursement drawn from an assignment's receipt (a derived id is a valid reference)", endpoint: 'disbursements', patch: { receiptId: bondReceiptId('bi-bond', 'bi-assignment') } },
 ];
 
 // ---- query strings: dates, instants and paging -------------------------------------------------
@@ -867,6 +886,17 @@ describe('bad input is refused as problem+json, never 500, nothing appended (DES
       .post(`/api/projects/${f.projectId}/disbursements/bi-reversed/reversal`)
       .set('Authorization', admin)
       .send({ reason: 'fixture' })
+      .expect(201);
+    await api.http
+      .post(`/api/projects/${f.projectId}/allocations`)
+      .set('Authorization', admin)
+      .send({ allocationId: 'bi-allocation', source: 'district-budget', amount: '100.00', fiscalYear: 2024 })
+      .expect(201);
+    await api.http.post(`/api/bonds/${f.bondId}/assignments`).set('Authorization', admin).send({ assignmentId: 'bi-assignment', projectId: f.projectId, amount: '10.00' }).expect(201);
+    await api.http
+      .post('/api/bonds')
+      .set('Authorization', admin)
+      .send({ bondId: 'bi-other-bond', name: '未分配的债券', kind: 'general', amount: '100.00', issueDate: '2024-01-15' })
       .expect(201);
   });
   afterAll(async () => api?.close());

@@ -39,4 +39,18 @@ describe('CLI export and token beside a running API', () => {
     await api.http.get('/api/audit/verify').set('Authorization', `Bearer ${stdout.trim()}`).expect(200);
     await expect(run(process.execPath, [CLI, 'token', '--role', 'boss', '--sub', 'x'], { env })).rejects.toMatchObject({ code: 1 });
   });
+
+  it('every token it prints expires: 8 hours by default, or --expires-in; a lifetime it cannot read is refused', async () => {
+    const lifetime = async (...extra: string[]) => {
+      const { stdout } = await run(process.execPath, [CLI, 'token', '--role', 'clerk', '--sub', 'c-1', ...extra], { env });
+      const payload = JSON.parse(Buffer.from(stdout.trim().split('.')[1], 'base64url').toString('utf8')) as { iat: number; exp?: number };
+      return payload.exp === undefined ? undefined : payload.exp - payload.iat;
+    };
+    expect(await lifetime()).toBe(8 * 3600);
+    expect(await lifetime('--expires-in', '30m')).toBe(1800);
+    await expect(run(process.execPath, [CLI, 'token', '--role', 'clerk', '--sub', 'c-1', '--expires-in', 'never'], { env })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--expires-in'),
+    });
+  });
 });

@@ -238,6 +238,14 @@ const BAD_AUTH: readonly BadAuthRow[] = [
   { name: 'sub of 129 characters', header: () => bearer(jwt.sign({ ...validClaims(), sub: `a${'b'.repeat(128)}` }, TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
   { name: 'another issuer', header: () => bearer(jwt.sign({ ...validClaims(), iss: 'someone-else' }, TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
   {
+    name: 'no exp claim (a token that would never expire)',
+    header: () => {
+      const { exp: _exp, ...claims } = validClaims();
+      return bearer(jwt.sign(claims, TEST_JWT_SECRET, { algorithm: 'HS256' }));
+    },
+    code: 'INVALID_TOKEN',
+  },
+  {
     name: 'no issuer',
     header: () => {
       const { iss: _iss, ...claims } = validClaims();
@@ -340,6 +348,28 @@ describe('role matrix (DESIGN §5)', () => {
           .send({ junk: true });
         expect(response.status).toBe(403);
         expect(response.body.code).toBe('FORBIDDEN');
+      },
+    );
+  });
+
+  describe('a receipt naming a bond assigned here: every role that may post receipts is refused (only the assignment writes it)', () => {
+    beforeAll(async () => {
+      await api.http
+        .post(`/api/bonds/${f.bondId}/assignments`)
+        .set('Authorization', bearer(api.token('admin')))
+        .send({ assignmentId: 'rm-linked', projectId: f.projectId, amount: '1.00' })
+        .expect(201);
+    });
+    it.each(ALL_ROLES.filter((role) => mayCall(ROUTES.find((r) => r.name === 'ReceiveFunds')!, role)).map((role) => [role] as const))(
+      '%s: 422 BOND_RECEIPT_BY_ASSIGNMENT, nothing appended',
+      async (role) => {
+        const before = await api.eventCount();
+        const response = await api.http
+          .post(`/api/projects/${f.projectId}/receipts`)
+          .set('Authorization', bearer(api.token(role, `${role}-matrix`)))
+          .send({ receiptId: uniqueId(`rm-bond-${role}`), source: 'special-bond', amount: '1.00', bondId: f.bondId });
+        expect({ status: response.status, code: response.body?.code }).toEqual({ status: 422, code: 'BOND_RECEIPT_BY_ASSIGNMENT' });
+        expect(await api.eventCount()).toBe(before);
       },
     );
   });

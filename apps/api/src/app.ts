@@ -57,7 +57,7 @@ export async function createApp(config: FundtrailConfig, logger: Logger): Promis
       .setTitle('FundTrail')
       .setDescription('Event-sourced ledger of public project funding: every figure traced to the events behind it.')
       .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256, issuer fundtrail, with sub, role and exp (a token without exp is refused)' })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

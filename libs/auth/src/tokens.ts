@@ -18,13 +18,25 @@ export class AuthError extends Error {
   }
 }
 
+/** A token lifetime: a whole positive number of seconds, minutes, hours or days ("90", "30m", "8h", "7d"). */
+const LIFETIME_PATTERN = /^([1-9]\d{0,6})([smhd]?)$/;
+const SECONDS_PER_UNIT: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Seconds in a lifetime such as "8h"; a RangeError for anything else (a token must always expire). */
+export function lifetimeSeconds(text: string): number {
+  const match = LIFETIME_PATTERN.exec(text);
+  if (!match) throw new RangeError(`a token lifetime is a positive whole number of seconds, or of s, m, h or d (30m, 8h, 7d); got ${JSON.stringify(text)}`);
+  return Number(match[1]) * SECONDS_PER_UNIT[match[2]];
+}
+
+/** Every token it signs carries exp: a token without one would be valid forever, and verifyToken refuses it. */
 export function signToken(actor: { sub: string; role: Role }, secret: string, expiresIn = '8h'): string {
   if (!SUBJECT_PATTERN.test(actor.sub)) throw new RangeError(`sub must match ${SUBJECT_PATTERN}`);
   if (!isRole(actor.role)) throw new RangeError(`unknown role ${String(actor.role)}`);
   return jwt.sign({ role: actor.role }, secret, {
     algorithm: 'HS256',
     subject: actor.sub,
-    expiresIn: expiresIn as jwt.SignOptions['expiresIn'],
+    expiresIn: lifetimeSeconds(expiresIn),
     issuer: 'fundtrail',
   });
 }
@@ -53,6 +65,8 @@ export function verifyToken(token: string, secret: string): Actor {
   if (typeof payload === 'string' || typeof payload.sub !== 'string' || !SUBJECT_PATTERN.test(payload.sub)) {
     throw new AuthError(401, 'INVALID_TOKEN', 'the token has no valid subject');
   }
+  // jsonwebtoken checks exp only when present: a token without one would never expire.
+  if (typeof payload.exp !== 'number') throw new AuthError(401, 'INVALID_TOKEN', 'the token has no expiry (exp)');
   if (!isRole(payload.role)) throw new AuthError(401, 'INVALID_TOKEN', 'the token has no valid role');
   return { id: payload.sub, role: payload.role };
 }

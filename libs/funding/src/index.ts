@@ -7,6 +7,7 @@ export * from './bond/bond.events';
 export * from './bond/bond.commands';
 export * from './bond/bond.decider';
 export * from './bond/bond-proceeds.process';
+export { DERIVED_RECEIPT_ID_RULE, isDerivedReceiptId } from './shared/derived-ids';
 export { PersistentMap } from './shared/persistent-map';
 export * from './application/command-context';
 export * from './application/aggregate-repository';

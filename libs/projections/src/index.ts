@@ -8,6 +8,7 @@ export * from './runner/bonds.projector';
 export * from './runner/rebuild';
 export * from './queries/read-model-queries';
 export * from './queries/audit-verify';
+export * from './queries/cross-links';
 export { CreateReadModels1732000000200 } from './migrations/1732000000200-create-read-models';
 export * from './projections.module';
 export * from './queries/read-model.queries';

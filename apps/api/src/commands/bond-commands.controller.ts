@@ -41,9 +41,13 @@ export class BondCommandsController {
   @Post(':bondId/assignments')
   @HttpCode(201)
   @Roles('budget-officer')
-  @ApiOperation({ summary: 'AssignBondProceeds: the project receives the proceeds under a deterministic receipt id' })
+  @ApiOperation({
+    summary: 'AssignBondProceeds: the project receives the proceeds under a deterministic receipt id',
+    description:
+      'The receipt id is derived from (bondId, assignmentId). An assignment whose receipt the project could not take is refused before anything is appended: 422 UNKNOWN_PROJECT, 409 ASSIGNMENT_RECEIPT_TAKEN (a receipt already holds that id; choose another assignmentId).',
+  })
   @ApiResponse({ status: 201, type: CommandAccepted })
-  @CommandErrors('BOND_NOT_FOUND', 'DUPLICATE_ID', 'BOND_OVER_ASSIGNED', 'UNKNOWN_PROJECT')
+  @CommandErrors('BOND_NOT_FOUND', 'DUPLICATE_ID', 'BOND_OVER_ASSIGNED', 'ASSIGNMENT_RECEIPT_TAKEN', 'UNKNOWN_PROJECT')
   assign(@Req() request: Request, @CurrentActor() actor: Actor, @Param('bondId', SlugPipe) bondId: string, @Body() body: AssignBondProceedsDto) {
     const { effectiveDate, amount, ...rest } = body;
     return this.send(request, actor, { type: 'AssignBondProceeds', data: { ...rest, bondId, amount: parseYuan(amount) } }, effectiveDate);

@@ -98,7 +98,7 @@ export class ProjectCommandsController {
   @Roles('clerk', 'budget-officer')
   @ApiOperation({ summary: 'ReceiveFunds (资金到位)' })
   @ApiResponse({ status: 201, type: CommandAccepted })
-  @CommandErrors('PROJECT_NOT_FOUND', 'DUPLICATE_ID', 'ALLOCATION_EXCEEDED', 'UNKNOWN_ALLOCATION')
+  @CommandErrors('PROJECT_NOT_FOUND', 'DUPLICATE_ID', 'ALLOCATION_EXCEEDED', 'UNKNOWN_ALLOCATION', 'SOURCE_MISMATCH', 'UNKNOWN_BOND', 'BOND_NOT_ASSIGNED', 'BOND_RECEIPT_BY_ASSIGNMENT')
   receive(@Req() request: Request, @CurrentActor() actor: Actor, @Param('projectId', SlugPipe) projectId: string, @Body() body: ReceiveFundsDto) {
     const { effectiveDate, amount, source, ...rest } = body;
     return this.send(

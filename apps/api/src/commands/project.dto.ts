@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { DISBURSEMENT_CATEGORIES, FUNDING_SOURCES, SLUG_PATTERN } from '@fundtrail/funding';
-import { IsCalendarDate, IsFreeText, IsLabel, IsOptionalField, IsQuantity, IsYuan, SLUG_MESSAGE } from '../validation/validators';
+import { DERIVED_RECEIPT_ID_RULE, DISBURSEMENT_CATEGORIES, FUNDING_SOURCES, isDerivedReceiptId, SLUG_PATTERN } from '@fundtrail/funding';
+import { IsCalendarDate, IsFreeText, IsLabel, IsNotReservedId, IsOptionalField, IsQuantity, IsYuan, SLUG_MESSAGE } from '../validation/validators';
 
 const YUAN_EXAMPLE = '16719160.00';
 
@@ -103,11 +103,20 @@ export class AllocateFundsDto extends CommandDto {
 }
 
 export class ReceiveFundsDto extends CommandDto {
-  @ApiProperty({ example: 'special-bond-2023', pattern: SLUG_PATTERN.source })
+  @ApiProperty({
+    example: 'special-bond-2023',
+    pattern: SLUG_PATTERN.source,
+    description: `a slug; ${DERIVED_RECEIPT_ID_RULE} (400 VALIDATION_FAILED, errors[].code RESERVED_ID): those receipts are written by the assignment itself`,
+  })
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  @IsNotReservedId(isDerivedReceiptId, DERIVED_RECEIPT_ID_RULE)
   receiptId: string;
 
-  @ApiProperty({ enum: FUNDING_SOURCES })
+  @ApiProperty({
+    enum: FUNDING_SOURCES,
+    description:
+      'with allocationId: the allocation\'s own source (422 SOURCE_MISMATCH otherwise). A bond source (special-bond, general-bond, treasury-bond) without bondId is accepted: a bond that FundTrail does not hold, whose arrival alone is recorded',
+  })
   @IsIn(FUNDING_SOURCES as unknown as string[], { message: `$property must be one of: ${FUNDING_SOURCES.join(', ')}` })
   source: string;
 
@@ -127,7 +136,11 @@ export class ReceiveFundsDto extends CommandDto {
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   allocationId?: string;
 
-  @ApiPropertyOptional({ description: 'the bond the money came from', pattern: SLUG_PATTERN.source })
+  @ApiPropertyOptional({
+    description:
+      'the bond the money came from. Proceeds of a bond FundTrail holds arrive only as the receipt its assignment writes (POST /api/bonds/:bondId/assignments), so a receipt posted here that names a bond is refused: 422 UNKNOWN_BOND (never issued), BOND_NOT_ASSIGNED (no assignment to this project) or BOND_RECEIPT_BY_ASSIGNMENT (assigned here: the assignment\'s receipt already holds the money)',
+    pattern: SLUG_PATTERN.source,
+  })
   @IsOptionalField()
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   bondId?: string;

@@ -18,6 +18,18 @@ export class FundtrailMetrics {
     labelNames: ['projector'],
     registers: [this.registry],
   });
+  readonly processStuckEvents = new Gauge({
+    name: 'fundtrail_process_manager_stuck_events',
+    help: 'Events a process manager cannot act on: recorded, passed, and retried with backoff',
+    labelNames: ['process'],
+    registers: [this.registry],
+  });
+  readonly processFailures = new Counter({
+    name: 'fundtrail_process_manager_failures_total',
+    help: 'Failed attempts of a process manager: refused (the event is recorded as stuck) or unavailable (the store; retried in place)',
+    labelNames: ['process', 'kind'],
+    registers: [this.registry],
+  });
   readonly httpDuration = new Histogram({
     name: 'fundtrail_http_request_duration_seconds',
     help: 'HTTP request duration by method, route and status',

@@ -149,4 +149,16 @@ export class VerifySchema {
   @ApiProperty({ example: { ok: false, brokenLinks: [{ streamId: 'project-demo', streamRevision: '3', eventId: '…', problem: 'hash-mismatch' }] } })
   hashChains: object;
   @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [], unreadable: [], bonds: 5, bondDifferences: [] } }) readModels: object;
+  @ApiProperty({
+    description:
+      'every bond assignment against its project receipt (exists, same amount, bond, assignment and source kind) and every receipt that names a bond. problem: receipt-missing | receipt-id-taken | receipt-differs | unknown-bond | no-assignment; pending: assignments the bond process has not reached yet (not a failure)',
+    example: {
+      ok: false,
+      assignments: 5,
+      bondReceipts: 5,
+      broken: [{ problem: 'receipt-id-taken', streamId: 'bond-b1', eventId: '…', globalPosition: '…', projectId: 'p1', bondId: 'b1', assignmentId: 'a1', receiptId: 'bond-4f1c…', detail: '…' }],
+      pending: [],
+    },
+  })
+  crossLinks: object;
 }

@@ -186,8 +186,8 @@ export class PortfolioAuditController {
 
   @Get('audit/verify')
   @Roles('auditor')
-  @ApiOperation({ summary: 'Recompute every hash chain and every read model from the log; report the first broken link or differing figure' })
-  @ApiResponse({ status: 200, type: VerifySchema, description: 'the report; ok: false when a chain is broken or a figure differs' })
+  @ApiOperation({ summary: 'Recompute every hash chain and every read model from the log, check every bond-project link; report the first broken link, differing figure or broken cross-stream link' })
+  @ApiResponse({ status: 200, type: VerifySchema, description: 'the report; ok: false when a chain is broken, a figure differs or a cross-stream link is broken' })
   @errors()
   verify(@Query() _query: ReadQueryDto) {
     return this.queries.execute(new VerifyAudit());

@@ -118,3 +118,21 @@ export const IsOptionalField = (options?: ValidationOptions) => ValidateIf((_obj
 
 /** The message every slug field (ids in bodies) gives when it is not one. */
 export const SLUG_MESSAGE = { message: '$property must be a slug: lowercase letters, digits and "-", 2 to 64 characters, not starting with "-"' };
+
+/**
+ * An id the client chooses, outside the namespace the system derives ids in (a derived id taken
+ * first by a client would block the fact it belongs to). Errors carry the code RESERVED_ID.
+ */
+export function IsNotReservedId(isReserved: (id: string) => boolean, rule: string, options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'reservedId',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !isReserved(value),
+        defaultMessage: () => `${propertyName} is reserved: ${rule}`,
+      },
+    });
+}

@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { isRole, resolveJwtSecret, ROLES, type Role, signToken } from '@fundtrail/auth';
+import { isRole, lifetimeSeconds, resolveJwtSecret, ROLES, type Role, signToken } from '@fundtrail/auth';
 import { loadConfig } from '@fundtrail/event-store';
 
 interface TokenOptions {
@@ -14,6 +14,13 @@ export class TokenCommand extends CommandRunner {
   async run(_: string[], options: TokenOptions): Promise<void> {
     if (!isRole(options.role)) throw new CliUsageError(`--role must be one of: ${ROLES.join(', ')}`);
     if (!options.sub) throw new CliUsageError('--sub <id> is required');
+    if (options.expiresIn !== undefined) {
+      try {
+        lifetimeSeconds(options.expiresIn);
+      } catch (error) {
+        throw new CliUsageError(`--expires-in: ${(error as Error).message}`);
+      }
+    }
     const config = loadConfig();
     const secret = resolveJwtSecret(config);
     process.stdout.write(`${signToken({ sub: options.sub, role: options.role as Role }, secret, options.expiresIn)}\n`);
@@ -29,7 +36,7 @@ export class TokenCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--expires-in <duration>', description: 'lifetime, e.g. 8h, 30m, 7d (default 8h)' })
+  @Option({ flags: '--expires-in <duration>', description: 'lifetime: seconds, or a whole number of s, m, h or d, e.g. 30m, 8h, 7d (default 8h); every token expires' })
   parseExpiresIn(value: string): string {
     return value;
   }

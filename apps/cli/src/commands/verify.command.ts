@@ -2,8 +2,8 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { verifyLog } from '@fundtrail/projections';
 import { withFundtrail } from '../cli-context';
 
-/** Same report as GET /api/audit/verify; exits non-zero when a chain is broken or a read model differs. */
-@Command({ name: 'verify', description: 'recompute hash chains and read models from the log; exit 1 when broken' })
+/** Same report as GET /api/audit/verify; exits non-zero when a chain, a read model or a cross-stream link is broken. */
+@Command({ name: 'verify', description: 'recompute hash chains and read models from the log, check bond-project links; exit 1 when broken' })
 export class VerifyCommand extends CommandRunner {
   async run(_: string[], options: { heads?: boolean }): Promise<void> {
     const report = await withFundtrail(({ database }) =>

@@ -1,11 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type AppendResult, EVENT_STORE, type EventStore } from '@fundtrail/event-store';
-import type { BondCommand } from '../bond/bond.commands';
+import type { AssignBondProceeds, BondCommand } from '../bond/bond.commands';
 import { decideBond, evolveBond, initialBondState, type BondState } from '../bond/bond.decider';
 import type { BondEvent, BondProceedsAssigned } from '../bond/bond.events';
-import { assignmentAlreadyReceived, receiveFundsForAssignment } from '../bond/bond-proceeds.process';
-import type { ProjectCommand } from '../project/project.commands';
+import {
+  assertAssignmentReceivable,
+  assertReceiptFromAssignment,
+  assignmentAlreadyReceived,
+  receiveFundsForAssignment,
+} from '../bond/bond-proceeds.process';
+import type { ProjectCommand, ReceiveFunds } from '../project/project.commands';
 import { decideProject, evolveProject, initialProjectState, type ProjectState } from '../project/project.decider';
 import type { ProjectEvent } from '../project/project.events';
 import { FundingRuleViolation } from '../shared/funding-rule-violation';
@@ -32,7 +37,9 @@ export class FundingRepositories {
    */
   async receiveAssignedProceeds(assignment: BondProceedsAssigned, context: CommandContext): Promise<AppendResult | undefined> {
     const bond = (await this.bonds.load(bondStreamId(assignment.data.bondId))).state;
-    if (bond.status !== 'issued') return undefined;
+    if (bond.status !== 'issued') {
+      throw new FundingRuleViolation('BOND_NOT_FOUND', `Bond ${assignment.data.bondId} has an assignment but was never issued`, 'bondId');
+    }
     const streamId = projectStreamId(assignment.data.projectId);
     try {
       return await this.projects.handle(streamId, receiveFundsForAssignment(assignment, bond.kind), context);
@@ -50,8 +57,23 @@ export class FundingRepositories {
 export class ProjectCommandHandler implements ICommandHandler<ExecuteProjectCommand, AppendResult> {
   constructor(private readonly repositories: FundingRepositories) {}
 
-  execute({ command, context }: ExecuteProjectCommand): Promise<AppendResult> {
-    return this.repositories.projects.handle(projectStreamId(command.data.projectId), command, context);
+  async execute({ command, context }: ExecuteProjectCommand): Promise<AppendResult> {
+    const streamId = projectStreamId(command.data.projectId);
+    if (command.type === 'ReceiveFunds' && (command.data.bondId !== undefined || command.data.assignmentId !== undefined)) {
+      await this.assertBondLink(streamId, command.data);
+    }
+    return this.repositories.projects.handle(streamId, command, context);
+  }
+
+  /**
+   * A receipt naming a bond or an assignment is checked against the bond's stream. Bonds only ever gain
+   * assignments, so what this check sees stays true when the receipt is appended.
+   */
+  private async assertBondLink(streamId: string, receipt: ReceiveFunds['data']): Promise<void> {
+    const project = await this.repositories.projects.load(streamId);
+    if (project.state.status !== 'registered') return; // the decider answers PROJECT_NOT_FOUND first
+    const bond = receipt.bondId === undefined ? initialBondState : (await this.repositories.bonds.load(bondStreamId(receipt.bondId))).state;
+    assertReceiptFromAssignment(receipt, bond);
   }
 }
 
@@ -60,12 +82,7 @@ export class BondCommandHandler implements ICommandHandler<ExecuteBondCommand, A
   constructor(private readonly repositories: FundingRepositories) {}
 
   async execute({ command, context }: ExecuteBondCommand): Promise<AppendResult> {
-    if (command.type === 'AssignBondProceeds') {
-      const project = await this.repositories.projects.load(projectStreamId(command.data.projectId));
-      if (project.state.status !== 'registered') {
-        throw new FundingRuleViolation('UNKNOWN_PROJECT', `project ${command.data.projectId} does not exist`, 'projectId');
-      }
-    }
+    if (command.type === 'AssignBondProceeds') await this.assertReceivable(command);
     const result = await this.repositories.bonds.handle(bondStreamId(command.data.bondId), command, context);
     if (command.type !== 'AssignBondProceeds') return result;
     const assignment: BondProceedsAssigned = {
@@ -82,6 +99,22 @@ export class BondCommandHandler implements ICommandHandler<ExecuteBondCommand, A
       globalPosition: receipt.globalPosition > result.globalPosition ? receipt.globalPosition : result.globalPosition,
       eventIds: [...result.eventIds, ...receipt.eventIds],
     };
+  }
+
+  /**
+   * Everything that would refuse the assignment or its receipt is checked before the bond stream
+   * is appended to: the bond's own rules first (a retried assignment is a DUPLICATE_ID assignment,
+   * not a taken receipt), then the project's. Nothing can take the derived receipt id in between:
+   * clients cannot write it, and only this assignment's receipt carries it.
+   */
+  private async assertReceivable(command: AssignBondProceeds): Promise<void> {
+    const project = await this.repositories.projects.load(projectStreamId(command.data.projectId));
+    if (project.state.status !== 'registered') {
+      throw new FundingRuleViolation('UNKNOWN_PROJECT', `project ${command.data.projectId} does not exist`, 'projectId');
+    }
+    const bond = (await this.repositories.bonds.load(bondStreamId(command.data.bondId))).state;
+    decideBond(command, bond);
+    if (bond.status === 'issued') assertAssignmentReceivable(command.data, bond.kind, project.state);
   }
 }
 

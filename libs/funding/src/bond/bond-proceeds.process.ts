@@ -1,21 +1,17 @@
-import { createHash } from 'node:crypto';
-import { parseYuan } from '@fundtrail/money';
+import { formatYuan, parseYuan } from '@fundtrail/money';
 import type { ReceiveFunds } from '../project/project.commands';
-import type { ProjectState } from '../project/project.decider';
+import { decideProject, type ProjectState } from '../project/project.decider';
+import { bondReceiptId } from '../shared/derived-ids';
+import { FundingRuleViolation } from '../shared/funding-rule-violation';
 import { bondSource, type BondKind } from '../shared/vocabulary';
+import type { AssignBondProceeds } from './bond.commands';
+import type { BondState } from './bond.decider';
 import type { BondProceedsAssigned } from './bond.events';
 
-/**
- * The receipt id a bond assignment arrives under: the same (bondId, assignmentId) always
- * gives the same id, so a retried or replayed assignment names the receipt it already made,
- * and the project decider refuses the second one with DUPLICATE_ID instead of counting the
- * money twice. `bond-` + 24 hex digits (96 bits) is a valid slug whatever the input lengths;
- * '/' cannot occur in a slug, so no two (bondId, assignmentId) pairs share a hash input.
- */
-export function bondReceiptId(bondId: string, assignmentId: string): string {
-  const digest = createHash('sha256').update(`${bondId}/${assignmentId}`).digest('hex');
-  return `bond-${digest.slice(0, 24)}`;
-}
+export { bondReceiptId } from '../shared/derived-ids';
+
+/** Checkpoint of the process that receives assignments: verify reads it to tell a receipt still due from a missing one. */
+export const BOND_PROCEEDS_CHECKPOINT = 'bond-proceeds-receiver';
 
 /** BondProceedsAssigned (bond stream) -> ReceiveFunds (the project's stream). */
 export function receiveFundsForAssignment(event: BondProceedsAssigned, bondKind: BondKind): ReceiveFunds {
@@ -41,4 +37,76 @@ export function assignmentAlreadyReceived(project: ProjectState, event: BondProc
   if (project.status !== 'registered') return false;
   const receipt = project.receipts.get(bondReceiptId(event.data.bondId, event.data.assignmentId));
   return receipt?.bondId === event.data.bondId && receipt.assignmentId === event.data.assignmentId;
+}
+
+/**
+ * Refuses an assignment whose receipt the project could not take, before the assignment is
+ * appended: the bond stream must never record proceeds that its project will not receive.
+ * Whatever the project decider would refuse the receipt for is refused here, on the assignment.
+ */
+export function assertAssignmentReceivable(assignment: AssignBondProceeds['data'], bondKind: BondKind, project: ProjectState): void {
+  const { bondId, assignmentId, projectId } = assignment;
+  const receipt = receiveFundsForAssignment({ type: 'BondProceedsAssigned', data: { bondId, assignmentId, projectId, amount: formatYuan(assignment.amount) } }, bondKind);
+  try {
+    decideProject(receipt, project);
+  } catch (error) {
+    if (!(error instanceof FundingRuleViolation)) throw error;
+    if (error.code === 'PROJECT_NOT_FOUND') {
+      throw new FundingRuleViolation('UNKNOWN_PROJECT', `project ${projectId} does not exist`, 'projectId');
+    }
+    if (error.code === 'DUPLICATE_ID' && error.field === 'receiptId') {
+      throw new FundingRuleViolation(
+        'ASSIGNMENT_RECEIPT_TAKEN',
+        `project ${projectId} already holds a receipt ${receipt.data.receiptId}, the id this assignment's proceeds would arrive under; choose another assignmentId`,
+        'assignmentId',
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * A receipt that names a bond (or an assignment) must be the receipt of one of that bond's
+ * assignments to its project, as the assignment made it: any other would point at proceeds never
+ * assigned there, or count assigned proceeds twice. Receipts that name neither are not checked here.
+ */
+export function assertReceiptFromAssignment(receipt: ReceiveFunds['data'], bond: BondState): void {
+  const { bondId, assignmentId, projectId } = receipt;
+  if (bondId === undefined) {
+    if (assignmentId === undefined) return;
+    throw new FundingRuleViolation('BOND_RECEIPT_MISMATCH', `A receipt of assignment ${assignmentId} must name its bond`, 'bondId');
+  }
+  if (bond.status !== 'issued') {
+    throw new FundingRuleViolation('UNKNOWN_BOND', `Bond ${bondId} has not been issued`, 'bondId');
+  }
+  const assignment = assignmentId === undefined ? undefined : bond.assignments.get(assignmentId);
+  if (assignment === undefined || assignment.projectId !== projectId) {
+    if (assignmentId !== undefined) {
+      throw new FundingRuleViolation('BOND_NOT_ASSIGNED', `Bond ${bondId} has no assignment ${assignmentId} to project ${projectId}`, 'assignmentId');
+    }
+    const here = [...bond.assignments].filter(([, a]) => a.projectId === projectId).map(([id]) => id);
+    if (here.length === 0) {
+      throw new FundingRuleViolation('BOND_NOT_ASSIGNED', `Bond ${bondId} assigned no proceeds to project ${projectId}`, 'bondId');
+    }
+    const receipts = here.slice(0, 5).map((id) => `${id} (receipt ${bondReceiptId(bondId, id)})`);
+    throw new FundingRuleViolation(
+      'BOND_RECEIPT_BY_ASSIGNMENT',
+      `Bond ${bondId}'s proceeds reach project ${projectId} as the receipts of its assignments ${receipts.join(', ')}${here.length > 5 ? ', …' : ''}; a receipt may not name the bond itself`,
+      'bondId',
+    );
+  }
+  const expected = receiveFundsForAssignment(
+    { type: 'BondProceedsAssigned', data: { bondId, assignmentId: assignmentId!, projectId, amount: formatYuan(assignment.amount) } },
+    bond.kind,
+  ).data;
+  for (const field of ['receiptId', 'source', 'amount'] as const) {
+    if (receipt[field] !== expected[field]) {
+      const show = (value: unknown) => (typeof value === 'bigint' ? formatYuan(value) : String(value));
+      throw new FundingRuleViolation(
+        'BOND_RECEIPT_MISMATCH',
+        `The receipt of assignment ${assignmentId} of bond ${bondId} has ${field} ${show(expected[field])}, not ${show(receipt[field])}`,
+        field,
+      );
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import { parseQuantity, parseYuan } from '@fundtrail/money';
+import { bondReceiptId } from '../shared/derived-ids';
 import { spec } from '../testing/decider-spec';
-import type { ProjectCommand } from './project.commands';
+import type { ProjectCommand, ReceiveFunds } from './project.commands';
 import {
   decideProject,
   evolveProject,
@@ -29,7 +30,7 @@ const registered: ProjectRegistered = {
 };
 const allocated = (allocationId: string, amount: string): FundsAllocated => ({
   type: 'FundsAllocated',
-  data: { projectId, allocationId, source: 'provincial-subsidy', amount, fiscalYear: 2024 },
+  data: { projectId, allocationId, source: 'district-budget', amount, fiscalYear: 2024 },
 });
 const received = (receiptId: string, amount: string, extra: Partial<FundsReceived['data']> = {}): FundsReceived => ({
   type: 'FundsReceived',
@@ -79,7 +80,7 @@ const reverse = (disbursementId: string): ProjectCommand => ({
 });
 const allocate = (allocationId: string, amount: string): ProjectCommand => ({
   type: 'AllocateFunds',
-  data: { projectId, allocationId, source: 'provincial-subsidy', amount: parseYuan(amount), fiscalYear: 2024 },
+  data: { projectId, allocationId, source: 'district-budget', amount: parseYuan(amount), fiscalYear: 2024 },
 });
 const sign = (contractId: string, amount: string): ProjectCommand => ({
   type: 'SignContract',
@@ -218,8 +219,9 @@ describe('ReceiveFunds', () => {
   });
 
   it('receives funds against an allocation, with its bond reference', () => {
+    const bondAllocation: FundsAllocated = { type: 'FundsAllocated', data: { ...allocated('alloc-1', '100.00').data, source: 'special-bond' } };
     project
-      .given([registered, allocated('alloc-1', '100.00')])
+      .given([registered, bondAllocation])
       .when({
         type: 'ReceiveFunds',
         data: {
@@ -273,6 +275,53 @@ describe('ReceiveFunds', () => {
         field: 'amount',
         message: /40\.00 yuan not yet received; requested 40\.01 yuan/,
       });
+  });
+
+  it('refuses a receipt of another source against an allocation, whatever its amount', () => {
+    project
+      .given([registered, allocated('alloc-1', '100.00')])
+      .when({ type: 'ReceiveFunds', data: { projectId, receiptId: 'receipt-1', source: 'central-subsidy', amount: parseYuan('1.00'), allocationId: 'alloc-1' } })
+      .thenThrows('SOURCE_MISMATCH', { field: 'source', message: /alloc-1 is district-budget money; a central-subsidy receipt/ });
+  });
+
+  it('names an unknown allocation before a source mismatch, and a mismatch before an excess', () => {
+    const central = (allocationId: string, amount: string): ProjectCommand => ({
+      type: 'ReceiveFunds',
+      data: { projectId, receiptId: 'receipt-1', source: 'central-subsidy', amount: parseYuan(amount), allocationId },
+    });
+    project.given([registered]).when(central('alloc-9', '1.00')).thenThrows('UNKNOWN_ALLOCATION', { field: 'allocationId' });
+    project.given([registered, allocated('alloc-1', '100.00')]).when(central('alloc-1', '100.01')).thenThrows('SOURCE_MISMATCH', { field: 'source' });
+  });
+
+  it('refuses a receipt id in the derived shape that is not its own assignment\'s', () => {
+    const derived = bondReceiptId('bond-2024-07', 'assign-1');
+    const bondReceipt = (extra: Partial<ReceiveFunds['data']>): ProjectCommand => ({
+      type: 'ReceiveFunds',
+      data: { projectId, receiptId: derived, source: 'special-bond', amount: parseYuan('60.00'), ...extra },
+    });
+    project.given([registered]).when(bondReceipt({})).thenThrows('RESERVED_ID', { field: 'receiptId', message: /reserved/ });
+    project.given([registered]).when(bondReceipt({ bondId: 'bond-2024-07' })).thenThrows('RESERVED_ID', { field: 'receiptId' });
+    project.given([registered]).when(bondReceipt({ bondId: 'bond-2024-07', assignmentId: 'assign-2' })).thenThrows('RESERVED_ID', { field: 'receiptId' });
+    project.given([registered]).when(bondReceipt({ receiptId: `bond-${'0'.repeat(24)}`, bondId: 'bond-2024-07', assignmentId: 'assign-1' })).thenThrows('RESERVED_ID', { field: 'receiptId' });
+    project
+      .given([registered])
+      .when(bondReceipt({ bondId: 'bond-2024-07', assignmentId: 'assign-1' }))
+      .then([received(derived, '60.00', { source: 'special-bond', bondId: 'bond-2024-07', assignmentId: 'assign-1' })]);
+  });
+
+  it('refuses the reserved shape before a duplicate: a taken derived id is still not the client\'s to use', () => {
+    const derived = bondReceiptId('bond-2024-07', 'assign-1');
+    project
+      .given([registered, received(derived, '1.00')])
+      .when({ type: 'ReceiveFunds', data: { projectId, receiptId: derived, source: 'self-raised', amount: parseYuan('1.00') } })
+      .thenThrows('RESERVED_ID', { field: 'receiptId' });
+  });
+
+  it('accepts ids that only begin like a derived one', () => {
+    project
+      .given([registered])
+      .when(receive('bond-2024', '1.00'))
+      .then([received('bond-2024', '1.00')]);
   });
 
   it('does not count receipts of other allocations or none', () => {

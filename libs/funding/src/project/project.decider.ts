@@ -1,4 +1,5 @@
 import { formatQuantity, formatYuan, parseQuantity, parseYuan, type Fen } from '@fundtrail/money';
+import { bondReceiptId, DERIVED_RECEIPT_ID_RULE, isDerivedReceiptId } from '../shared/derived-ids';
 import { FundingRuleViolation } from '../shared/funding-rule-violation';
 import { withoutUndefined } from '../shared/event-data';
 import { PersistentMap } from '../shared/persistent-map';
@@ -290,8 +291,9 @@ function allocateFunds(data: AllocateFunds['data'], project: RegisteredProject):
 }
 
 function receiveFunds(data: ReceiveFunds['data'], project: RegisteredProject): FundsReceived {
+  assertNotReservedReceiptId(data);
   assertUnused(project.receipts, data.receiptId, 'receiptId', 'Receipt');
-  if (data.allocationId !== undefined) assertWithinAllocation(project, data.allocationId, data.amount);
+  if (data.allocationId !== undefined) assertWithinAllocation(project, data.allocationId, data.source, data.amount);
   return {
     type: 'FundsReceived',
     data: withoutUndefined({
@@ -308,10 +310,26 @@ function receiveFunds(data: ReceiveFunds['data'], project: RegisteredProject): F
   };
 }
 
-function assertWithinAllocation(project: RegisteredProject, allocationId: string, amount: Fen): void {
+/** A derived receipt id is only ever the receipt of the (bondId, assignmentId) the command carries. */
+function assertNotReservedReceiptId(data: ReceiveFunds['data']): void {
+  if (!isDerivedReceiptId(data.receiptId)) return;
+  const { bondId, assignmentId } = data;
+  if (bondId !== undefined && assignmentId !== undefined && data.receiptId === bondReceiptId(bondId, assignmentId)) return;
+  throw new FundingRuleViolation('RESERVED_ID', `Receipt id ${data.receiptId} is reserved: ${DERIVED_RECEIPT_ID_RULE}`, 'receiptId');
+}
+
+function assertWithinAllocation(project: RegisteredProject, allocationId: string, source: FundingSource, amount: Fen): void {
   const allocation = project.allocations.get(allocationId);
   if (allocation === undefined) {
     throw new FundingRuleViolation('UNKNOWN_ALLOCATION', `Allocation ${allocationId} does not exist`, 'allocationId');
+  }
+  // A receipt fulfils its allocation with the money the allocation named, or the source breakdown lies.
+  if (source !== allocation.source) {
+    throw new FundingRuleViolation(
+      'SOURCE_MISMATCH',
+      `Allocation ${allocationId} is ${allocation.source} money; a ${source} receipt cannot fulfil it`,
+      'source',
+    );
   }
   const unreceived = allocation.amount - allocation.received;
   if (amount > unreceived) {

@@ -137,7 +137,8 @@ function receive(intent: Extract<Intent, { kind: 'receive' }>, project: Register
     data: {
       projectId,
       receiptId: `receipt-${intent.id}`,
-      source: 'district-budget',
+      // Mostly the allocation's own source; every fourth receipt another one, which must be refused.
+      source: allocation !== undefined && intent.id % 4 !== 0 ? allocation.source : 'district-budget',
       amount: resolve(intent.amount, limit),
       ...(allocationId !== undefined && { allocationId }),
     },
@@ -176,6 +177,8 @@ type Books = {
   receipts: Map<string, Account>;
   contracts: Map<string, Account>;
   allocations: Map<string, Account>;
+  /** Receipts whose source differs from the allocation they fulfil. */
+  mismatchedSources: string[];
 };
 
 function books(events: ProjectEvent[]): Books {
@@ -185,7 +188,9 @@ function books(events: ProjectEvent[]): Books {
     receipts: new Map(),
     contracts: new Map(),
     allocations: new Map(),
+    mismatchedSources: [],
   };
+  const allocationSources = new Map<string, string>();
   const use = (accounts: Map<string, Account>, key: string | undefined, fen: Fen) => {
     const account = key === undefined ? undefined : accounts.get(key);
     if (account) account.used += fen;
@@ -194,11 +199,15 @@ function books(events: ProjectEvent[]): Books {
     switch (event.type) {
       case 'FundsAllocated':
         result.allocations.set(event.data.allocationId, { limit: parseYuan(event.data.amount), used: 0n });
+        allocationSources.set(event.data.allocationId, event.data.source);
         break;
       case 'FundsReceived':
         result.received += parseYuan(event.data.amount);
         result.receipts.set(event.data.receiptId, { limit: parseYuan(event.data.amount), used: 0n });
         use(result.allocations, event.data.allocationId, parseYuan(event.data.amount));
+        if (event.data.allocationId !== undefined && allocationSources.get(event.data.allocationId) !== event.data.source) {
+          result.mismatchedSources.push(event.data.receiptId);
+        }
         break;
       case 'ContractSigned':
         result.contracts.set(event.data.contractId, { limit: parseYuan(event.data.amount), used: 0n });
@@ -231,6 +240,7 @@ function assertBooksHold(events: ProjectEvent[], state: RegisteredProject): void
   assertWithinLimits(ledger.receipts, 'receipt');
   assertWithinLimits(ledger.contracts, 'contract');
   assertWithinLimits(ledger.allocations, 'allocation');
+  assert.deepEqual(ledger.mismatchedSources, [], 'receipts of another source than their allocation');
   // The decider's state must keep the same books, or it would refuse (or allow) the wrong commands.
   assert.equal(state.receivedTotal, ledger.received);
   assert.equal(state.disbursedTotal, ledger.disbursed);

@@ -1,5 +1,7 @@
 /** Stable codes a client can act on; the HTTP layer maps them to statuses. */
 export const RULE_CODES = {
+  // 400: an id in the namespace the system derives ids in (the API's validation refuses it first)
+  RESERVED_ID: 400,
   // 409: the command conflicts with the stream's current state
   DUPLICATE_ID: 409,
   INSUFFICIENT_FUNDS: 409,
@@ -7,6 +9,8 @@ export const RULE_CODES = {
   CONTRACT_EXCEEDED: 409,
   ALREADY_REVERSED: 409,
   BOND_OVER_ASSIGNED: 409,
+  /** The project already holds a receipt under the id this assignment's proceeds would arrive under. */
+  ASSIGNMENT_RECEIPT_TAKEN: 409,
   // 404: the resource named in the path does not exist
   PROJECT_NOT_FOUND: 404,
   BOND_NOT_FOUND: 404,
@@ -17,6 +21,15 @@ export const RULE_CODES = {
   UNKNOWN_RECEIPT: 422,
   UNKNOWN_CONTRACT: 422,
   UNKNOWN_PROJECT: 422,
+  UNKNOWN_BOND: 422,
+  /** A receipt names a bond that assigned nothing to its project (or not that assignment). */
+  BOND_NOT_ASSIGNED: 422,
+  /** A receipt names a bond assigned to its project: those proceeds arrive as the assignment's own receipt. */
+  BOND_RECEIPT_BY_ASSIGNMENT: 422,
+  /** A bond receipt that differs from its assignment (amount, source or receipt id). */
+  BOND_RECEIPT_MISMATCH: 422,
+  /** A receipt against an allocation of another source. */
+  SOURCE_MISMATCH: 422,
 } as const;
 export type RuleCode = keyof typeof RULE_CODES;
 

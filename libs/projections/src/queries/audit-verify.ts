@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import { chainHash, type EventStore, GENESIS_HASH, type RecordedEvent } from '@fundtrail/event-store';
+import { BOND_PROCEEDS_CHECKPOINT } from '@fundtrail/funding';
+import { CrossLinkCheck, type CrossLinkReport } from './cross-links';
 import { computeFigures, emptyTerms, FigureEventDataError, foldEvents, foldTerms, type ProjectTerms, termsFromJson } from '../figures';
 import { type BondDetails, emptyBondDetails, foldBondDetails } from '../read-models/bond-details';
 
@@ -54,6 +56,8 @@ export interface VerifyReport {
     bonds: number;
     bondDifferences: BondDifference[];
   };
+  /** Links between streams: every bond assignment against its project receipt, every receipt that names a bond. */
+  crossLinks: CrossLinkReport;
   /** Each stream's head hash: an auditor keeps these as a digest and checks them later. */
   heads?: Record<string, string>;
 }
@@ -68,6 +72,7 @@ interface ChainState {
  * Recomputes every stream's hash chain from the log, and every project's figures and every bond's
  * details by replaying the log with the projections' folds, comparing them with the read models as
  * of their checkpoints. An event whose data cannot be folded is named (`unreadable`), not thrown.
+ * Checks every link between bond and project streams (`crossLinks`).
  * Streams the log in global order: memory grows with the number of streams, not of events.
  */
 export async function verifyLog(
@@ -75,7 +80,8 @@ export async function verifyLog(
   pool: Pool,
   options: { includeHeads?: boolean; maxBrokenLinks?: number; onProgress?: (events: number) => void } = {},
 ): Promise<VerifyReport> {
-  const { checkpoint, stored, bondCheckpoint, storedBonds, lastPositions } = await readModelSnapshot(pool);
+  const { checkpoint, stored, bondCheckpoint, storedBonds, lastPositions, receivedThrough } = await readModelSnapshot(pool);
+  const crossLinks = new CrossLinkCheck();
   const replayedBonds = new Map<string, BondDetails>();
   const chains = new Map<string, ChainState>();
   const brokenStreams = new Set<string>();
@@ -146,6 +152,7 @@ export async function verifyLog(
       report(event, 'hash-mismatch', 'the event content does not match its hash: it was changed after it was written');
     }
     chains.set(event.streamId, { revision: event.streamRevision, hash: event.hash, position: event.globalPosition });
+    crossLinks.observe(event);
 
     if (event.globalPosition <= bondCheckpoint && event.streamId.startsWith('bond-')) {
       const bondId = event.streamId.slice('bond-'.length);
@@ -217,14 +224,16 @@ export async function verifyLog(
   const readModelsOk =
     differences.length === 0 && missing.length === 0 && unexpected.length === 0 && unreadable.length === 0 && bondDifferences.length === 0;
   const chainsOk = brokenLinks.length === 0;
+  const links = crossLinks.report(receivedThrough, options.maxBrokenLinks ?? 1000);
   return {
-    ok: chainsOk && readModelsOk,
+    ok: chainsOk && readModelsOk && links.ok,
     checkedAt: new Date().toISOString(),
     events,
     streams: chains.size,
     asOfPosition: checkpoint.toString(),
     hashChains: { ok: chainsOk, brokenLinks },
     readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected, unreadable, bonds: storedBonds.size, bondDifferences },
+    crossLinks: links,
     ...(options.includeHeads ? { heads: Object.fromEntries([...chains].map(([stream, state]) => [stream, state.hash])) } : {}),
   };
 }
@@ -251,6 +260,7 @@ async function readModelSnapshot(
   bondCheckpoint: bigint;
   storedBonds: Map<string, BondDetails>;
   lastPositions: Map<string, bigint>;
+  receivedThrough: bigint;
 }> {
   const client = await pool.connect();
   try {
@@ -263,11 +273,13 @@ async function readModelSnapshot(
     const { rows: bonds } = await client.query<{ bond_id: string; details: BondDetails; last_position: string }>(
       'SELECT bond_id, details, last_position FROM bond_read_models',
     );
+    const { rows: received } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [BOND_PROCEEDS_CHECKPOINT]);
     await client.query('COMMIT');
     return {
       checkpoint: BigInt(cp[0]?.position ?? 0),
       stored: new Map(rows.map((row) => [row.project_id, termsFromJson(row.terms) as ProjectTerms])),
       bondCheckpoint: BigInt(bondCp[0]?.position ?? 0),
+      receivedThrough: BigInt(received[0]?.position ?? 0),
       storedBonds: new Map(bonds.map((row) => [row.bond_id, row.details])),
       lastPositions: new Map([
         ...rows.map((row) => [`project-${row.project_id}`, BigInt(row.last_position)] as const),
