@@ -105,10 +105,6 @@ export class Postmaster {
 
   constructor(private readonly settings: ClusterSettings) {}
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
   /**
    * Resolves once the server accepts connections; rejects with its own explanation when it exits
    * (or cannot be run) before that. `onExit` hears of an exit after it was ready.
