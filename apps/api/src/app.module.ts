@@ -1,14 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, JWT_SECRET, resolveJwtSecret } from '@fundtrail/auth';
-import { EventStoreModule, type FundtrailConfig } from '@fundtrail/event-store';
+import { EventStoreModule, type FundtrailConfig, type FundtrailDatabase } from '@fundtrail/event-store';
 import { FundingModule } from '@fundtrail/funding';
 import { ProjectionsModule } from '@fundtrail/projections';
 import { BondQueriesController, PortfolioAuditController, ProjectQueriesController } from './queries/query.controllers';
 import { ReadYourWritesInterceptor } from './queries/read-your-writes.interceptor';
 import { BondCommandsController } from './commands/bond-commands.controller';
 import { ProjectCommandsController } from './commands/project-commands.controller';
-import { APPLICATION_MIGRATIONS } from './migrations';
 import { BondProceedsCatchUp } from './process-managers/bond-proceeds.catch-up';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { createValidationPipe } from './validation/validation';
@@ -18,25 +17,16 @@ import { FundtrailMetrics, MetricsController } from './metrics/metrics';
 export interface AppOptions {
   config: FundtrailConfig;
   metrics: FundtrailMetrics;
-  log: (message: string) => void;
+  database: FundtrailDatabase;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, metrics, log }: AppOptions): DynamicModule {
+  static forRoot({ config, metrics, database }: AppOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        EventStoreModule.forRoot(() => ({
-          databaseUrl: config.databaseUrl,
-          dataDir: config.dataDir,
-          eventStoreConnectionString: config.eventStoreConnectionString,
-          poolSize: config.poolSize,
-          applicationName: 'fundtrail-api',
-          migrations: APPLICATION_MIGRATIONS,
-          onAppended: (count) => metrics.eventsAppended.inc(count),
-          log,
-        })),
+        EventStoreModule.forRoot(database),
         FundingModule,
         ProjectionsModule,
       ],

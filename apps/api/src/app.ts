@@ -9,9 +9,10 @@ import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AuthFailureLimiter, authFailureLimitsFromEnv, BEARER_TOKEN, JWT_SECRET, verifyToken } from '@fundtrail/auth';
-import { FUNDTRAIL_DATABASE, type FundtrailConfig, type FundtrailDatabase } from '@fundtrail/event-store';
+import { FUNDTRAIL_DATABASE, type FundtrailConfig, type FundtrailDatabase, openDatabase } from '@fundtrail/event-store';
 import { Projections } from '@fundtrail/projections';
 import { AppModule } from './app.module';
+import { APPLICATION_MIGRATIONS } from './migrations';
 import { PinoNestLogger } from './logging/pino-logger';
 import { requestLogging } from './logging/request-logging';
 import { FundtrailMetrics } from './metrics/metrics';
@@ -27,10 +28,28 @@ export const DEFAULT_ANSWER_TIMEOUT_MS = 20_000;
 /** Builds the HTTP application (used by main.ts and by the e2e tests), not yet listening. */
 export async function createApp(config: FundtrailConfig, logger: Logger): Promise<INestApplication> {
   const metrics = new FundtrailMetrics();
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ config, metrics, log: (message) => logger.debug({ context: 'postgres' }, message) }),
-    { logger: new PinoNestLogger(logger), bodyParser: false, abortOnError: false },
-  );
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    eventStoreConnectionString: config.eventStoreConnectionString,
+    poolSize: config.poolSize,
+    applicationName: 'fundtrail-api',
+    migrations: APPLICATION_MIGRATIONS,
+    onAppended: (count) => metrics.eventsAppended.inc(count),
+    log: (message) => logger.debug({ context: 'postgres' }, message),
+    notice: (message) => logger.warn({ context: 'postgres' }, message),
+  });
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, metrics, database }), {
+      logger: new PinoNestLogger(logger),
+      bodyParser: false,
+      abortOnError: false,
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   guardPoolClients(app.get<FundtrailDatabase>(FUNDTRAIL_DATABASE), logger);
   app.disable('x-powered-by');
   app.set('trust proxy', false);

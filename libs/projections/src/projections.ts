@@ -4,6 +4,7 @@ import { ReadModelQueries } from './queries/read-model-queries';
 import { BondsProjector } from './runner/bonds.projector';
 import { ProjectFiguresProjector } from './runner/project-figures.projector';
 import { ProjectionRunner } from './runner/projection-runner';
+import { StoredCheckpoints } from './runner/stored-checkpoints';
 
 /** The live projectors of this process and what waits on them (read-your-writes). */
 @Injectable()
@@ -12,6 +13,9 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   readonly queries: ReadModelQueries;
   /** Set by the host to observe errors (logs) and progress (metrics). */
   onError: (projector: string, error: unknown) => void = () => undefined;
+  /** Whether this process runs the projectors; when not, their progress is read from the database. */
+  private projecting = false;
+  private readonly stored: StoredCheckpoints;
 
   constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {
     this.runners = [new ProjectFiguresProjector(), new BondsProjector()].map(
@@ -21,10 +25,15 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
         }),
     );
     this.queries = new ReadModelQueries(database.pool, database.store);
+    this.stored = new StoredCheckpoints(
+      database.pool,
+      this.runners.map((runner) => runner.checkpointName),
+    );
   }
 
   onApplicationBootstrap(): void {
     if (process.env.FUNDTRAIL_PROJECTORS === 'off') return;
+    this.projecting = true;
     for (const runner of this.runners) runner.start();
   }
 
@@ -34,6 +43,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** True once every projector has applied `position` (read-your-writes), false after `timeoutMs`. */
   async reached(position: bigint, timeoutMs: number): Promise<boolean> {
+    if (!this.projecting) return this.stored.waitFor(position, timeoutMs);
     const results = await Promise.all(this.runners.map((runner) => runner.waitFor(position, timeoutMs)));
     return results.every(Boolean);
   }
@@ -41,7 +51,13 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   /** head − checkpoint per projector, for the lag metric. */
   async lag(): Promise<Record<string, bigint>> {
     const head = await this.database.store.headPosition();
-    return Object.fromEntries(this.runners.map((runner) => [runner.projector.name, head > runner.position ? head - runner.position : 0n]));
+    const stored = this.projecting ? undefined : await this.stored.read();
+    return Object.fromEntries(
+      this.runners.map((runner) => {
+        const position = stored?.get(runner.checkpointName) ?? runner.position;
+        return [runner.projector.name, head > position ? head - position : 0n];
+      }),
+    );
   }
 }
 

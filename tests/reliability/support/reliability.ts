@@ -377,14 +377,17 @@ export function latencySummary(samples: readonly number[]): { n: number; p50: nu
   };
 }
 
-/** The figures of the last run, one JSON file per suite (docs/RELIABILITY.md quotes them). */
-export function recordFigures(suite: string, figures: Record<string, unknown>): void {
-  const dir = join(ROOT, 'tests', 'reliability', 'last-run');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, `${suite}.json`),
-    `${JSON.stringify({ suite, finishedAt: new Date().toISOString(), ...figures }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
-  );
+/** Where each suite writes the figures of its last run: ignored by git, so `npm test` changes no tracked file. */
+export const LAST_RUN_DIR = join(ROOT, 'tests', 'reliability', 'last-run');
+/** The committed figures docs/RELIABILITY.md quotes; only `npm run reliability -- --record` copies a run there. */
+export const RECORDED_DIR = join(ROOT, 'tests', 'reliability', 'recorded');
+
+/** Writes a suite's figures to LAST_RUN_DIR; returns the file. */
+export function recordFigures(suite: string, figures: Record<string, unknown>): string {
+  mkdirSync(LAST_RUN_DIR, { recursive: true });
+  const file = join(LAST_RUN_DIR, `${suite}.json`);
+  writeFileSync(file, `${JSON.stringify({ suite, finishedAt: new Date().toISOString(), ...figures }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+  return file;
 }
 
 /** Counts by a key. */

@@ -1,11 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import {
-  EventIdConflictError,
-  EventStoreUnavailableError,
-  isUnavailable,
-  WrongExpectedVersionError,
-} from '@fundtrail/event-store';
+import { EventIdConflictError, isUnavailable, WrongExpectedVersionError } from '@fundtrail/event-store';
 import { AuthError } from '@fundtrail/auth';
 import { FundingRuleViolation, RULE_CODES, type RuleCode } from '@fundtrail/funding';
 import { DecimalFormatError } from '@fundtrail/money';
@@ -113,7 +108,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof EventIdConflictError) {
       return [problem(409, 'DUPLICATE_ID', exception.message), {}];
     }
-    if (exception instanceof EventStoreUnavailableError || isUnavailable(exception)) {
+    if (isUnavailable(exception)) {
       return [problem(503, 'STORE_UNAVAILABLE', 'the database is unavailable; retry shortly'), { 'Retry-After': '1' }];
     }
     const parserType = (exception as { type?: unknown })?.type;

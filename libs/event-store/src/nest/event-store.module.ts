@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE } from '../event-store.port';
-import { type DatabaseSettings, type FundtrailDatabase, openDatabase } from './fundtrail-database';
+import type { FundtrailDatabase } from './fundtrail-database';
 
 export const FUNDTRAIL_DATABASE = Symbol('FUNDTRAIL_DATABASE');
 
@@ -14,15 +14,19 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Opens the database (starting the embedded one when no URL is configured) and provides the event store. */
+/**
+ * Provides a database the host opened (openDatabase) before creating the Nest application, so a
+ * database that cannot be opened is the host's one-line error, not Nest's logged stack trace; the
+ * database is closed when the application shuts down.
+ */
 @Global()
 @Module({})
 export class EventStoreModule {
-  static forRoot(settings: () => DatabaseSettings | Promise<DatabaseSettings>): DynamicModule {
+  static forRoot(database: FundtrailDatabase): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [
-        { provide: FUNDTRAIL_DATABASE, useFactory: async () => openDatabase(await settings()) },
+        { provide: FUNDTRAIL_DATABASE, useValue: database },
         { provide: EVENT_STORE, useFactory: (db: FundtrailDatabase) => db.store, inject: [FUNDTRAIL_DATABASE] },
         { provide: DataSource, useFactory: (db: FundtrailDatabase) => db.dataSource, inject: [FUNDTRAIL_DATABASE] },
         DatabaseLifecycle,

