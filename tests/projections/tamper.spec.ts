@@ -15,7 +15,7 @@ const P = 'xs-incinerator';
 interface Figure {
   key: string;
   value: string | null;
-  unit: 'yuan' | 'percent';
+  unit: 'yuan' | 'percent' | 'quantity';
   numerator?: string;
   denominator?: string;
 }
