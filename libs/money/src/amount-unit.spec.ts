@@ -27,7 +27,8 @@ function reasonOf(fn: () => unknown): string | undefined {
 
 describe('amount units', () => {
   it('a unit is 10^decimals fen: 元 100, 万元 10^6, 亿元 10^10', () => {
-    for (const unit of ['yuan', 'wan', 'yi'] as const) expect(FEN_PER_UNIT[unit]).toBe(10n ** BigInt(FEN_DECIMALS[unit]));
+    for (const unit of ['yuan', 'wan', 'yi'] as const)
+      expect(FEN_PER_UNIT[unit]).toBe(10n ** BigInt(FEN_DECIMALS[unit]));
     expect(FEN_PER_UNIT).toEqual({ yuan: 100n, wan: 1_000_000n, yi: 10_000_000_000n });
   });
 });

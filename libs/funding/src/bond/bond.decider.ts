@@ -159,7 +159,11 @@ function reverseBondAssignment(command: ReverseBondAssignment, bond: IssuedBond)
     );
   }
   if (assignment.reversed) {
-    throw new FundingRuleViolation('ALREADY_REVERSED', `Assignment ${data.assignmentId} is already reversed`, 'assignmentId');
+    throw new FundingRuleViolation(
+      'ALREADY_REVERSED',
+      `Assignment ${data.assignmentId} is already reversed`,
+      'assignmentId',
+    );
   }
   if (command.lookedUp.projectReceiptInUse) {
     throw new FundingRuleViolation(
@@ -179,4 +183,3 @@ function reverseBondAssignment(command: ReverseBondAssignment, bond: IssuedBond)
     },
   };
 }
-

@@ -8,10 +8,22 @@ import { spec } from '../testing/decider-spec';
 
 // The indicator rules, through the project aggregate; the programme aggregate shares them (last block).
 
-const target = (indicatorId: string, extra: { target?: string; denominatorIndicatorId?: string } = { target: '100' }): ProjectEvent =>
-  ({ type: 'OutputTargetSet', data: { projectId, indicatorId, name: indicatorId, unit: '个', ...extra } }) as ProjectEvent;
-const reported = (indicatorId: string, actual: string): ProjectEvent => ({ type: 'OutputReported', data: { projectId, indicatorId, actual } });
-const withdrawn = (indicatorId: string): ProjectEvent => ({ type: 'IndicatorWithdrawn', data: { projectId, indicatorId, reason: 'not in the plan' } });
+const target = (
+  indicatorId: string,
+  extra: { target?: string; denominatorIndicatorId?: string } = { target: '100' },
+): ProjectEvent =>
+  ({
+    type: 'OutputTargetSet',
+    data: { projectId, indicatorId, name: indicatorId, unit: '个', ...extra },
+  }) as ProjectEvent;
+const reported = (indicatorId: string, actual: string): ProjectEvent => ({
+  type: 'OutputReported',
+  data: { projectId, indicatorId, actual },
+});
+const withdrawn = (indicatorId: string): ProjectEvent => ({
+  type: 'IndicatorWithdrawn',
+  data: { projectId, indicatorId, reason: 'not in the plan' },
+});
 
 const setTarget = (indicatorId: string, extra: { target?: string; denominatorIndicatorId?: string }): ProjectCommand =>
   ({
@@ -71,7 +83,9 @@ describe('SetOutputTarget with a denominator indicator (验收率 = accepted / c
   });
 
   it('keeps the link in the state', () => {
-    expect(fold([...base, target('accepted', { denominatorIndicatorId: 'completed' })]).indicators.get('accepted')).toEqual({
+    expect(
+      fold([...base, target('accepted', { denominatorIndicatorId: 'completed' })]).indicators.get('accepted'),
+    ).toEqual({
       denominatorIndicatorId: 'completed',
     });
   });
@@ -85,13 +99,20 @@ describe('ReviseOutputTarget', () => {
       .then([
         {
           type: 'OutputTargetRevised',
-          data: { projectId, indicatorId: 'completed', target: '120.5', reason: 'plan adjusted', previousTarget: '100' },
+          data: {
+            projectId,
+            indicatorId: 'completed',
+            target: '120.5',
+            reason: 'plan adjusted',
+            previousTarget: '100',
+          },
         },
       ]);
     expect(
-      fold([...base, { type: 'OutputTargetRevised', data: { projectId, indicatorId: 'completed', target: '120.5', reason: 'r' } }]).indicators.get(
-        'completed',
-      ),
+      fold([
+        ...base,
+        { type: 'OutputTargetRevised', data: { projectId, indicatorId: 'completed', target: '120.5', reason: 'r' } },
+      ]).indicators.get('completed'),
     ).toEqual({ target: 1_205_000n });
   });
 
@@ -102,49 +123,79 @@ describe('ReviseOutputTarget', () => {
       .then([
         {
           type: 'OutputTargetRevised',
-          data: { projectId, indicatorId: 'accepted', target: '20', reason: 'plan adjusted', denominatorIndicatorId: 'completed' },
+          data: {
+            projectId,
+            indicatorId: 'accepted',
+            target: '20',
+            reason: 'plan adjusted',
+            denominatorIndicatorId: 'completed',
+          },
         },
       ]);
   });
 
   it('refuses an unknown indicator (404) and a withdrawn one', () => {
     project.given(base).when(revise('started', '1')).thenThrows('INDICATOR_NOT_FOUND', { field: 'indicatorId' });
-    project.given([...base, withdrawn('completed')]).when(revise('completed', '1')).thenThrows('INDICATOR_WITHDRAWN', { field: 'indicatorId' });
+    project
+      .given([...base, withdrawn('completed')])
+      .when(revise('completed', '1'))
+      .thenThrows('INDICATOR_WITHDRAWN', { field: 'indicatorId' });
   });
 });
 
 describe('WithdrawIndicator', () => {
   it('withdraws an indicator with its reason', () => {
-    project.given(base).when(withdraw('completed')).then([withdrawn('completed')]);
+    project
+      .given(base)
+      .when(withdraw('completed'))
+      .then([withdrawn('completed')]);
   });
 
   it('refuses an unknown indicator (404) and a second withdrawal', () => {
     project.given(base).when(withdraw('started')).thenThrows('INDICATOR_NOT_FOUND', { field: 'indicatorId' });
-    project.given([...base, withdrawn('completed')]).when(withdraw('completed')).thenThrows('ALREADY_REVERSED', { field: 'indicatorId' });
+    project
+      .given([...base, withdrawn('completed')])
+      .when(withdraw('completed'))
+      .thenThrows('ALREADY_REVERSED', { field: 'indicatorId' });
   });
 
   it('refuses to withdraw the denominator of an indicator still in force, then allows it', () => {
     const linked = [...base, target('accepted', { denominatorIndicatorId: 'completed' })];
-    project.given(linked).when(withdraw('completed')).thenThrows('INDICATOR_IN_USE', { field: 'indicatorId', message: /accepted/ });
-    project.given([...linked, withdrawn('accepted')]).when(withdraw('completed')).then([withdrawn('completed')]);
+    project
+      .given(linked)
+      .when(withdraw('completed'))
+      .thenThrows('INDICATOR_IN_USE', { field: 'indicatorId', message: /accepted/ });
+    project
+      .given([...linked, withdrawn('accepted')])
+      .when(withdraw('completed'))
+      .then([withdrawn('completed')]);
   });
 
   it('refuses reports on a withdrawn indicator, and keeps its id taken', () => {
     const gone = [...base, withdrawn('completed')];
     project.given(gone).when(report('completed', '1')).thenThrows('INDICATOR_WITHDRAWN', { field: 'indicatorId' });
-    project.given(gone).when(setTarget('completed', { target: '1' })).thenThrows('DUPLICATE_ID', { field: 'indicatorId' });
+    project
+      .given(gone)
+      .when(setTarget('completed', { target: '1' }))
+      .thenThrows('DUPLICATE_ID', { field: 'indicatorId' });
     expect(fold(gone).indicators.get('completed')).toEqual({ target: 1_000_000n, withdrawn: true });
   });
 
   it('still reports on a live indicator', () => {
-    project.given(base).when(report('completed', '98')).then([reported('completed', '98')]);
+    project
+      .given(base)
+      .when(report('completed', '98'))
+      .then([reported('completed', '98')]);
   });
 });
 
 describe('a programme carries indicators by the same rules', () => {
   const programme = spec(decideProgramme, evolveProgramme, initialProgrammeState);
   const programmeId = 'county-roads';
-  const registered: ProgrammeEvent = { type: 'ProgrammeRegistered', data: { programmeId, name: '县道', level: 'county' } };
+  const registered: ProgrammeEvent = {
+    type: 'ProgrammeRegistered',
+    data: { programmeId, name: '县道', level: 'county' },
+  };
   const programmeTarget: ProgrammeEvent = {
     type: 'OutputTargetSet',
     data: { programmeId, indicatorId: 'km', name: '建成里程', unit: '公里', target: '120' },
@@ -153,7 +204,10 @@ describe('a programme carries indicators by the same rules', () => {
   it('sets, reports, links, revises and withdraws, with programmeId in the events', () => {
     programme
       .given([registered])
-      .when({ type: 'SetOutputTarget', data: { programmeId, indicatorId: 'km', name: '建成里程', unit: '公里', target: 1_200_000n } })
+      .when({
+        type: 'SetOutputTarget',
+        data: { programmeId, indicatorId: 'km', name: '建成里程', unit: '公里', target: 1_200_000n },
+      })
       .then([programmeTarget]);
     programme
       .given([registered, programmeTarget])
@@ -161,12 +215,31 @@ describe('a programme carries indicators by the same rules', () => {
       .then([{ type: 'OutputReported', data: { programmeId, indicatorId: 'km', actual: '100' } }]);
     programme
       .given([registered, programmeTarget])
-      .when({ type: 'SetOutputTarget', data: { programmeId, indicatorId: 'km-accepted', name: '验收里程', unit: '公里', denominatorIndicatorId: 'km' } })
-      .then([{ type: 'OutputTargetSet', data: { programmeId, indicatorId: 'km-accepted', name: '验收里程', unit: '公里', denominatorIndicatorId: 'km' } }]);
+      .when({
+        type: 'SetOutputTarget',
+        data: { programmeId, indicatorId: 'km-accepted', name: '验收里程', unit: '公里', denominatorIndicatorId: 'km' },
+      })
+      .then([
+        {
+          type: 'OutputTargetSet',
+          data: {
+            programmeId,
+            indicatorId: 'km-accepted',
+            name: '验收里程',
+            unit: '公里',
+            denominatorIndicatorId: 'km',
+          },
+        },
+      ]);
     programme
       .given([registered, programmeTarget])
       .when({ type: 'ReviseOutputTarget', data: { programmeId, indicatorId: 'km', target: 1_100_000n, reason: 'r' } })
-      .then([{ type: 'OutputTargetRevised', data: { programmeId, indicatorId: 'km', target: '110', reason: 'r', previousTarget: '120' } }]);
+      .then([
+        {
+          type: 'OutputTargetRevised',
+          data: { programmeId, indicatorId: 'km', target: '110', reason: 'r', previousTarget: '120' },
+        },
+      ]);
     programme
       .given([registered, programmeTarget])
       .when({ type: 'WithdrawIndicator', data: { programmeId, indicatorId: 'km', reason: 'r' } })

@@ -51,10 +51,7 @@ export type IndicatorWithdrawnOf<Owner> = {
 };
 
 export type IndicatorEventOf<Owner> =
-  | OutputTargetSetOf<Owner>
-  | OutputReportedOf<Owner>
-  | OutputTargetRevisedOf<Owner>
-  | IndicatorWithdrawnOf<Owner>;
+  OutputTargetSetOf<Owner> | OutputReportedOf<Owner> | OutputTargetRevisedOf<Owner> | IndicatorWithdrawnOf<Owner>;
 
 // ---------------------------------------------------------------------------
 // Commands, as they arrive from the edge: quantities in 10^-4 units.
@@ -62,8 +59,7 @@ export type IndicatorEventOf<Owner> =
 
 /** A target, or a denominator indicator, or both: an indicator needs something to be measured against. */
 export type TargetOrDenominator =
-  | { target: bigint; denominatorIndicatorId?: undefined }
-  | { target?: bigint; denominatorIndicatorId: string };
+  { target: bigint; denominatorIndicatorId?: undefined } | { target?: bigint; denominatorIndicatorId: string };
 
 export type SetOutputTargetOf<Owner> = {
   type: 'SetOutputTarget';
@@ -86,10 +82,7 @@ export type WithdrawIndicatorOf<Owner> = {
 };
 
 export type IndicatorCommandOf<Owner> =
-  | SetOutputTargetOf<Owner>
-  | ReportOutputOf<Owner>
-  | ReviseOutputTargetOf<Owner>
-  | WithdrawIndicatorOf<Owner>;
+  SetOutputTargetOf<Owner> | ReportOutputOf<Owner> | ReviseOutputTargetOf<Owner> | WithdrawIndicatorOf<Owner>;
 
 export const INDICATOR_COMMAND_TYPES: readonly IndicatorCommandOf<unknown>['type'][] = [
   'SetOutputTarget',
@@ -254,7 +247,11 @@ function withdrawIndicator<Owner>(
 ): IndicatorWithdrawnOf<Owner> {
   const indicator = existing(indicators, data.indicatorId, { withdrawnToo: true });
   if (indicator.withdrawn) {
-    throw new FundingRuleViolation('ALREADY_REVERSED', `Indicator ${data.indicatorId} is already withdrawn`, 'indicatorId');
+    throw new FundingRuleViolation(
+      'ALREADY_REVERSED',
+      `Indicator ${data.indicatorId} is already withdrawn`,
+      'indicatorId',
+    );
   }
   for (const [id, other] of indicators) {
     if (!other.withdrawn && other.denominatorIndicatorId === data.indicatorId) {

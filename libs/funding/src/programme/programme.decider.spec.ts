@@ -36,7 +36,10 @@ describe('RegisterProgramme', () => {
       .given([])
       .when(register({ parentId: 'yunnan-rural-roads' }, false))
       .thenThrows('UNKNOWN_PROGRAMME', { field: 'parentId' });
-    programme.given([]).when(register({ parentId: 'yunnan-rural-roads' })).thenThrows('UNKNOWN_PROGRAMME', { field: 'parentId' });
+    programme
+      .given([])
+      .when(register({ parentId: 'yunnan-rural-roads' }))
+      .thenThrows('UNKNOWN_PROGRAMME', { field: 'parentId' });
   });
 
   it('refuses a programme already registered', () => {

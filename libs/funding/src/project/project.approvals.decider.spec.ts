@@ -15,7 +15,10 @@ describe('ApprovePayment (核拨)', () => {
   });
 
   it('approves against the pooled funds', () => {
-    project.given(funded).when(approve('ap-1', '150.00')).then([approved('ap-1', '150.00')]);
+    project
+      .given(funded)
+      .when(approve('ap-1', '150.00'))
+      .then([approved('ap-1', '150.00')]);
   });
 
   it('refuses an approval id already used, even once reversed', () => {
@@ -32,7 +35,10 @@ describe('ApprovePayment (核拨)', () => {
 
   it('keeps Σ approved within what was received, exactly to the fen', () => {
     const history = [...funded, approved('ap-1', '100.00')];
-    project.given(history).when(approve('ap-2', '50.00')).then([approved('ap-2', '50.00')]);
+    project
+      .given(history)
+      .when(approve('ap-2', '50.00'))
+      .then([approved('ap-2', '50.00')]);
     project
       .given(history)
       .when(approve('ap-2', '50.01'))
@@ -56,7 +62,10 @@ describe('ApprovePayment (核拨)', () => {
       .given(history)
       .when(approve('ap-2', '10.01', { receiptId: 'r2' }))
       .thenThrows('INSUFFICIENT_FUNDS', { message: /Receipt r2 has 10\.00 yuan not yet approved/ });
-    project.given(history).when(approve('ap-2', '10.00', { receiptId: 'r2' })).then([approved('ap-2', '10.00', { receiptId: 'r2' })]);
+    project
+      .given(history)
+      .when(approve('ap-2', '10.00', { receiptId: 'r2' }))
+      .then([approved('ap-2', '10.00', { receiptId: 'r2' })]);
   });
 
   it('keeps approvals against a contract within its amount', () => {
@@ -67,12 +76,21 @@ describe('ApprovePayment (核拨)', () => {
   });
 
   it('names an unknown or reversed receipt and an unknown contract before any balance', () => {
-    project.given([registered()]).when(approve('ap-1', '1.00', { receiptId: 'r9' })).thenThrows('UNKNOWN_RECEIPT');
-    project.given([registered()]).when(approve('ap-1', '1.00', { contractId: 'c9' })).thenThrows('UNKNOWN_CONTRACT');
+    project
+      .given([registered()])
+      .when(approve('ap-1', '1.00', { receiptId: 'r9' }))
+      .thenThrows('UNKNOWN_RECEIPT');
+    project
+      .given([registered()])
+      .when(approve('ap-1', '1.00', { contractId: 'c9' }))
+      .thenThrows('UNKNOWN_CONTRACT');
     project
       .given([
         ...funded,
-        { type: 'ReceiptReversed', data: { projectId, receiptId: 'r2', reason: 'x', amount: '50.00', source: 'district-budget' } },
+        {
+          type: 'ReceiptReversed',
+          data: { projectId, receiptId: 'r2', reason: 'x', amount: '50.00', source: 'district-budget' },
+        },
       ])
       .when(approve('ap-1', '1.00', { receiptId: 'r2' }))
       .thenThrows('UNKNOWN_RECEIPT', { field: 'receiptId', message: /was reversed/ });
@@ -138,7 +156,10 @@ describe('RecordDisbursement against an approval', () => {
   });
 
   it('pays an approval exactly to its amount, then refuses 0.01 more', () => {
-    const history = [...approvedFunds, disbursed('pay-1', '20.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })];
+    const history = [
+      ...approvedFunds,
+      disbursed('pay-1', '20.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' }),
+    ];
     project
       .given(history)
       .when(disburse('pay-2', '40.00', { approvalId: 'ap-1' }))
@@ -162,9 +183,12 @@ describe('RecordDisbursement against an approval', () => {
   });
 
   it('refuses an approval the project does not hold, or one that was reversed', () => {
-    project.given(approvedFunds).when(disburse('pay-1', '1.00', { approvalId: 'ap-9' })).thenThrows('UNKNOWN_APPROVAL', {
-      field: 'approvalId',
-    });
+    project
+      .given(approvedFunds)
+      .when(disburse('pay-1', '1.00', { approvalId: 'ap-9' }))
+      .thenThrows('UNKNOWN_APPROVAL', {
+        field: 'approvalId',
+      });
     project
       .given([
         ...approvedFunds,
@@ -175,23 +199,37 @@ describe('RecordDisbursement against an approval', () => {
   });
 
   it('does not require an approval once approvals exist', () => {
-    project.given(approvedFunds).when(disburse('pay-1', '50.00')).then([disbursed('pay-1', '50.00')]);
+    project
+      .given(approvedFunds)
+      .when(disburse('pay-1', '50.00'))
+      .then([disbursed('pay-1', '50.00')]);
   });
 
   it('gives an approval its room back when its payment is reversed, and repeats the approval in the reversal', () => {
-    const paid = [...approvedFunds, disbursed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })];
+    const paid = [
+      ...approvedFunds,
+      disbursed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' }),
+    ];
     project
       .given(paid)
       .when(reverseDisbursement('pay-1'))
       .then([disbursementReversed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })]);
-    const state = fold([...paid, disbursementReversed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })]);
+    const state = fold([
+      ...paid,
+      disbursementReversed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' }),
+    ]);
     expect(state.approvals.get('ap-1')?.paid).toBe(0n);
     expect(state.receipts.get('r1')?.drawn).toBe(0n);
   });
 });
 
 describe('ReversePaymentApproval', () => {
-  const history = [registered(), received('r1', '100.00'), signed('c1', '80.00'), approved('ap-1', '60.00', { receiptId: 'r1', contractId: 'c1' })];
+  const history = [
+    registered(),
+    received('r1', '100.00'),
+    signed('c1', '80.00'),
+    approved('ap-1', '60.00', { receiptId: 'r1', contractId: 'c1' }),
+  ];
 
   it('reverses an approval, repeating what it undoes', () => {
     project
@@ -200,7 +238,14 @@ describe('ReversePaymentApproval', () => {
       .then([
         {
           type: 'PaymentApprovalReversed',
-          data: { projectId, approvalId: 'ap-1', reason: 'approved against the wrong contract', amount: '60.00', receiptId: 'r1', contractId: 'c1' },
+          data: {
+            projectId,
+            approvalId: 'ap-1',
+            reason: 'approved against the wrong contract',
+            amount: '60.00',
+            receiptId: 'r1',
+            contractId: 'c1',
+          },
         },
       ]);
   });
@@ -208,27 +253,56 @@ describe('ReversePaymentApproval', () => {
   it('gives the amount back to the totals, the receipt and the contract', () => {
     const state = fold([
       ...history,
-      { type: 'PaymentApprovalReversed', data: { projectId, approvalId: 'ap-1', reason: 'x', amount: '60.00', receiptId: 'r1', contractId: 'c1' } },
+      {
+        type: 'PaymentApprovalReversed',
+        data: { projectId, approvalId: 'ap-1', reason: 'x', amount: '60.00', receiptId: 'r1', contractId: 'c1' },
+      },
     ]);
-    expect([state.approvedTotal, state.receipts.get('r1')?.approved, state.contracts.get('c1')?.approved]).toEqual([0n, 0n, 0n]);
+    expect([state.approvedTotal, state.receipts.get('r1')?.approved, state.contracts.get('c1')?.approved]).toEqual([
+      0n,
+      0n,
+      0n,
+    ]);
     expect(state.approvals.get('ap-1')?.reversed).toBe(true);
   });
 
   it('refuses while anything is paid against it, and again once the payment is reversed it is free', () => {
     const paid = [...history, disbursed('pay-1', '0.01', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })];
-    project.given(paid).when(reverseApproval('ap-1')).thenThrows('APPROVAL_IN_USE', { field: 'approvalId', message: /0\.01 yuan paid/ });
     project
-      .given([...paid, disbursementReversed('pay-1', '0.01', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })])
+      .given(paid)
+      .when(reverseApproval('ap-1'))
+      .thenThrows('APPROVAL_IN_USE', { field: 'approvalId', message: /0\.01 yuan paid/ });
+    project
+      .given([
+        ...paid,
+        disbursementReversed('pay-1', '0.01', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' }),
+      ])
       .when(reverseApproval('ap-1'))
       .then([
-        { type: 'PaymentApprovalReversed', data: { projectId, approvalId: 'ap-1', reason: 'approved twice', amount: '60.00', receiptId: 'r1', contractId: 'c1' } },
+        {
+          type: 'PaymentApprovalReversed',
+          data: {
+            projectId,
+            approvalId: 'ap-1',
+            reason: 'approved twice',
+            amount: '60.00',
+            receiptId: 'r1',
+            contractId: 'c1',
+          },
+        },
       ]);
   });
 
   it('refuses an unknown approval (404) and a second reversal', () => {
     project.given(history).when(reverseApproval('ap-9')).thenThrows('APPROVAL_NOT_FOUND', { field: 'approvalId' });
     project
-      .given([...history, { type: 'PaymentApprovalReversed', data: { projectId, approvalId: 'ap-1', reason: 'x', amount: '60.00', receiptId: 'r1', contractId: 'c1' } }])
+      .given([
+        ...history,
+        {
+          type: 'PaymentApprovalReversed',
+          data: { projectId, approvalId: 'ap-1', reason: 'x', amount: '60.00', receiptId: 'r1', contractId: 'c1' },
+        },
+      ])
       .when(reverseApproval('ap-1'))
       .thenThrows('ALREADY_REVERSED', { field: 'approvalId' });
   });
@@ -238,8 +312,16 @@ describe('ReportInvestmentCompleted (完成投资)', () => {
   it('reports the value of work done, whatever was paid', () => {
     project
       .given([registered()])
-      .when({ type: 'ReportInvestmentCompleted', data: { projectId, amount: parseYuan('2500000000'), printed: { unit: 'yi', decimals: 1 } } })
-      .then([{ type: 'InvestmentCompletedReported', data: { projectId, amount: '2500000000.00', printed: { unit: 'yi', decimals: 1 } } }]);
+      .when({
+        type: 'ReportInvestmentCompleted',
+        data: { projectId, amount: parseYuan('2500000000'), printed: { unit: 'yi', decimals: 1 } },
+      })
+      .then([
+        {
+          type: 'InvestmentCompletedReported',
+          data: { projectId, amount: '2500000000.00', printed: { unit: 'yi', decimals: 1 } },
+        },
+      ]);
   });
 
   it('accepts a lower report later: the latest report stands', () => {

@@ -5,13 +5,22 @@ import { commands, events, fold, project, projectId } from './project.fixtures.t
 const { registered, allocated, received, signed, approved, disbursed, disbursementReversed } = events;
 const { receive, reverseReceipt, reverseAllocation, amend, disburse, approve } = commands;
 
-const receiptReversed = (receiptId: string, amount: string, extra: Partial<ReceiptReversed['data']> = {}): ReceiptReversed => ({
+const receiptReversed = (
+  receiptId: string,
+  amount: string,
+  extra: Partial<ReceiptReversed['data']> = {},
+): ReceiptReversed => ({
   type: 'ReceiptReversed',
   data: { projectId, receiptId, reason: 'posted to the wrong project', amount, source: 'district-budget', ...extra },
 });
 
 describe('ReverseReceipt', () => {
-  const history = [registered(), allocated('a1', '500.00'), received('r1', '300.00', { allocationId: 'a1', sourceLabel: 'x' }), received('r2', '100.00')];
+  const history = [
+    registered(),
+    allocated('a1', '500.00'),
+    received('r1', '300.00', { allocationId: 'a1', sourceLabel: 'x' }),
+    received('r2', '100.00'),
+  ];
 
   it('reverses a receipt, repeating its amount, source and allocation', () => {
     project
@@ -33,7 +42,10 @@ describe('ReverseReceipt', () => {
 
   it('refuses a receipt anything was drawn from (RECEIPT_IN_USE), until that payment is reversed', () => {
     const drawn = [...history, disbursed('pay-1', '0.01', { receiptId: 'r2' })];
-    project.given(drawn).when(reverseReceipt('r2')).thenThrows('RECEIPT_IN_USE', { field: 'receiptId', message: /0\.01 yuan drawn/ });
+    project
+      .given(drawn)
+      .when(reverseReceipt('r2'))
+      .thenThrows('RECEIPT_IN_USE', { field: 'receiptId', message: /0\.01 yuan drawn/ });
     project
       .given([...drawn, disbursementReversed('pay-1', '0.01', { receiptId: 'r2' })])
       .when(reverseReceipt('r2'))
@@ -49,11 +61,17 @@ describe('ReverseReceipt', () => {
 
   it('refuses when received would fall below disbursed (INSUFFICIENT_FUNDS), to the fen', () => {
     const pooled = [...history, disbursed('pay-1', '300.00')];
-    project.given(pooled).when(reverseReceipt('r2')).then([receiptReversed('r2', '100.00')]);
+    project
+      .given(pooled)
+      .when(reverseReceipt('r2'))
+      .then([receiptReversed('r2', '100.00')]);
     project
       .given([...pooled, disbursed('pay-2', '0.01')])
       .when(reverseReceipt('r2'))
-      .thenThrows('INSUFFICIENT_FUNDS', { field: 'receiptId', message: /would have received 300\.00 yuan, less than the 300\.01 yuan disbursed/ });
+      .thenThrows('INSUFFICIENT_FUNDS', {
+        field: 'receiptId',
+        message: /would have received 300\.00 yuan, less than the 300\.01 yuan disbursed/,
+      });
   });
 
   it('refuses when received would fall below approved (INSUFFICIENT_FUNDS)', () => {
@@ -74,7 +92,10 @@ describe('ReverseReceipt', () => {
   it('keeps a reversed receipt id taken, and refuses to draw on it', () => {
     const reversed = [...history, receiptReversed('r2', '100.00')];
     project.given(reversed).when(receive('r2', '1.00')).thenThrows('DUPLICATE_ID', { field: 'receiptId' });
-    project.given(reversed).when(disburse('pay-1', '1.00', { receiptId: 'r2' })).thenThrows('UNKNOWN_RECEIPT', { message: /was reversed/ });
+    project
+      .given(reversed)
+      .when(disburse('pay-1', '1.00', { receiptId: 'r2' }))
+      .thenThrows('UNKNOWN_RECEIPT', { message: /was reversed/ });
   });
 
   describe('a receipt made from a bond assignment', () => {
@@ -86,7 +107,13 @@ describe('ReverseReceipt', () => {
     const withBond = [registered(), bondReceipt];
     const systemReversal: ProjectCommand = {
       type: 'ReverseBondReceipt',
-      data: { projectId, receiptId: 'bond-0123456789abcdef01234567', bondId: 'sb-2024', assignmentId: 'as-1', reason: 'assignment reversed' },
+      data: {
+        projectId,
+        receiptId: 'bond-0123456789abcdef01234567',
+        bondId: 'sb-2024',
+        assignmentId: 'as-1',
+        reason: 'assignment reversed',
+      },
     };
 
     it('is refused to a client: the bond assignment is what must be reversed', () => {
@@ -138,7 +165,10 @@ describe('ReverseAllocation', () => {
   const history = [registered(), allocated('a1', '500.00'), allocated('a2', '80.00')];
 
   it('reverses an allocation, repeating its amount and source', () => {
-    project.given(history).when(reverseAllocation('a1')).then([allocationReversed('a1', '500.00')]);
+    project
+      .given(history)
+      .when(reverseAllocation('a1'))
+      .then([allocationReversed('a1', '500.00')]);
   });
 
   it('refuses while a receipt references it (ALLOCATION_IN_USE), and frees it once that receipt is reversed', () => {
@@ -167,14 +197,22 @@ describe('ReverseAllocation', () => {
 });
 
 describe('AmendContract', () => {
-  const amended = (contractId: string, amount: string, previousAmount: string, extra: Partial<ContractAmended['data']> = {}): ContractAmended => ({
+  const amended = (
+    contractId: string,
+    amount: string,
+    previousAmount: string,
+    extra: Partial<ContractAmended['data']> = {},
+  ): ContractAmended => ({
     type: 'ContractAmended',
     data: { projectId, contractId, amount, previousAmount, reason: 'supplementary agreement', ...extra },
   });
   const history = [registered(), received('r1', '1000.00'), signed('c1', '800.00')];
 
   it('amends a contract up or down, naming the amount it replaces', () => {
-    project.given(history).when(amend('c1', '900')).then([amended('c1', '900.00', '800.00')]);
+    project
+      .given(history)
+      .when(amend('c1', '900'))
+      .then([amended('c1', '900.00', '800.00')]);
     project
       .given([...history, amended('c1', '900.00', '800.00')])
       .when(amend('c1', '700.00'))
@@ -184,14 +222,23 @@ describe('AmendContract', () => {
   it('keeps the printed precision of an amount typed in 万元', () => {
     project
       .given(history)
-      .when({ type: 'AmendContract', data: { projectId, contractId: 'c1', amount: 1_200_000n, reason: 'r', printed: { unit: 'wan', decimals: 4 } } })
+      .when({
+        type: 'AmendContract',
+        data: { projectId, contractId: 'c1', amount: 1_200_000n, reason: 'r', printed: { unit: 'wan', decimals: 4 } },
+      })
       .then([amended('c1', '12000.00', '800.00', { reason: 'r', printed: { unit: 'wan', decimals: 4 } })]);
   });
 
   it('refuses an amount below what was paid (CONTRACT_EXCEEDED), and accepts exactly that', () => {
     const paid = [...history, disbursed('pay-1', '300.00', { contractId: 'c1' })];
-    project.given(paid).when(amend('c1', '300.00')).then([amended('c1', '300.00', '800.00')]);
-    project.given(paid).when(amend('c1', '299.99')).thenThrows('CONTRACT_EXCEEDED', { field: 'amount', message: /300\.00 yuan paid/ });
+    project
+      .given(paid)
+      .when(amend('c1', '300.00'))
+      .then([amended('c1', '300.00', '800.00')]);
+    project
+      .given(paid)
+      .when(amend('c1', '299.99'))
+      .thenThrows('CONTRACT_EXCEEDED', { field: 'amount', message: /300\.00 yuan paid/ });
   });
 
   it('refuses an amount below what was approved against it', () => {
@@ -203,8 +250,14 @@ describe('AmendContract', () => {
 
   it('pays against the amended amount', () => {
     const amendedDown = [...history, amended('c1', '100.00', '800.00')];
-    project.given(amendedDown).when(disburse('pay-1', '100.01', { contractId: 'c1' })).thenThrows('CONTRACT_EXCEEDED');
-    project.given(amendedDown).when(approve('ap-1', '100.01', { contractId: 'c1' })).thenThrows('CONTRACT_EXCEEDED');
+    project
+      .given(amendedDown)
+      .when(disburse('pay-1', '100.01', { contractId: 'c1' }))
+      .thenThrows('CONTRACT_EXCEEDED');
+    project
+      .given(amendedDown)
+      .when(approve('ap-1', '100.01', { contractId: 'c1' }))
+      .thenThrows('CONTRACT_EXCEEDED');
     expect(fold(amendedDown).contracts.get('c1')?.amount).toBe(10_000n);
   });
 
@@ -221,7 +274,11 @@ describe('corrections on an unregistered project', () => {
     commands.reverseApproval('ap-1'),
     approve('ap-1', '1.00'),
     { type: 'ReverseBondReceipt', data: { projectId, receiptId: 'r1', bondId: 'b', assignmentId: 'a', reason: 'r' } },
-    { type: 'ChangeProjectProgramme', data: { projectId, programmeId: 'p', reason: 'r' }, lookedUp: { programmeRegistered: true } },
+    {
+      type: 'ChangeProjectProgramme',
+      data: { projectId, programmeId: 'p', reason: 'r' },
+      lookedUp: { programmeRegistered: true },
+    },
     { type: 'ReviseOutputTarget', data: { projectId, indicatorId: 'i', target: 1n, reason: 'r' } },
     { type: 'WithdrawIndicator', data: { projectId, indicatorId: 'i', reason: 'r' } },
   ])('refuses $type', (command) => {

@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import { parseYuan, type Fen } from '@fundtrail/money';
 import { FundingRuleViolation, type RuleCode } from '../shared/funding-rule-violation';
 import type { ProjectCommand } from './project.commands';
-import { decideProject, evolveProject, initialProjectState, type ProjectState, type RegisteredProject } from './project.decider';
+import {
+  decideProject,
+  evolveProject,
+  initialProjectState,
+  type ProjectState,
+  type RegisteredProject,
+} from './project.decider';
 import type { ProjectEvent } from './project.events';
 
 /*
@@ -22,7 +28,11 @@ const projectId = 'prop-corrections';
 type Amount = { kind: 'fixed'; fen: Fen } | { kind: 'limit'; offset: -1n | 0n | 1n; pick: number };
 const amount: fc.Arbitrary<Amount> = fc.oneof(
   fc.bigInt({ min: 1n, max: 50_000n }).map((fen) => ({ kind: 'fixed', fen }) as const),
-  fc.record({ kind: fc.constant('limit' as const), offset: fc.constantFrom(-1n as const, 0n as const, 1n as const), pick: fc.nat({ max: 4 }) }),
+  fc.record({
+    kind: fc.constant('limit' as const),
+    offset: fc.constantFrom(-1n as const, 0n as const, 1n as const),
+    pick: fc.nat({ max: 4 }),
+  }),
 );
 /** Something the project holds (reversed ones included), chosen by `pick`; now and then an id it never held. */
 type Pick = { pick: number } | { unknown: true };
@@ -43,7 +53,15 @@ type Intent =
   | { kind: 'amend'; which: Pick; amount: Amount }
   | { kind: 'approve'; id: Pick | null; receipt: Pick | null; contract: Pick | null; amount: Amount }
   | { kind: 'reverse-approval'; which: Pick }
-  | { kind: 'disburse'; id: Pick | null; receipt: Pick | null; contract: Pick | null; approval: Pick | null; inherit: boolean; amount: Amount }
+  | {
+      kind: 'disburse';
+      id: Pick | null;
+      receipt: Pick | null;
+      contract: Pick | null;
+      approval: Pick | null;
+      inherit: boolean;
+      amount: Amount;
+    }
   | { kind: 'reverse-disbursement'; which: Pick };
 
 const intent: fc.Arbitrary<Intent> = fc.oneof(
@@ -53,7 +71,10 @@ const intent: fc.Arbitrary<Intent> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reverse-receipt' as const), which: pick }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('sign' as const), id: fresh, amount }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('amend' as const), which: pick, amount }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('approve' as const), id: fresh, receipt: ref, contract: ref, amount }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('approve' as const), id: fresh, receipt: ref, contract: ref, amount }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reverse-approval' as const), which: pick }) },
   {
     weight: 7,
@@ -87,18 +108,29 @@ function idOf(choice: Pick | null, held: ReadonlyMap<string, unknown>, prefix: s
 }
 
 function toCommand(intent: Intent, p: RegisteredProject): ProjectCommand {
-  const room = <T extends { amount: Fen }>(entry: T | undefined, used: (e: T) => Fen) => (entry === undefined ? [] : [entry.amount - used(entry)]);
-  const maybe = <K extends string>(key: K, id: string | undefined) => (id === undefined ? {} : ({ [key]: id } as Record<K, string>));
+  const room = <T extends { amount: Fen }>(entry: T | undefined, used: (e: T) => Fen) =>
+    entry === undefined ? [] : [entry.amount - used(entry)];
+  const maybe = <K extends string>(key: K, id: string | undefined) =>
+    id === undefined ? {} : ({ [key]: id } as Record<K, string>);
   const refTo = (choice: Pick | null, held: ReadonlyMap<string, unknown>, prefix: string) =>
     choice === null ? undefined : idOf(choice, held, prefix);
   switch (intent.kind) {
     case 'allocate':
       return {
         type: 'AllocateFunds',
-        data: { projectId, allocationId: idOf(intent.id, p.allocations, 'a'), source: 'central-subsidy', amount: resolve(intent.amount, []), fiscalYear: 2024 },
+        data: {
+          projectId,
+          allocationId: idOf(intent.id, p.allocations, 'a'),
+          source: 'central-subsidy',
+          amount: resolve(intent.amount, []),
+          fiscalYear: 2024,
+        },
       };
     case 'reverse-allocation':
-      return { type: 'ReverseAllocation', data: { projectId, allocationId: idOf(intent.which, p.allocations, 'a'), reason: 'r' } };
+      return {
+        type: 'ReverseAllocation',
+        data: { projectId, allocationId: idOf(intent.which, p.allocations, 'a'), reason: 'r' },
+      };
     case 'receive': {
       const allocationId = refTo(intent.allocation, p.allocations, 'a');
       const allocation = allocationId === undefined ? undefined : p.allocations.get(allocationId);
@@ -109,27 +141,49 @@ function toCommand(intent: Intent, p: RegisteredProject): ProjectCommand {
           projectId,
           receiptId,
           source: counter % 3 === 0 ? 'carry-over' : 'district-budget',
-          amount: resolve(intent.amount, room(allocation, (a) => a.received)),
+          amount: resolve(
+            intent.amount,
+            room(allocation, (a) => a.received),
+          ),
           ...maybe('allocationId', allocationId),
         },
       };
     }
     case 'reverse-receipt':
-      return { type: 'ReverseReceipt', data: { projectId, receiptId: idOf(intent.which, p.receipts, 'r'), reason: 'r' } };
+      return {
+        type: 'ReverseReceipt',
+        data: { projectId, receiptId: idOf(intent.which, p.receipts, 'r'), reason: 'r' },
+      };
     case 'sign':
-      return { type: 'SignContract', data: { projectId, contractId: idOf(intent.id, p.contracts, 'c'), counterparty: 'c', amount: resolve(intent.amount, []) } };
+      return {
+        type: 'SignContract',
+        data: {
+          projectId,
+          contractId: idOf(intent.id, p.contracts, 'c'),
+          counterparty: 'c',
+          amount: resolve(intent.amount, []),
+        },
+      };
     case 'amend': {
       const contractId = idOf(intent.which, p.contracts, 'c');
       const contract = p.contracts.get(contractId);
-      const floor = contract === undefined ? [] : [contract.paid > contract.approved ? contract.paid : contract.approved];
-      return { type: 'AmendContract', data: { projectId, contractId, amount: resolve(intent.amount, floor), reason: 'r' } };
+      const floor =
+        contract === undefined ? [] : [contract.paid > contract.approved ? contract.paid : contract.approved];
+      return {
+        type: 'AmendContract',
+        data: { projectId, contractId, amount: resolve(intent.amount, floor), reason: 'r' },
+      };
     }
     case 'approve': {
       const receiptId = refTo(intent.receipt, p.receipts, 'r');
       const contractId = refTo(intent.contract, p.contracts, 'c');
       const receipt = receiptId === undefined ? undefined : p.receipts.get(receiptId);
       const contract = contractId === undefined ? undefined : p.contracts.get(contractId);
-      const limits = [p.receivedTotal - p.approvedTotal, ...room(receipt, (r) => r.approved), ...room(contract, (c) => c.approved)];
+      const limits = [
+        p.receivedTotal - p.approvedTotal,
+        ...room(receipt, (r) => r.approved),
+        ...room(contract, (c) => c.approved),
+      ];
       return {
         type: 'ApprovePayment',
         data: {
@@ -142,7 +196,10 @@ function toCommand(intent: Intent, p: RegisteredProject): ProjectCommand {
       };
     }
     case 'reverse-approval':
-      return { type: 'ReversePaymentApproval', data: { projectId, approvalId: idOf(intent.which, p.approvals, 'ap'), reason: 'r' } };
+      return {
+        type: 'ReversePaymentApproval',
+        data: { projectId, approvalId: idOf(intent.which, p.approvals, 'ap'), reason: 'r' },
+      };
     case 'disburse': {
       const approvalId = refTo(intent.approval, p.approvals, 'ap');
       const approval = approvalId === undefined ? undefined : p.approvals.get(approvalId);
@@ -172,7 +229,10 @@ function toCommand(intent: Intent, p: RegisteredProject): ProjectCommand {
       };
     }
     case 'reverse-disbursement':
-      return { type: 'ReverseDisbursement', data: { projectId, disbursementId: idOf(intent.which, p.disbursements, 'd'), reason: 'r' } };
+      return {
+        type: 'ReverseDisbursement',
+        data: { projectId, disbursementId: idOf(intent.which, p.disbursements, 'd'), reason: 'r' },
+      };
   }
 }
 
@@ -192,9 +252,18 @@ type Books = {
 };
 
 function books(events: readonly ProjectEvent[]): Books {
-  const b: Books = { received: 0n, disbursed: 0n, approved: 0n, receipts: new Map(), contracts: new Map(), allocations: new Map(), approvals: new Map() };
+  const b: Books = {
+    received: 0n,
+    disbursed: 0n,
+    approved: 0n,
+    receipts: new Map(),
+    contracts: new Map(),
+    allocations: new Map(),
+    approvals: new Map(),
+  };
   const account = (limit: string): Account => ({ limit: parseYuan(limit), used: 0n, approved: 0n, reversed: false });
-  const at = (accounts: Map<string, Account>, key: string | undefined) => (key === undefined ? undefined : accounts.get(key));
+  const at = (accounts: Map<string, Account>, key: string | undefined) =>
+    key === undefined ? undefined : accounts.get(key);
   for (const { type, data } of events) {
     switch (type) {
       case 'FundsAllocated':
@@ -229,14 +298,20 @@ function books(events: readonly ProjectEvent[]): Books {
         b.approved += fen;
         if (type === 'PaymentApproved') b.approvals.set(data.approvalId, account(data.amount));
         else b.approvals.get(data.approvalId)!.reversed = true;
-        for (const entry of [at(b.receipts, data.receiptId), at(b.contracts, data.contractId)]) if (entry) entry.approved += fen;
+        for (const entry of [at(b.receipts, data.receiptId), at(b.contracts, data.contractId)])
+          if (entry) entry.approved += fen;
         break;
       }
       case 'DisbursementRecorded':
       case 'DisbursementReversed': {
         const fen = parseYuan(data.amount) * (type === 'DisbursementRecorded' ? 1n : -1n);
         b.disbursed += fen;
-        for (const entry of [at(b.receipts, data.receiptId), at(b.contracts, data.contractId), at(b.approvals, data.approvalId)]) if (entry) entry.used += fen;
+        for (const entry of [
+          at(b.receipts, data.receiptId),
+          at(b.contracts, data.contractId),
+          at(b.approvals, data.approvalId),
+        ])
+          if (entry) entry.used += fen;
         break;
       }
       default:
@@ -250,7 +325,12 @@ function assertBooksHold(events: readonly ProjectEvent[], state: RegisteredProje
   const b = books(events);
   assert.ok(b.disbursed >= 0n && b.disbursed <= b.received, `disbursed ${b.disbursed} of ${b.received} received`);
   assert.ok(b.approved >= 0n && b.approved <= b.received, `approved ${b.approved} of ${b.received} received`);
-  for (const [what, accounts] of Object.entries({ receipt: b.receipts, contract: b.contracts, allocation: b.allocations, approval: b.approvals })) {
+  for (const [what, accounts] of Object.entries({
+    receipt: b.receipts,
+    contract: b.contracts,
+    allocation: b.allocations,
+    approval: b.approvals,
+  })) {
     for (const [key, a] of accounts) {
       assert.ok(a.used >= 0n && a.used <= a.limit, `${what} ${key}: ${a.used} used of ${a.limit}`);
       assert.ok(a.approved >= 0n && a.approved <= a.limit, `${what} ${key}: ${a.approved} approved of ${a.limit}`);
@@ -260,7 +340,11 @@ function assertBooksHold(events: readonly ProjectEvent[], state: RegisteredProje
   assert.equal(state.receivedTotal, b.received);
   assert.equal(state.disbursedTotal, b.disbursed);
   assert.equal(state.approvedTotal, b.approved);
-  const same = <T>(accounts: Map<string, Account>, entries: ReadonlyMap<string, T>, read: (entry: T) => [Fen, Fen, boolean]) => {
+  const same = <T>(
+    accounts: Map<string, Account>,
+    entries: ReadonlyMap<string, T>,
+    read: (entry: T) => [Fen, Fen, boolean],
+  ) => {
     assert.equal(entries.size, accounts.size);
     for (const [key, entry] of entries) {
       const a = accounts.get(key)!;
@@ -285,7 +369,10 @@ function registered(state: ProjectState): RegisteredProject {
 }
 
 function run(intents: Intent[]): void {
-  const log: ProjectEvent[] = decideProject({ type: 'RegisterProject', data: { projectId, name: 'p', category: 'c' } }, initialProjectState);
+  const log: ProjectEvent[] = decideProject(
+    { type: 'RegisterProject', data: { projectId, name: 'p', category: 'c' } },
+    initialProjectState,
+  );
   let state = log.reduce(evolveProject, initialProjectState);
   for (const next of intents) {
     const command = toCommand(next, registered(state));

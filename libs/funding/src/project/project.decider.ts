@@ -134,7 +134,10 @@ function evolveRegistered(project: RegisteredProject, event: ProjectEvent): Regi
     case 'FundsAllocated':
       return fundsAllocated(project, event.data);
     case 'AllocationReversed':
-      return { ...project, allocations: project.allocations.update(event.data.allocationId, (a) => ({ ...a, reversed: true })) };
+      return {
+        ...project,
+        allocations: project.allocations.update(event.data.allocationId, (a) => ({ ...a, reversed: true })),
+      };
     case 'FundsReceived':
       return fundsReceived(project, event.data);
     case 'ReceiptReversed':
@@ -226,7 +229,12 @@ function contractSigned(project: RegisteredProject, data: ContractSigned['data']
 
 function paymentApproved(project: RegisteredProject, data: PaymentApproved['data']): RegisteredProject {
   const amount = parseYuan(data.amount);
-  const approval: Approval = withoutUndefined({ amount, paid: 0n, receiptId: data.receiptId, contractId: data.contractId });
+  const approval: Approval = withoutUndefined({
+    amount,
+    paid: 0n,
+    receiptId: data.receiptId,
+    contractId: data.contractId,
+  });
   return {
     ...project,
     approvals: project.approvals.set(data.approvalId, approval),
@@ -385,7 +393,11 @@ function changeProjectProgramme(command: ChangeProjectProgramme, project: Regist
   const { data } = command;
   assertProgrammeRegistered(data.programmeId, command.lookedUp);
   if (project.programmeId === data.programmeId) {
-    throw new FundingRuleViolation('DUPLICATE_ID', `Project ${data.projectId} is already in programme ${data.programmeId}`, 'programmeId');
+    throw new FundingRuleViolation(
+      'DUPLICATE_ID',
+      `Project ${data.projectId} is already in programme ${data.programmeId}`,
+      'programmeId',
+    );
   }
   return {
     type: 'ProjectProgrammeChanged',
@@ -430,7 +442,11 @@ function allocateFunds(data: AllocateFunds['data'], project: RegisteredProject):
 function reverseAllocation(data: ReverseAllocation['data'], project: RegisteredProject): AllocationReversed {
   const allocation = project.allocations.get(data.allocationId);
   if (allocation === undefined) {
-    throw new FundingRuleViolation('ALLOCATION_NOT_FOUND', `Allocation ${data.allocationId} does not exist`, 'allocationId');
+    throw new FundingRuleViolation(
+      'ALLOCATION_NOT_FOUND',
+      `Allocation ${data.allocationId} does not exist`,
+      'allocationId',
+    );
   }
   assertNotReversed(allocation, `Allocation ${data.allocationId}`, 'allocationId');
   if (allocation.received > 0n) {
@@ -539,7 +555,12 @@ function receiptToReverse(project: RegisteredProject, receiptId: string): Receip
   return receipt;
 }
 
-function receiptReversedEvent(project: RegisteredProject, receiptId: string, receipt: Receipt, reason: string): ReceiptReversed {
+function receiptReversedEvent(
+  project: RegisteredProject,
+  receiptId: string,
+  receipt: Receipt,
+  reason: string,
+): ReceiptReversed {
   return {
     type: 'ReceiptReversed',
     data: withoutUndefined({
@@ -634,7 +655,10 @@ function approvePayment(data: ApprovePayment['data'], project: RegisteredProject
   };
 }
 
-function reversePaymentApproval(data: ReversePaymentApproval['data'], project: RegisteredProject): PaymentApprovalReversed {
+function reversePaymentApproval(
+  data: ReversePaymentApproval['data'],
+  project: RegisteredProject,
+): PaymentApprovalReversed {
   const approval = project.approvals.get(data.approvalId);
   if (approval === undefined) {
     throw new FundingRuleViolation('APPROVAL_NOT_FOUND', `Approval ${data.approvalId} does not exist`, 'approvalId');

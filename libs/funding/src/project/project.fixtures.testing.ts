@@ -41,7 +41,11 @@ export const events = {
     type: 'PaymentApproved',
     data: { projectId, approvalId, amount, ...extra },
   }),
-  disbursed: (disbursementId: string, amount: string, extra: Extra<DisbursementRecorded> = {}): DisbursementRecorded => ({
+  disbursed: (
+    disbursementId: string,
+    amount: string,
+    extra: Extra<DisbursementRecorded> = {},
+  ): DisbursementRecorded => ({
     type: 'DisbursementRecorded',
     data: { projectId, disbursementId, amount, category: 'construction', ...extra },
   }),

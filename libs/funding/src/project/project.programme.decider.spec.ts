@@ -15,7 +15,12 @@ describe('RegisterProject in a programme and a region', () => {
       .given([])
       .when(
         register(
-          { programmeId: 'county-roads', region: 'yunnan/kunming/xishan', plannedTotal: planned.fen, printed: planned.printed },
+          {
+            programmeId: 'county-roads',
+            region: 'yunnan/kunming/xishan',
+            plannedTotal: planned.fen,
+            printed: planned.printed,
+          },
           { programmeRegistered: true },
         ),
       )
@@ -40,7 +45,10 @@ describe('RegisterProject in a programme and a region', () => {
       .given([])
       .when(register({ programmeId: 'county-roads' }, { programmeRegistered: false }))
       .thenThrows('UNKNOWN_PROGRAMME', { field: 'programmeId' });
-    project.given([]).when(register({ programmeId: 'county-roads' })).thenThrows('UNKNOWN_PROGRAMME', { field: 'programmeId' });
+    project
+      .given([])
+      .when(register({ programmeId: 'county-roads' }))
+      .thenThrows('UNKNOWN_PROGRAMME', { field: 'programmeId' });
   });
 
   it('needs no look-up without a programme, and writes the event as before (old logs stay the same)', () => {
@@ -83,15 +91,26 @@ describe('ChangeProjectProgramme', () => {
     project
       .given([events.registered()])
       .when(change('p2'))
-      .then([{ type: 'ProjectProgrammeChanged', data: { projectId, programmeId: 'p2', reason: 'moved to the county programme' } }]);
+      .then([
+        {
+          type: 'ProjectProgrammeChanged',
+          data: { projectId, programmeId: 'p2', reason: 'moved to the county programme' },
+        },
+      ]);
   });
 
   it('refuses an unregistered programme, and the programme the project is already in', () => {
-    project.given([events.registered()]).when(change('p2', false)).thenThrows('UNKNOWN_PROGRAMME', { field: 'programmeId' });
+    project
+      .given([events.registered()])
+      .when(change('p2', false))
+      .thenThrows('UNKNOWN_PROGRAMME', { field: 'programmeId' });
     project
       .given([
         events.registered({ programmeId: 'p1' }),
-        { type: 'ProjectProgrammeChanged', data: { projectId, programmeId: 'p2', reason: 'r', previousProgrammeId: 'p1' } },
+        {
+          type: 'ProjectProgrammeChanged',
+          data: { projectId, programmeId: 'p2', reason: 'r', previousProgrammeId: 'p1' },
+        },
       ])
       .when(change('p2'))
       .thenThrows('DUPLICATE_ID', { field: 'programmeId' });
@@ -104,20 +123,46 @@ describe('printed precision on money events', () => {
     const history = [events.registered(), events.received('r0', '1000000.00')];
     project
       .given(history)
-      .when({ type: 'ReceiveFunds', data: { projectId, receiptId: 'r1', source: 'other', amount: 123_450_000n, printed } })
-      .then([{ type: 'FundsReceived', data: { projectId, receiptId: 'r1', source: 'other', amount: '1234500.00', printed } }]);
+      .when({
+        type: 'ReceiveFunds',
+        data: { projectId, receiptId: 'r1', source: 'other', amount: 123_450_000n, printed },
+      })
+      .then([
+        { type: 'FundsReceived', data: { projectId, receiptId: 'r1', source: 'other', amount: '1234500.00', printed } },
+      ]);
     project
       .given(history)
-      .when({ type: 'AllocateFunds', data: { projectId, allocationId: 'a1', source: 'other', amount: 10_000n, fiscalYear: 2024, printed } })
-      .then([{ type: 'FundsAllocated', data: { projectId, allocationId: 'a1', source: 'other', amount: '100.00', fiscalYear: 2024, printed } }]);
+      .when({
+        type: 'AllocateFunds',
+        data: { projectId, allocationId: 'a1', source: 'other', amount: 10_000n, fiscalYear: 2024, printed },
+      })
+      .then([
+        {
+          type: 'FundsAllocated',
+          data: { projectId, allocationId: 'a1', source: 'other', amount: '100.00', fiscalYear: 2024, printed },
+        },
+      ]);
     project
       .given(history)
-      .when({ type: 'SignContract', data: { projectId, contractId: 'c1', counterparty: 'x', amount: 10_000n, printed } })
-      .then([{ type: 'ContractSigned', data: { projectId, contractId: 'c1', counterparty: 'x', amount: '100.00', printed } }]);
+      .when({
+        type: 'SignContract',
+        data: { projectId, contractId: 'c1', counterparty: 'x', amount: 10_000n, printed },
+      })
+      .then([
+        { type: 'ContractSigned', data: { projectId, contractId: 'c1', counterparty: 'x', amount: '100.00', printed } },
+      ]);
     project
       .given(history)
-      .when({ type: 'RecordDisbursement', data: { projectId, disbursementId: 'd1', amount: 10_000n, category: 'other', printed } })
-      .then([{ type: 'DisbursementRecorded', data: { projectId, disbursementId: 'd1', amount: '100.00', category: 'other', printed } }]);
+      .when({
+        type: 'RecordDisbursement',
+        data: { projectId, disbursementId: 'd1', amount: 10_000n, category: 'other', printed },
+      })
+      .then([
+        {
+          type: 'DisbursementRecorded',
+          data: { projectId, disbursementId: 'd1', amount: '100.00', category: 'other', printed },
+        },
+      ]);
     project
       .given(history)
       .when({ type: 'RevisePlannedTotal', data: { projectId, amount: 10_000n, reason: 'r', printed } })
@@ -129,6 +174,11 @@ describe('printed precision on money events', () => {
     project
       .given([events.registered(), events.received('r1', '1234500.00', { printed })])
       .when({ type: 'ReverseReceipt', data: { projectId, receiptId: 'r1', reason: 'r' } })
-      .then([{ type: 'ReceiptReversed', data: { projectId, receiptId: 'r1', reason: 'r', amount: '1234500.00', source: 'district-budget' } }]);
+      .then([
+        {
+          type: 'ReceiptReversed',
+          data: { projectId, receiptId: 'r1', reason: 'r', amount: '1234500.00', source: 'district-budget' },
+        },
+      ]);
   });
 });

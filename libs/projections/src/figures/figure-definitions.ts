@@ -126,7 +126,11 @@ interface FigureSpec {
    * The figure when a stored link names another figure whose numerator is its denominator (an
    * indicator measured against another indicator's actual).
    */
-  linked?: { formula: (parameter: string, linkedParameter: string) => string; formulaVersion: number; reasons: NullReasons };
+  linked?: {
+    formula: (parameter: string, linkedParameter: string) => string;
+    formulaVersion: number;
+    reasons: NullReasons;
+  };
 }
 
 const amountSpec = (label: FigureSpec['label'], formula: FigureSpec['formula']): FigureSpec => ({
@@ -421,9 +425,10 @@ export function figureDefinition(
     formulaVersion: linked?.formulaVersion ?? spec.formulaVersion ?? FORMULA_VERSION,
     acrossProjects: spec.acrossProjects,
     reasons: linked?.reasons ?? portfolio?.reasons ?? spec.reasons,
-    ...(spec.derivedFrom !== undefined && !(portfolio?.bothTermsPerProject === true) && {
-      derivedFrom: spec.derivedFrom(parameter),
-    }),
+    ...(spec.derivedFrom !== undefined &&
+      !(portfolio?.bothTermsPerProject === true) && {
+        derivedFrom: spec.derivedFrom(parameter),
+      }),
     bothTermsPerProject: spec.portfolio?.bothTermsPerProject === true,
     linkable: spec.linked !== undefined,
     ...(linked !== undefined && { linkedTo }),

@@ -88,7 +88,14 @@ export function projectEvents(projectId: string) {
     /** An indicator measured against another one's actual (验收率 = accepted / completed). */
     ratioSet: (indicatorId: string, denominatorIndicatorId: string, target?: string): OutputTargetSet => ({
       type: 'OutputTargetSet',
-      data: { projectId, indicatorId, name: indicatorId, unit: '个', denominatorIndicatorId, ...(target !== undefined && { target }) },
+      data: {
+        projectId,
+        indicatorId,
+        name: indicatorId,
+        unit: '个',
+        denominatorIndicatorId,
+        ...(target !== undefined && { target }),
+      },
     }),
     reported: (indicatorId: string, actual: string): OutputReported => ({
       type: 'OutputReported',
@@ -116,13 +123,23 @@ export function projectEvents(projectId: string) {
     }),
     allocationReversed: (of: FundsAllocated): AllocationReversed => ({
       type: 'AllocationReversed',
-      data: { projectId, allocationId: of.data.allocationId, reason: 'document withdrawn', amount: of.data.amount, source: of.data.source },
+      data: {
+        projectId,
+        allocationId: of.data.allocationId,
+        reason: 'document withdrawn',
+        amount: of.data.amount,
+        source: of.data.source,
+      },
     }),
     amended: (contractId: string, amount: string, previousAmount: string): ContractAmended => ({
       type: 'ContractAmended',
       data: { projectId, contractId, amount, previousAmount, reason: 'supplementary agreement' },
     }),
-    approved: (approvalId: string, amount: string, refs: { receiptId?: string; contractId?: string } = {}): PaymentApproved => ({
+    approved: (
+      approvalId: string,
+      amount: string,
+      refs: { receiptId?: string; contractId?: string } = {},
+    ): PaymentApproved => ({
       type: 'PaymentApproved',
       data: { projectId, approvalId, amount, ...refs },
     }),

@@ -228,7 +228,9 @@ export function termsFromJson(json: unknown): FigureTerms {
     const storable = root.scope === 'portfolio' ? figureDefinition(key, 'portfolio')! : definition;
     if (storable.derivedFrom !== undefined) throw new FigureTermsJsonError(`${key} is derived and not stored here`);
     const entry = record(value, key);
-    const unexpected = Object.keys(entry).filter((name) => !['numerator', 'denominator', 'denominatorFrom'].includes(name));
+    const unexpected = Object.keys(entry).filter(
+      (name) => !['numerator', 'denominator', 'denominatorFrom'].includes(name),
+    );
     if (unexpected.length > 0) throw new FigureTermsJsonError(`${key}: unexpected field ${unexpected[0]}`);
     if (entry.denominator !== undefined && definition.modes.denominator === undefined) {
       throw new FigureTermsJsonError(`${key} has no denominator`);

@@ -98,7 +98,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     denominator: pick,
     target: fc.option(quantity),
   }),
-  { arbitrary: fc.record({ kind: fc.constant('report' as const), indicator: fc.constantFrom(...INDICATORS, ...RATIOS), quantity }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('report' as const),
+      indicator: fc.constantFrom(...INDICATORS, ...RATIOS),
+      quantity,
+    }),
+    weight: 2,
+  },
   fc.record({ kind: fc.constant('withdraw' as const), indicator: fc.constantFrom(...INDICATORS, ...RATIOS) }),
 );
 
@@ -155,7 +162,11 @@ function streamOf(projectId: string, plannedTotal: string | null, steps: Step[])
       }
       case 'approve': {
         const receipt = s.receipt === null ? undefined : nth(receipts, s.receipt);
-        const a = p.approved(`ap${index}`, s.amount, receipt === undefined ? {} : { receiptId: receipt.data.receiptId });
+        const a = p.approved(
+          `ap${index}`,
+          s.amount,
+          receipt === undefined ? {} : { receiptId: receipt.data.receiptId },
+        );
         approvals.push(a);
         return events.push(a);
       }
@@ -235,13 +246,22 @@ function oracle(events: ProjectEvent[]): Map<string, Raw> {
     ...of('PlannedTotalRevised').map((e) => e.data.amount),
   ];
   const planned = plannedStatements.length === 0 ? undefined : parseYuan(last(plannedStatements)!);
-  const allocated = total(of('FundsAllocated').filter((e) => !reversedAllocations.has(e.data.allocationId)).map((e) => e.data.amount));
+  const allocated = total(
+    of('FundsAllocated')
+      .filter((e) => !reversedAllocations.has(e.data.allocationId))
+      .map((e) => e.data.amount),
+  );
   const receivedTotal = total(received.map((r) => r.amount));
   const disbursed = netDisbursed(() => true);
-  const approved = total(of('PaymentApproved').filter((e) => !reversedApprovals.has(e.data.approvalId)).map((e) => e.data.amount));
+  const approved = total(
+    of('PaymentApproved')
+      .filter((e) => !reversedApprovals.has(e.data.approvalId))
+      .map((e) => e.data.amount),
+  );
   const latestContract = new Map<string, string>();
   for (const e of events) {
-    if (e.type === 'ContractSigned' || e.type === 'ContractAmended') latestContract.set(e.data.contractId, e.data.amount);
+    if (e.type === 'ContractSigned' || e.type === 'ContractAmended')
+      latestContract.set(e.data.contractId, e.data.amount);
   }
   const investmentReport = last(of('InvestmentCompletedReported'));
   const investment = investmentReport && parseYuan(investmentReport.data.amount);
@@ -282,7 +302,12 @@ function oracle(events: ProjectEvent[]): Map<string, Raw> {
   for (const declared of of('OutputTargetSet')) {
     const indicator = declared.data.indicatorId;
     if (withdrawn.has(indicator)) continue;
-    const targets = [declared.data.target, ...of('OutputTargetRevised').filter((e) => e.data.indicatorId === indicator).map((e) => e.data.target)];
+    const targets = [
+      declared.data.target,
+      ...of('OutputTargetRevised')
+        .filter((e) => e.data.indicatorId === indicator)
+        .map((e) => e.data.target),
+    ];
     const latestTarget = last(targets.filter((t): t is string => t !== undefined));
     const target = latestTarget === undefined ? undefined : parseQuantity(latestTarget);
     const denominatorId = declared.data.denominatorIndicatorId;
@@ -340,7 +365,13 @@ function computed(terms: FigureTerms): Record<string, Expected> {
 const expected = (figures: Map<string, Raw>) =>
   Object.fromEntries([...figures].map(([key, raw]) => [key, expectedFigure(raw)]));
 
-const RATES: string[] = ['arrival_rate', 'execution_rate', 'allocation_execution_rate', 'contract_payment_progress', 'approval_rate'];
+const RATES: string[] = [
+  'arrival_rate',
+  'execution_rate',
+  'allocation_execution_rate',
+  'contract_payment_progress',
+  'approval_rate',
+];
 
 // ---------------------------------------------------------------------------
 

@@ -436,8 +436,15 @@ describe('payment approval, work done and corrections', () => {
   });
 
   it('investment_completed is the latest report, and its rate is over the planned total (投资完成率)', () => {
-    const figure = figuresOf([p.registered('2000000000.00'), p.investment('500000000.00'), p.investment('750000000.00')]);
-    expect(figure.investment_completed).toMatchObject({ value: '750000000.00', display: '¥750,000,000.00 (75,000.00 万元)' });
+    const figure = figuresOf([
+      p.registered('2000000000.00'),
+      p.investment('500000000.00'),
+      p.investment('750000000.00'),
+    ]);
+    expect(figure.investment_completed).toMatchObject({
+      value: '750000000.00',
+      display: '¥750,000,000.00 (75,000.00 万元)',
+    });
     expect(figure.investment_completion_rate).toMatchObject({
       value: '37.50',
       numerator: '750000000.00',
@@ -446,7 +453,10 @@ describe('payment approval, work done and corrections', () => {
   });
 
   it('investment figures are unknown until reported, and the rate needs a planned total', () => {
-    expect(figuresOf([p.registered('100.00')]).investment_completed).toMatchObject({ value: null, reason: 'investment completed not reported' });
+    expect(figuresOf([p.registered('100.00')]).investment_completed).toMatchObject({
+      value: null,
+      reason: 'investment completed not reported',
+    });
     expect(figuresOf([p.registered('100.00')]).investment_completion_rate).toMatchObject({
       value: null,
       reason: 'investment completed not reported',
@@ -461,7 +471,12 @@ describe('payment approval, work done and corrections', () => {
 
   it('a reversed receipt leaves every receipt figure, and its own usage rate drops out', () => {
     const wrong = p.received('r2', '300000.00', 'district-budget');
-    const before = [p.registered('1000000.00'), p.received('r1', '500000.00', 'district-budget'), wrong, p.disbursed('d1', '200000.00')];
+    const before = [
+      p.registered('1000000.00'),
+      p.received('r1', '500000.00', 'district-budget'),
+      wrong,
+      p.disbursed('d1', '200000.00'),
+    ];
     expect(figuresOf(before)['receipt_usage_rate:r2'].value).toBe('0.00');
     const figure = figuresOf([...before, p.receiptReversed(wrong)]);
     expect(figure.received_total.value).toBe('500000.00');
@@ -475,24 +490,46 @@ describe('payment approval, work done and corrections', () => {
 
   it('a reversed carry-over receipt leaves 到位资金 but never touched 资金到位率', () => {
     const carried = p.received('r1', '100.00', 'carry-over');
-    const figure = figuresOf([p.registered('1000.00'), p.received('r0', '200.00', 'district-budget'), carried, p.receiptReversed(carried)]);
+    const figure = figuresOf([
+      p.registered('1000.00'),
+      p.received('r0', '200.00', 'district-budget'),
+      carried,
+      p.receiptReversed(carried),
+    ]);
     expect(figure.arrival_rate).toMatchObject({ value: '20.00', numerator: '200.00' });
     expect(figure['received_by_source:carry-over'].value).toBe('0.00');
   });
 
   it('a reversed allocation leaves allocated_total and the allocation execution rate', () => {
     const wrong = p.allocated('a2', '400.00');
-    const figure = figuresOf([p.registered(), p.allocated('a1', '1000.00'), wrong, p.allocationReversed(wrong), p.received('r1', '1000.00'), p.disbursed('d1', '250.00')]);
+    const figure = figuresOf([
+      p.registered(),
+      p.allocated('a1', '1000.00'),
+      wrong,
+      p.allocationReversed(wrong),
+      p.received('r1', '1000.00'),
+      p.disbursed('d1', '250.00'),
+    ]);
     expect(figure.allocated_total.value).toBe('1000.00');
     expect(figure.allocation_execution_rate).toMatchObject({ value: '25.00', denominator: '1000.00' });
   });
 
   it('an amended contract moves contract_payment_progress by the difference, either way', () => {
-    const base = [p.registered(), p.received('r1', '1000.00'), p.signed('c1', '800.00'), p.signed('c2', '200.00'), p.disbursed('d1', '400.00', { contractId: 'c1' })];
+    const base = [
+      p.registered(),
+      p.received('r1', '1000.00'),
+      p.signed('c1', '800.00'),
+      p.signed('c2', '200.00'),
+      p.disbursed('d1', '400.00', { contractId: 'c1' }),
+    ];
     expect(figuresOf(base).contract_payment_progress.value).toBe('40.00');
-    expect(figuresOf([...base, p.amended('c1', '600.00', '800.00')]).contract_payment_progress).toMatchObject({ value: '50.00', denominator: '800.00' });
+    expect(figuresOf([...base, p.amended('c1', '600.00', '800.00')]).contract_payment_progress).toMatchObject({
+      value: '50.00',
+      denominator: '800.00',
+    });
     expect(
-      figuresOf([...base, p.amended('c1', '600.00', '800.00'), p.amended('c1', '1800.00', '600.00')]).contract_payment_progress,
+      figuresOf([...base, p.amended('c1', '600.00', '800.00'), p.amended('c1', '1800.00', '600.00')])
+        .contract_payment_progress,
     ).toMatchObject({ value: '20.00', denominator: '2000.00' });
   });
 });
@@ -502,14 +539,25 @@ describe('output indicators: targets, actuals, ratios of indicators, revisions a
 
   it('gives each indicator its target and actual as quantities', () => {
     const figure = figuresOf([p.registered(), p.targetSet('built', '1200'), p.reported('built', '980.5')]);
-    expect(figure['output_target:built']).toMatchObject({ value: '1200', display: '1200', unit: 'quantity', label: { zh: '绩效目标值（built）', en: 'Target of built' } });
+    expect(figure['output_target:built']).toMatchObject({
+      value: '1200',
+      display: '1200',
+      unit: 'quantity',
+      label: { zh: '绩效目标值（built）', en: 'Target of built' },
+    });
     expect(figure['output_target:built']).not.toHaveProperty('numerator');
     expect(figure['output_actual:built']).toMatchObject({ value: '980.5', unit: 'quantity' });
-    expect(figure['output_completion:built']).toMatchObject({ value: '81.71', numerator: '980.5', denominator: '1200' });
+    expect(figure['output_completion:built']).toMatchObject({
+      value: '81.71',
+      numerator: '980.5',
+      denominator: '1200',
+    });
   });
 
   it('lists the target and actual right after the completion, indicator by indicator', () => {
-    const keys = computeFigures(foldEvents([p.registered(), p.targetSet('b', '1'), p.targetSet('a', '2')]), asOf).map((f) => f.key);
+    const keys = computeFigures(foldEvents([p.registered(), p.targetSet('b', '1'), p.targetSet('a', '2')]), asOf).map(
+      (f) => f.key,
+    );
     expect(keys.slice(FIXED_FIGURE_KEYS.length)).toEqual([
       'output_completion:a',
       'output_completion:b',
@@ -521,13 +569,27 @@ describe('output indicators: targets, actuals, ratios of indicators, revisions a
   });
 
   it('an actual not yet reported is a null actual, not a missing figure', () => {
-    expect(figuresOf([p.registered(), p.targetSet('built', '10')])['output_actual:built']).toMatchObject({ value: null, reason: 'no actual reported' });
+    expect(figuresOf([p.registered(), p.targetSet('built', '10')])['output_actual:built']).toMatchObject({
+      value: null,
+      reason: 'no actual reported',
+    });
   });
 
   it('验收率 = accepted / completed: the denominator indicator’s report moves the ratio', () => {
-    const history = [p.registered(), p.targetSet('completed', '20'), p.reported('completed', '16'), p.ratioSet('accepted', 'completed'), p.reported('accepted', '12')];
+    const history = [
+      p.registered(),
+      p.targetSet('completed', '20'),
+      p.reported('completed', '16'),
+      p.ratioSet('accepted', 'completed'),
+      p.reported('accepted', '12'),
+    ];
     const figure = figuresOf(history);
-    expect(figure['output_completion:accepted']).toMatchObject({ value: '75.00', numerator: '12', denominator: '16', formulaVersion: 2 });
+    expect(figure['output_completion:accepted']).toMatchObject({
+      value: '75.00',
+      numerator: '12',
+      denominator: '16',
+      formulaVersion: 2,
+    });
     expect(figure['output_completion:accepted'].formula).toBe(
       'latest OutputReported.actual of indicator accepted / latest OutputReported.actual of indicator completed × 100, rounded half-up to 2 decimals',
     );
@@ -537,8 +599,16 @@ describe('output indicators: targets, actuals, ratios of indicators, revisions a
   });
 
   it('a ratio waits for the denominator indicator’s actual, and a zero actual gives no value', () => {
-    const history = [p.registered(), p.targetSet('completed', '20'), p.ratioSet('accepted', 'completed', '20'), p.reported('accepted', '3')];
-    expect(figuresOf(history)['output_completion:accepted']).toMatchObject({ value: null, reason: 'no actual reported for the denominator indicator' });
+    const history = [
+      p.registered(),
+      p.targetSet('completed', '20'),
+      p.ratioSet('accepted', 'completed', '20'),
+      p.reported('accepted', '3'),
+    ];
+    expect(figuresOf(history)['output_completion:accepted']).toMatchObject({
+      value: null,
+      reason: 'no actual reported for the denominator indicator',
+    });
     expect(figuresOf(history)['output_target:accepted'].value).toBe('20');
     expect(figuresOf([...history, p.reported('completed', '0')])['output_completion:accepted']).toMatchObject({
       value: null,
@@ -547,19 +617,32 @@ describe('output indicators: targets, actuals, ratios of indicators, revisions a
   });
 
   it('a revised target replaces the target', () => {
-    const figure = figuresOf([p.registered(), p.targetSet('km', '100'), p.reported('km', '60'), p.targetRevised('km', '80')]);
+    const figure = figuresOf([
+      p.registered(),
+      p.targetSet('km', '100'),
+      p.reported('km', '60'),
+      p.targetRevised('km', '80'),
+    ]);
     expect(figure['output_target:km'].value).toBe('80');
     expect(figure['output_completion:km']).toMatchObject({ value: '75.00', denominator: '80' });
   });
 
   it('a withdrawn indicator drops out of the figures', () => {
-    const figure = figuresOf([p.registered(), p.targetSet('km', '100'), p.reported('km', '60'), p.targetSet('kept', '1'), p.withdrawn('km')]);
+    const figure = figuresOf([
+      p.registered(),
+      p.targetSet('km', '100'),
+      p.reported('km', '60'),
+      p.targetSet('kept', '1'),
+      p.withdrawn('km'),
+    ]);
     expect(Object.keys(figure).filter((key) => key.endsWith(':km'))).toEqual([]);
     expect(figure['output_completion:kept']).toBeDefined();
   });
 
   it('stores the link with the indicator, and refuses links and derived figures where they do not belong', () => {
-    const json = termsToJson(foldEvents([p.registered(), p.targetSet('completed', '20'), p.ratioSet('accepted', 'completed')]));
+    const json = termsToJson(
+      foldEvents([p.registered(), p.targetSet('completed', '20'), p.ratioSet('accepted', 'completed')]),
+    );
     expect(json.figures['output_completion:accepted']).toEqual({ denominatorFrom: 'output_completion:completed' });
     expect(termsFromJson(JSON.parse(JSON.stringify(json)))).toEqual(termsFromJson(json));
     for (const figures of [
@@ -578,7 +661,10 @@ describe('output indicators: targets, actuals, ratios of indicators, revisions a
     const figure = figures(
       foldEvents([
         { type: 'ProgrammeRegistered', data: { programmeId, name: '县域厕所革命', level: 'county' } },
-        { type: 'OutputTargetSet', data: { programmeId, indicatorId: 'toilets', name: '改厕', unit: '户', target: '5000' } },
+        {
+          type: 'OutputTargetSet',
+          data: { programmeId, indicatorId: 'toilets', name: '改厕', unit: '户', target: '5000' },
+        },
         { type: 'OutputReported', data: { programmeId, indicatorId: 'toilets', actual: '4100' } },
       ]),
     );
@@ -592,7 +678,13 @@ describe('portfolio totals of the new figures', () => {
   const b = projectEvents('b');
   const c = projectEvents('c');
   const portfolio = mergeTerms([
-    foldEvents([a.registered('1000.00'), a.received('r1', '800.00'), a.approved('ap1', '500.00'), a.investment('400.00'), a.targetSet('km', '3')]),
+    foldEvents([
+      a.registered('1000.00'),
+      a.received('r1', '800.00'),
+      a.approved('ap1', '500.00'),
+      a.investment('400.00'),
+      a.targetSet('km', '3'),
+    ]),
     foldEvents([b.registered('3000.00'), b.received('r1', '200.00'), b.approved('ap1', '100.00')]),
     foldEvents([c.registered(), c.investment('900.00')]),
   ]);
@@ -606,19 +698,28 @@ describe('portfolio totals of the new figures', () => {
   it('sums work done over the projects that report it, and its rate over those that also state a plan', () => {
     expect(figure.investment_completed.value).toBe('1300.00');
     expect(figure.investment_completed.formula).toMatch(/projects without one are left out/);
-    expect(figure.investment_completion_rate).toMatchObject({ value: '40.00', numerator: '400.00', denominator: '1000.00' });
+    expect(figure.investment_completion_rate).toMatchObject({
+      value: '40.00',
+      numerator: '400.00',
+      denominator: '1000.00',
+    });
   });
 
   it('has no per-indicator figures, and says why a rate is unknown', () => {
     expect(Object.keys(figure).filter((key) => key.startsWith('output_'))).toEqual([]);
-    expect(figures(mergeTerms([foldEvents([c.registered(), c.investment('1.00')])])).investment_completion_rate).toMatchObject({
+    expect(
+      figures(mergeTerms([foldEvents([c.registered(), c.investment('1.00')])])).investment_completion_rate,
+    ).toMatchObject({
       value: null,
       reason: 'no project states a planned total and reports investment completed',
     });
   });
 
   it('merges the stored district rate associatively and through storage', () => {
-    const parts = [foldEvents([a.registered('10.00'), a.investment('5.00')]), foldEvents([b.registered('30.00'), b.investment('3.00')])];
+    const parts = [
+      foldEvents([a.registered('10.00'), a.investment('5.00')]),
+      foldEvents([b.registered('30.00'), b.investment('3.00')]),
+    ];
     const stepwise = mergeTerms([mergeTerms([parts[0]]), mergeTerms([parts[1]])]);
     expect(termsToJson(stepwise)).toEqual(termsToJson(mergeTerms(parts)));
     expect(termsFromJson(JSON.parse(JSON.stringify(termsToJson(stepwise))))).toEqual(stepwise);

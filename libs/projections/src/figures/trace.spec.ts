@@ -179,7 +179,9 @@ describe('traceFigure: derived figures and corrections', () => {
       ['FundsReceived', '300000.00', true],
       ['ReceiptReversed', '-300000.00', true],
     ]);
-    expect(sumOf(t.terms.filter((term) => term.term === 'numerator').map((term) => term.signedAmount))).toBe(t.numerator);
+    expect(sumOf(t.terms.filter((term) => term.term === 'numerator').map((term) => term.signedAmount))).toBe(
+      t.numerator,
+    );
   });
 
   it('lists a contract amendment as the signed difference it makes', () => {
@@ -211,11 +213,21 @@ describe('traceFigure: derived figures and corrections', () => {
       ['OutputReported', '16', false],
       ['OutputReported', '15', true],
     ]);
-    expect(traced('output_completion:completed')).toMatchObject({ value: '83.33', numerator: '15', denominator: '18', formulaVersion: 1 });
+    expect(traced('output_completion:completed')).toMatchObject({
+      value: '83.33',
+      numerator: '15',
+      denominator: '18',
+      formulaVersion: 1,
+    });
   });
 
   it('names no trace for a withdrawn indicator or a reversed receipt’s usage rate', () => {
-    for (const key of ['output_completion:dropped', 'output_target:dropped', 'output_actual:dropped', 'receipt_usage_rate:r2']) {
+    for (const key of [
+      'output_completion:dropped',
+      'output_target:dropped',
+      'output_actual:dropped',
+      'receipt_usage_rate:r2',
+    ]) {
       expect(traceFigure(key, corrected)).toBeUndefined();
     }
     expect(traceFigure('output_completion:dropped', corrected.slice(0, -1))?.value).toBeNull();
@@ -223,6 +235,7 @@ describe('traceFigure: derived figures and corrections', () => {
 
   it('recomputes each figure to what the projection computes from the whole stream', () => {
     const whole = computeFigures(foldEvents(corrected), corrected[corrected.length - 1].globalPosition);
-    for (const figure of whole) expect(traceFigure(figure.key, corrected, figure.value)).toMatchObject({ value: figure.value, matches: true });
+    for (const figure of whole)
+      expect(traceFigure(figure.key, corrected, figure.value)).toMatchObject({ value: figure.value, matches: true });
   });
 });

@@ -75,7 +75,8 @@ export function traceFigure(
     for (const contribution of own) {
       if (contribution.mode === 'link' || contribution.mode === 'drop') continue;
       for (const [term, source] of roles) {
-        if (source.key === contribution.key && source.term === contribution.term) lines.push({ event, term, contribution });
+        if (source.key === contribution.key && source.term === contribution.term)
+          lines.push({ event, term, contribution });
       }
     }
   });
