@@ -144,9 +144,18 @@ function projectFigures(b: ProjectBooks): Map<string, Expected> {
     ['execution_rate', rate(disbursed, received)],
     ['allocation_execution_rate', rate(disbursed, allocatedTotal(b))],
     ['contract_payment_progress', rate(paidOnContracts(b), contractedTotal(b))],
+    // No approvals or work done can be posted here yet: nothing approved, nothing reported.
+    ['approved_total', { value: yuan(0n) }],
+    ['approval_rate', rate(0n, received)],
+    ['investment_completed', { value: null }],
+    ['investment_completion_rate', { value: null }],
   ]);
   for (const [id, r] of b.receipts) figures.set(`receipt_usage_rate:${id}`, rate(r.drawn, r.amount));
-  for (const [id, i] of b.indicators) figures.set(`output_completion:${id}`, i.actual === null ? { value: null } : rate(i.actual, i.target, 4));
+  for (const [id, i] of b.indicators) {
+    figures.set(`output_completion:${id}`, i.actual === null ? { value: null } : rate(i.actual, i.target, 4));
+    figures.set(`output_target:${id}`, { value: quantity(i.target) });
+    figures.set(`output_actual:${id}`, { value: i.actual === null ? null : quantity(i.actual) });
+  }
   for (const [source, amount] of b.receivedBySource) figures.set(`received_by_source:${source}`, { value: yuan(amount) });
   for (const [category, amount] of b.disbursedByCategory) figures.set(`disbursed_by_category:${category}`, { value: yuan(amount) });
   return figures;
@@ -170,6 +179,10 @@ function portfolioFigures(all: Iterable<ProjectBooks>): Map<string, Expected> {
     ['execution_rate', rate(disbursed, received)],
     ['allocation_execution_rate', rate(disbursed, allocated)],
     ['contract_payment_progress', rate(sum(books.map(paidOnContracts)), sum(books.map(contractedTotal)))],
+    ['approved_total', { value: yuan(0n) }],
+    ['approval_rate', rate(0n, received)],
+    ['investment_completed', { value: null }],
+    ['investment_completion_rate', { value: null }],
   ]);
   const add = (key: string, amount: bigint) => {
     const before = figures.get(key)?.value;
@@ -190,7 +203,7 @@ function units(text: string, scale: number): bigint {
   return negative ? -value : value;
 }
 
-/** 10^-4 units -> "12.5" (the API's quantity form is not asserted; this is only the request body). */
+/** 10^-4 units -> "12.5": the request body's form, and the API's for output_target / output_actual. */
 function quantity(u: bigint): string {
   const text = `${u / 10000n}.${(u % 10000n).toString().padStart(4, '0')}`;
   return text.replace(/\.?0+$/, '') || '0';

@@ -15,7 +15,7 @@ const P = 'xs-incinerator';
 interface Figure {
   key: string;
   value: string | null;
-  unit: 'yuan' | 'percent';
+  unit: 'yuan' | 'percent' | 'quantity';
   numerator?: string;
   denominator?: string;
 }
@@ -95,9 +95,9 @@ function units(text: string, scale: number): bigint {
 }
 /** Terms that are stated (the latest event wins) rather than summed, per DESIGN §4. */
 function isStated(key: string, term: 'numerator' | 'denominator'): boolean {
-  if (key === 'planned_total') return term === 'numerator';
+  if (key === 'planned_total' || key === 'investment_completed') return term === 'numerator';
   if (key === 'arrival_rate' || key.startsWith('receipt_usage_rate:')) return term === 'denominator';
-  return key.startsWith('output_completion:');
+  return key === 'investment_completion_rate' || key.startsWith('output_');
 }
 function percent(num: bigint, den: bigint): string | null {
   if (den === 0n) return null;
@@ -153,7 +153,7 @@ describe('trace: every figure of a seeded project adds up from its events', () =
         storedValue: figure.value,
       });
       expect(trace.formula.length).toBeGreaterThan(0);
-      const scale = figure.key.startsWith('output_completion:') ? 4 : 2;
+      const scale = figure.key.startsWith('output_') ? 4 : 2;
       const total = (term: 'numerator' | 'denominator') => {
         const terms = trace.terms.filter((t) => t.term === term);
         const effective = terms.filter((t) => t.effective);
@@ -169,10 +169,10 @@ describe('trace: every figure of a seeded project adds up from its events', () =
         return effective.reduce((s, t) => s + units(t.signedAmount, scale), 0n);
       };
       const numerator = total('numerator');
-      if (figure.unit === 'yuan') {
+      if (figure.unit === 'yuan' || figure.unit === 'quantity') {
         expect({ key: figure.key, sum: numerator === null ? null : numerator.toString() }).toEqual({
           key: figure.key,
-          sum: figure.value === null ? null : units(figure.value, 2).toString(),
+          sum: figure.value === null ? null : units(figure.value, scale).toString(),
         });
       } else {
         const denominator = total('denominator');

@@ -1,5 +1,6 @@
 export * from './shared/vocabulary';
 export * from './shared/funding-rule-violation';
+export * from './indicator/indicator';
 export * from './project/project.events';
 export * from './project/project.commands';
 export * from './project/project.decider';
@@ -8,6 +9,9 @@ export * from './bond/bond.commands';
 export * from './bond/bond.decider';
 export * from './bond/bond-proceeds.process';
 export { DERIVED_RECEIPT_ID_RULE, isDerivedReceiptId } from './shared/derived-ids';
+export * from './programme/programme.events';
+export * from './programme/programme.commands';
+export * from './programme/programme.decider';
 export { PersistentMap } from './shared/persistent-map';
 export * from './application/command-context';
 export * from './application/aggregate-repository';

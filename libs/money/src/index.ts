@@ -2,3 +2,5 @@ export * from './decimal';
 export * from './money';
 export * from './quantity';
 export * from './rate';
+export * from './amount-unit';
+export * from './interval';

@@ -1,12 +1,14 @@
 import { formatYuan, parseYuan, type Fen } from '@fundtrail/money';
+import { printedFor } from '../shared/printed';
 import { FundingRuleViolation } from '../shared/funding-rule-violation';
 import { withoutUndefined } from '../shared/event-data';
 import { PersistentMap } from '../shared/persistent-map';
 import type { BondKind } from '../shared/vocabulary';
-import type { AssignBondProceeds, BondCommand, IssueBond } from './bond.commands';
-import type { BondEvent, BondIssued, BondProceedsAssigned } from './bond.events';
+import type { AssignBondProceeds, BondCommand, IssueBond, ReverseBondAssignment } from './bond.commands';
+import type { BondAssignmentReversed, BondEvent, BondIssued, BondProceedsAssigned } from './bond.events';
 
-export type BondAssignment = { projectId: string; amount: Fen };
+/** Reversed ones stay (an assignment id is never reused) and count for nothing. */
+export type BondAssignment = { projectId: string; amount: Fen; reversed?: true };
 
 export type IssuedBond = {
   status: 'issued';
@@ -14,6 +16,7 @@ export type IssuedBond = {
   kind: BondKind;
   amount: Fen;
   assignments: PersistentMap<BondAssignment>;
+  /** Net of reversed assignments. */
   assignedTotal: Fen;
 };
 
@@ -39,6 +42,12 @@ export function evolveBond(state: BondState, event: BondEvent): BondState {
       return state; // a stream issues its bond once
     case 'BondProceedsAssigned':
       return proceedsAssigned(state, event.data);
+    case 'BondAssignmentReversed':
+      return {
+        ...state,
+        assignments: state.assignments.update(event.data.assignmentId, (a) => ({ ...a, reversed: true })),
+        assignedTotal: state.assignedTotal - parseYuan(event.data.amount),
+      };
     default: {
       const _exhaustive: never = event;
       return state;
@@ -76,6 +85,8 @@ export function decideBond(command: BondCommand, state: BondState): BondEvent[] 
       return [issueBond(command.data, state)];
     case 'AssignBondProceeds':
       return [assignBondProceeds(command.data, issued(state, command.data.bondId))];
+    case 'ReverseBondAssignment':
+      return [reverseBondAssignment(command, issued(state, command.data.bondId))];
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -104,6 +115,7 @@ function issueBond(data: IssueBond['data'], state: BondState): BondIssued {
       issueDate: data.issueDate,
       termYears: data.termYears,
       couponRate: data.couponRate,
+      printed: printedFor(data.amount, data.printed),
     }),
   };
 }
@@ -126,11 +138,48 @@ function assignBondProceeds(data: AssignBondProceeds['data'], bond: IssuedBond):
   }
   return {
     type: 'BondProceedsAssigned',
-    data: {
+    data: withoutUndefined({
       bondId: data.bondId,
       assignmentId: data.assignmentId,
       projectId: data.projectId,
       amount: formatYuan(data.amount),
+      printed: printedFor(data.amount, data.printed),
+    }),
+  };
+}
+
+function reverseBondAssignment(command: ReverseBondAssignment, bond: IssuedBond): BondAssignmentReversed {
+  const { data } = command;
+  const assignment = bond.assignments.get(data.assignmentId);
+  if (assignment === undefined) {
+    throw new FundingRuleViolation(
+      'ASSIGNMENT_NOT_FOUND',
+      `Assignment ${data.assignmentId} does not exist on bond ${data.bondId}`,
+      'assignmentId',
+    );
+  }
+  if (assignment.reversed) {
+    throw new FundingRuleViolation(
+      'ALREADY_REVERSED',
+      `Assignment ${data.assignmentId} is already reversed`,
+      'assignmentId',
+    );
+  }
+  if (command.lookedUp.projectReceiptInUse) {
+    throw new FundingRuleViolation(
+      'RECEIPT_IN_USE',
+      `Project ${assignment.projectId} has drawn on or approved against the receipt of assignment ${data.assignmentId}`,
+      'assignmentId',
+    );
+  }
+  return {
+    type: 'BondAssignmentReversed',
+    data: {
+      bondId: data.bondId,
+      assignmentId: data.assignmentId,
+      projectId: assignment.projectId,
+      amount: formatYuan(assignment.amount),
+      reason: data.reason,
     },
   };
 }

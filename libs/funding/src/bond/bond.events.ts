@@ -1,3 +1,4 @@
+import type { PrintedPrecision } from '@fundtrail/money';
 import type { BondKind } from '../shared/vocabulary';
 import type { YuanString } from '../project/project.events';
 
@@ -12,13 +13,20 @@ export type BondIssued = {
     issueDate: string;
     termYears?: number;
     couponRate?: string; // percent, decimal string
+    printed?: PrintedPrecision;
   };
 };
 
 export type BondProceedsAssigned = {
   type: 'BondProceedsAssigned';
-  data: { bondId: string; assignmentId: string; projectId: string; amount: YuanString };
+  data: { bondId: string; assignmentId: string; projectId: string; amount: YuanString; printed?: PrintedPrecision };
 };
 
-export type BondEvent = BondIssued | BondProceedsAssigned;
+/** A correction: the assignment never happened; its proceeds are unassigned again. */
+export type BondAssignmentReversed = {
+  type: 'BondAssignmentReversed';
+  data: { bondId: string; assignmentId: string; projectId: string; amount: YuanString; reason: string };
+};
+
+export type BondEvent = BondIssued | BondProceedsAssigned | BondAssignmentReversed;
 export type BondEventType = BondEvent['type'];

@@ -11,11 +11,24 @@ export const RULE_CODES = {
   BOND_OVER_ASSIGNED: 409,
   /** The project already holds a receipt under the id this assignment's proceeds would arrive under. */
   ASSIGNMENT_RECEIPT_TAKEN: 409,
+  APPROVAL_EXCEEDED: 409,
+  RECEIPT_IN_USE: 409,
+  ALLOCATION_IN_USE: 409,
+  APPROVAL_IN_USE: 409,
+  INDICATOR_IN_USE: 409,
+  INDICATOR_WITHDRAWN: 409,
+  RECEIPT_FROM_BOND: 409,
   // 404: the resource named in the path does not exist
   PROJECT_NOT_FOUND: 404,
   BOND_NOT_FOUND: 404,
   DISBURSEMENT_NOT_FOUND: 404,
   INDICATOR_NOT_FOUND: 404,
+  PROGRAMME_NOT_FOUND: 404,
+  ALLOCATION_NOT_FOUND: 404,
+  RECEIPT_NOT_FOUND: 404,
+  CONTRACT_NOT_FOUND: 404,
+  APPROVAL_NOT_FOUND: 404,
+  ASSIGNMENT_NOT_FOUND: 404,
   // 422: the body refers to something the stream does not hold
   UNKNOWN_ALLOCATION: 422,
   UNKNOWN_RECEIPT: 422,
@@ -30,6 +43,10 @@ export const RULE_CODES = {
   BOND_RECEIPT_MISMATCH: 422,
   /** A receipt against an allocation of another source. */
   SOURCE_MISMATCH: 422,
+  UNKNOWN_PROGRAMME: 422,
+  UNKNOWN_APPROVAL: 422,
+  UNKNOWN_INDICATOR: 422,
+  APPROVAL_MISMATCH: 422,
 } as const;
 export type RuleCode = keyof typeof RULE_CODES;
 

@@ -33,8 +33,13 @@ export function bondSource(kind: BondKind): FundingSource {
   return `${kind}-bond`;
 }
 
+/** Where a programme sits in the government hierarchy (中央 → 省 → 市/州 → 县 / 区). */
+export const PROGRAMME_LEVELS = ['national', 'provincial', 'prefecture', 'county', 'district', 'other'] as const;
+export type ProgrammeLevel = (typeof PROGRAMME_LEVELS)[number];
+
 /** Client-chosen ids: project, bond and every id inside a stream. */
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}$/;
 
 export const projectStreamId = (projectId: string): string => `project-${projectId}`;
 export const bondStreamId = (bondId: string): string => `bond-${bondId}`;
+export const programmeStreamId = (programmeId: string): string => `programme-${programmeId}`;

@@ -10,13 +10,13 @@ import {
   type FigureUnit,
   type TermUnit,
 } from './figure-definitions';
-import { byCodeUnit, type FigureTerm, type FigureTerms } from './figure-terms';
+import { byCodeUnit, resolveTerm, type FigureTerm, type FigureTerms } from './figure-terms';
 
 /** A published figure, as the API returns it (DESIGN §4). No JS number anywhere. */
 export interface Figure {
   key: string;
   label: BilingualLabel;
-  /** Yuan string for amounts, percent string for rates; null (with `reason`) when it cannot be known. */
+  /** Yuan string for amounts, percent string for rates, decimal for quantities; null (with `reason`) when unknown. */
   value: string | null;
   display: string;
   unit: FigureUnit;
@@ -55,19 +55,31 @@ export function formatTerm(unit: TermUnit, amount: bigint): string {
 }
 
 /**
- * One figure from the terms. Undefined when the key names no figure here: an unknown key, a
- * receipt or indicator no event mentions, or a per-receipt / per-indicator key on the portfolio.
- * A vocabulary source or category with no events is a figure of zero.
+ * The definition a figure is computed with, given the terms: an indicator measured against
+ * another one gets the linked formula. Undefined when the key names no figure here: an unknown
+ * key, a receipt or indicator no event mentions (or one that was reversed or withdrawn), or a
+ * per-receipt / per-indicator key on the portfolio. A vocabulary source or category with no
+ * events is a figure of zero.
  */
-export function computeFigure(key: string, terms: FigureTerms, asOfPosition: bigint): Figure | undefined {
-  const definition = figureDefinition(key, terms.scope);
-  if (definition === undefined) return undefined;
-  if (terms.scope === 'portfolio' && !definition.acrossProjects) return undefined;
-  const stored = terms.figures.get(key);
+export function definitionIn(key: string, terms: FigureTerms): FigureDefinition | undefined {
+  const plain = figureDefinition(key, terms.scope);
+  if (plain === undefined) return undefined;
+  if (terms.scope === 'portfolio' && !plain.acrossProjects) return undefined;
   const parsed = parseFigureKey(key)!;
+  // A per-receipt or per-indicator figure exists while the terms it reads from do.
+  const home = plain.derivedFrom?.numerator.key ?? key;
+  const stored = terms.figures.get(home);
   if (stored === undefined && parsed.parameter !== undefined && !isVocabularyParameter(parsed)) return undefined;
+  const link = plain.derivedFrom === undefined ? stored?.denominatorFrom : undefined;
+  return link === undefined ? plain : figureDefinition(key, terms.scope, link);
+}
 
-  const { numerator, denominator } = knownTerms(definition, stored);
+/** One figure from the terms; undefined when the key names no figure here (see definitionIn). */
+export function computeFigure(key: string, terms: FigureTerms, asOfPosition: bigint): Figure | undefined {
+  const definition = definitionIn(key, terms);
+  if (definition === undefined) return undefined;
+
+  const { numerator, denominator } = knownTerms(definition, resolveTerm(key, terms));
   const note = portfolioNote(definition, terms);
   const common = {
     key,
@@ -88,10 +100,11 @@ export function computeFigure(key: string, terms: FigureTerms, asOfPosition: big
 
   if (definition.modes.denominator === undefined) {
     if (numerator === undefined) return unknown(definition.reasons.numeratorUnknown);
+    const money = definition.termUnit === 'fen';
     return {
       ...common,
-      value: formatYuan(numerator),
-      display: amountDisplay(numerator),
+      value: formatTerm(definition.termUnit, numerator),
+      display: money ? amountDisplay(numerator) : formatQuantity(numerator),
       ...(note !== undefined && { note }),
     };
   }
@@ -109,9 +122,8 @@ export function computeFigure(key: string, terms: FigureTerms, asOfPosition: big
 }
 
 /**
- * Every figure the terms hold, in a stable order: the fixed keys in DESIGN §4 order, then each
- * family in DESIGN §4 order (receipt_usage_rate, output_completion, received_by_source,
- * disbursed_by_category) with its parameters in code-unit order.
+ * Every figure the terms hold, in a stable order: the fixed keys in FIXED_FIGURE_KEYS order, then
+ * each family in FIGURE_FAMILIES order with its parameters in code-unit order.
  */
 export function computeFigures(terms: FigureTerms, asOfPosition: bigint): Figure[] {
   return figureKeys(terms)
@@ -124,7 +136,13 @@ export function figureKeys(terms: FigureTerms): string[] {
   const byFamily = new Map<string, string[]>(FIGURE_FAMILIES.map((family) => [family, []]));
   for (const key of terms.figures.keys()) {
     const parsed = parseFigureKey(key);
-    if (parsed?.parameter !== undefined) byFamily.get(parsed.family)!.push(parsed.parameter);
+    if (parsed?.parameter === undefined) continue;
+    byFamily.get(parsed.family)!.push(parsed.parameter);
+    // An indicator's target and actual are read from its output_completion terms.
+    if (parsed.family === 'output_completion') {
+      byFamily.get('output_target')!.push(parsed.parameter);
+      byFamily.get('output_actual')!.push(parsed.parameter);
+    }
   }
   const parameterised = FIGURE_FAMILIES.flatMap((family) =>
     byFamily

@@ -1,12 +1,17 @@
-import type { ProjectEventType } from '@fundtrail/funding';
+import type { ProgrammeEventType, ProjectEventType } from '@fundtrail/funding';
 import { parseQuantity, parseYuan } from '@fundtrail/money';
-import { figureKey, termMode, type Term, type TermMode } from './figure-definitions';
+import { figureDefinition, figureKey, termMode, type Term, type TermMode } from './figure-definitions';
 
 /**
  * How one stored event moves one term of one figure. Amounts are fen for money figures and
  * 10^-4 units for output quantities; `mode` comes from the figure's definition, never from here.
  */
-export type Contribution = { key: string; term: Term; mode: TermMode; amount: bigint };
+export type TermContribution = { key: string; term: Term; mode: TermMode; amount: bigint };
+/** The figure reads its denominator from the numerator of figure `from` (an indicator measured against another). */
+export type LinkContribution = { key: string; term: 'denominator'; mode: 'link'; from: string };
+/** The figure drops out of the figures: its indicator was withdrawn, its receipt reversed. */
+export type DropContribution = { key: string; mode: 'drop' };
+export type Contribution = TermContribution | LinkContribution | DropContribution;
 
 /** A stored event's type and data: a RecordedEvent, or a domain event before it is stored. */
 export type EventLike = { type: string; data: Record<string, unknown> };
@@ -28,53 +33,90 @@ export class FigureEventDataError extends Error {
  * Every figure term one event moves, and by how much. Stateless: each event carries what it
  * needs (a reversal repeats the amount, category, receipt and contract of what it undoes), so
  * the projection, the trace and the history all read the same contributions off the same event.
- * Bond events and any other stream's events move no project figure: bond proceeds reach a
- * project as its own FundsReceived.
+ * A programme's stream moves its own indicators' figures the same way. Bond events and any other
+ * stream's events move no project figure: bond proceeds reach a project as its own FundsReceived
+ * (and leave it as its own ReceiptReversed).
  */
 export function contributionsOf(event: EventLike): Contribution[] {
   if (!Object.hasOwn(BY_EVENT_TYPE, event.type)) return [];
-  return BY_EVENT_TYPE[event.type as ProjectEventType](fields(event.type, event.data));
+  return BY_EVENT_TYPE[event.type as keyof typeof BY_EVENT_TYPE](fields(event.type, event.data));
 }
 
-/** Keyed by every project event type: a new event type does not compile until it is listed here. */
-const BY_EVENT_TYPE: { readonly [T in ProjectEventType]: (field: Fields) => Contribution[] } = {
+/** Keyed by every project and programme event type: a new one does not compile until it is listed here. */
+const BY_EVENT_TYPE: { readonly [T in ProjectEventType | ProgrammeEventType]: (field: Fields) => Contribution[] } = {
   ProjectRegistered: (field) => {
     const plannedTotal = field.optionalYuan('plannedTotal');
     return plannedTotal === undefined ? [] : plannedTotalStated(plannedTotal);
   },
+  ProjectProgrammeChanged: () => [],
+  ProgrammeRegistered: () => [],
   PlannedTotalRevised: (field) => plannedTotalStated(field.yuan('amount')),
-  FundsAllocated: (field) => {
-    const amount = field.yuan('amount');
-    return [
-      contribution('allocated_total', 'numerator', amount),
-      contribution('allocation_execution_rate', 'denominator', amount),
-    ];
-  },
+  FundsAllocated: (field) => allocated(field.yuan('amount')),
+  AllocationReversed: (field) => allocated(-field.yuan('amount')),
   FundsReceived: (field) => {
     const amount = field.yuan('amount');
-    const source = field.text('source');
     return [
-      contribution('received_total', 'numerator', amount),
-      contribution('available_balance', 'numerator', amount),
-      contribution(figureKey('received_by_source', source), 'numerator', amount),
-      ...(source === 'carry-over' ? [] : [contribution('arrival_rate', 'numerator', amount)]),
-      contribution('execution_rate', 'denominator', amount),
+      ...received(field, amount),
       contribution(figureKey('receipt_usage_rate', field.text('receiptId')), 'denominator', amount),
     ];
   },
+  // A reversed receipt leaves every total, and its own usage rate drops out.
+  ReceiptReversed: (field) => [
+    ...received(field, -field.yuan('amount')),
+    drop(figureKey('receipt_usage_rate', field.text('receiptId'))),
+  ],
   ContractSigned: (field) => [contribution('contract_payment_progress', 'denominator', field.yuan('amount'))],
+  ContractAmended: (field) => [
+    contribution('contract_payment_progress', 'denominator', field.yuan('amount') - field.yuan('previousAmount')),
+  ],
+  PaymentApproved: (field) => [contribution('approved_total', 'numerator', field.yuan('amount'))],
+  PaymentApprovalReversed: (field) => [contribution('approved_total', 'numerator', -field.yuan('amount'))],
   DisbursementRecorded: (field) => disbursed(field, field.yuan('amount')),
   DisbursementReversed: (field) => disbursed(field, -field.yuan('amount')),
-  OutputTargetSet: (field) => [
-    contribution(figureKey('output_completion', field.text('indicatorId')), 'denominator', field.quantity('target')),
-  ],
+  InvestmentCompletedReported: (field) => [contribution('investment_completed', 'numerator', field.yuan('amount'))],
+  OutputTargetSet: (field) => {
+    const indicator = figureKey('output_completion', field.text('indicatorId'));
+    const denominatorIndicatorId = field.optionalText('denominatorIndicatorId');
+    // Measured against a target, the target is required; against another indicator, it is optional.
+    const target = denominatorIndicatorId === undefined ? field.quantity('target') : field.optionalQuantity('target');
+    return [
+      ...(target === undefined ? [] : [contribution(indicator, 'denominator', target)]),
+      ...(denominatorIndicatorId === undefined
+        ? []
+        : [link(indicator, figureKey('output_completion', denominatorIndicatorId))]),
+    ];
+  },
   OutputReported: (field) => [
     contribution(figureKey('output_completion', field.text('indicatorId')), 'numerator', field.quantity('actual')),
   ],
+  OutputTargetRevised: (field) => [
+    contribution(figureKey('output_completion', field.text('indicatorId')), 'denominator', field.quantity('target')),
+  ],
+  IndicatorWithdrawn: (field) => [drop(figureKey('output_completion', field.text('indicatorId')))],
 };
 
 function plannedTotalStated(amount: bigint): Contribution[] {
   return [contribution('planned_total', 'numerator', amount), contribution('arrival_rate', 'denominator', amount)];
+}
+
+/** An allocation (positive) or its reversal (negative). */
+function allocated(signed: bigint): Contribution[] {
+  return [
+    contribution('allocated_total', 'numerator', signed),
+    contribution('allocation_execution_rate', 'denominator', signed),
+  ];
+}
+
+/** The totals a receipt (positive) or its reversal (negative) moves. */
+function received(field: Fields, signed: bigint): Contribution[] {
+  const source = field.text('source');
+  return [
+    contribution('received_total', 'numerator', signed),
+    contribution('available_balance', 'numerator', signed),
+    contribution(figureKey('received_by_source', source), 'numerator', signed),
+    ...(source === 'carry-over' ? [] : [contribution('arrival_rate', 'numerator', signed)]),
+    contribution('execution_rate', 'denominator', signed),
+  ];
 }
 
 /** A disbursement (positive) or its reversal (negative): the same terms, opposite sign. */
@@ -92,10 +134,19 @@ function disbursed(field: Fields, signed: bigint): Contribution[] {
   ];
 }
 
-function contribution(key: string, term: Term, amount: bigint): Contribution {
+function contribution(key: string, term: Term, amount: bigint): TermContribution {
   const mode = termMode(key, term);
-  if (mode === undefined) throw new Error(`figure ${key} has no ${term}`); // a bug in this file, not in the log
+  if (mode === undefined) throw new Error(`figure ${key} stores no ${term}`); // a bug in this file, not in the log
   return { key, term, mode, amount };
+}
+
+function link(key: string, from: string): LinkContribution {
+  if (!figureDefinition(key)?.linkable) throw new Error(`figure ${key} takes no link`); // a bug in this file
+  return { key, term: 'denominator', mode: 'link', from };
+}
+
+function drop(key: string): DropContribution {
+  return { key, mode: 'drop' };
 }
 
 type Fields = ReturnType<typeof fields>;
@@ -127,6 +178,11 @@ function fields(type: string, data: Record<string, unknown>) {
         optional((value) => parseYuan(value)),
       ),
     quantity: (name: string) => read(name, (value) => parseQuantity(value)),
+    optionalQuantity: (name: string) =>
+      read(
+        name,
+        optional((value) => parseQuantity(value)),
+      ),
     text: (name: string) => read(name, text),
     optionalText: (name: string) => read(name, optional(text)),
   };

@@ -1,12 +1,13 @@
 import type { DisbursementCategory, FundingSource } from '@fundtrail/funding';
 
 /**
- * What each figure is (DESIGN §4): its label, unit, formula and how events move its terms.
+ * What each figure is: its label, unit, formula and how events move its terms.
  * A key is either a fixed name (`execution_rate`) or a family and a parameter
- * (`receipt_usage_rate:<receiptId>`).
+ * (`receipt_usage_rate:<receiptId>`). Most figures store their own terms; a derived one reads
+ * them from other figures' terms (approval_rate from approved_total and received_total).
  */
 
-export type FigureUnit = 'yuan' | 'percent';
+export type FigureUnit = 'yuan' | 'percent' | 'quantity';
 /** Terms of money figures are fen; terms of output figures are 10^-4 quantity units. */
 export type TermUnit = 'fen' | 'quantity';
 export type Term = 'numerator' | 'denominator';
@@ -37,17 +38,24 @@ export const FIXED_FIGURE_KEYS = [
   'execution_rate',
   'allocation_execution_rate',
   'contract_payment_progress',
+  'approved_total',
+  'approval_rate',
+  'investment_completed',
+  'investment_completion_rate',
 ] as const;
 export type FixedFigureKey = (typeof FIXED_FIGURE_KEYS)[number];
 
 export const FIGURE_FAMILIES = [
   'receipt_usage_rate',
   'output_completion',
+  'output_target',
+  'output_actual',
   'received_by_source',
   'disbursed_by_category',
 ] as const;
 export type FigureFamily = (typeof FIGURE_FAMILIES)[number];
 
+/** The version of a formula unless its definition says otherwise. */
 export const FORMULA_VERSION = 1;
 
 const ROUNDING = '× 100, rounded half-up to 2 decimals';
@@ -82,6 +90,18 @@ function chineseName(names: Readonly<Record<string, string>>, slug: string): str
   return Object.hasOwn(names, slug) ? names[slug] : slug;
 }
 
+/** One term of a stored figure, read by a derived one. */
+export interface TermSource {
+  key: string;
+  term: Term;
+}
+
+/** Where a figure's terms come from: its own stored terms, or other figures' terms. */
+export interface TermSources {
+  numerator: TermSource;
+  denominator?: TermSource;
+}
+
 interface FigureSpec {
   unit: FigureUnit;
   termUnit: TermUnit;
@@ -93,8 +113,24 @@ interface FigureSpec {
   label: (parameter: string) => BilingualLabel;
   formula: (parameter: string) => string;
   reasons: NullReasons;
-  /** Where the district total is not simply the same formula over summed terms. */
-  portfolio?: { formula: string; reasons: NullReasons };
+  formulaVersion?: number;
+  /**
+   * Where the district total is not simply the same formula over summed terms. `bothTermsPerProject`:
+   * a derived rate whose district total sums, over the projects that know both its terms, each
+   * project's two terms (so it is stored in district totals, not derived there).
+   */
+  portfolio?: { formula: string; reasons: NullReasons; bothTermsPerProject?: true };
+  /** A derived figure stores nothing: its terms are these terms of other figures (same modes). */
+  derivedFrom?: (parameter: string) => TermSources;
+  /**
+   * The figure when a stored link names another figure whose numerator is its denominator (an
+   * indicator measured against another indicator's actual).
+   */
+  linked?: {
+    formula: (parameter: string, linkedParameter: string) => string;
+    formulaVersion: number;
+    reasons: NullReasons;
+  };
 }
 
 const amountSpec = (label: FigureSpec['label'], formula: FigureSpec['formula']): FigureSpec => ({
@@ -182,6 +218,61 @@ const FIXED_SPECS: Record<FixedFigureKey, FigureSpec> = {
     `(${DISBURSED_NET}, where contractId is set) / Σ ContractSigned.amount`,
     'no contracts signed',
   ),
+  approved_total: amount(
+    '核拨资金',
+    'Payments approved (net of reversals)',
+    'Σ PaymentApproved.amount − Σ PaymentApprovalReversed.amount',
+  ),
+  approval_rate: {
+    ...moneyRate('核拨率', 'Approval rate', 'approved_total / received_total', 'no funds received'),
+    derivedFrom: () => ({
+      numerator: { key: 'approved_total', term: 'numerator' },
+      denominator: { key: 'received_total', term: 'numerator' },
+    }),
+  },
+  investment_completed: {
+    unit: 'yuan',
+    termUnit: 'fen',
+    numerator: 'set',
+    acrossProjects: true,
+    label: () => ({ zh: '完成投资', en: 'Investment completed (value of work done)' }),
+    formula: () => 'latest InvestmentCompletedReported.amount (cumulative to date; each report replaces the last)',
+    reasons: { numeratorUnknown: 'investment completed not reported' },
+    portfolio: {
+      formula:
+        'Σ over the projects that report investment completed of their latest report; projects without one are left out',
+      reasons: { numeratorUnknown: 'no project reports investment completed' },
+    },
+  },
+  investment_completion_rate: {
+    unit: 'percent',
+    termUnit: 'fen',
+    numerator: 'set',
+    denominator: 'set',
+    acrossProjects: true,
+    derivedFrom: () => ({
+      numerator: { key: 'investment_completed', term: 'numerator' },
+      denominator: { key: 'planned_total', term: 'numerator' },
+    }),
+    label: () => ({ zh: '投资完成率', en: 'Investment completion rate' }),
+    formula: () => `investment_completed / planned_total ${ROUNDING}`,
+    reasons: {
+      numeratorUnknown: 'investment completed not reported',
+      denominatorUnknown: 'planned total not recorded',
+      denominatorZero: 'planned total is zero',
+    },
+    portfolio: {
+      formula:
+        'Σ investment_completed / Σ planned_total, both over the projects that state a planned total and report' +
+        ` investment completed, ${ROUNDING}; other projects are left out of both terms`,
+      reasons: {
+        numeratorUnknown: 'no project states a planned total and reports investment completed',
+        denominatorUnknown: 'no project states a planned total and reports investment completed',
+        denominatorZero: 'planned total is zero',
+      },
+      bothTermsPerProject: true,
+    },
+  },
 };
 
 const FAMILY_SPECS: Record<FigureFamily, FigureSpec> = {
@@ -210,6 +301,37 @@ const FAMILY_SPECS: Record<FigureFamily, FigureSpec> = {
       denominatorUnknown: 'target not set',
       denominatorZero: 'target is zero',
     },
+    linked: {
+      formula: (indicatorId, denominatorId) =>
+        `latest OutputReported.actual of indicator ${indicatorId} / latest OutputReported.actual of indicator ${denominatorId} ${ROUNDING}`,
+      formulaVersion: 2,
+      reasons: {
+        numeratorUnknown: 'no actual reported',
+        denominatorUnknown: 'no actual reported for the denominator indicator',
+        denominatorZero: "the denominator indicator's actual is zero",
+      },
+    },
+  },
+  output_target: {
+    unit: 'quantity',
+    termUnit: 'quantity',
+    numerator: 'set',
+    acrossProjects: false,
+    label: (indicatorId) => ({ zh: `绩效目标值（${indicatorId}）`, en: `Target of ${indicatorId}` }),
+    formula: (indicatorId) =>
+      `latest target of indicator ${indicatorId}: OutputTargetSet.target, replaced by each later OutputTargetRevised.target`,
+    reasons: { numeratorUnknown: 'no target set' },
+    derivedFrom: (indicatorId) => ({ numerator: { key: `output_completion:${indicatorId}`, term: 'denominator' } }),
+  },
+  output_actual: {
+    unit: 'quantity',
+    termUnit: 'quantity',
+    numerator: 'set',
+    acrossProjects: false,
+    label: (indicatorId) => ({ zh: `实际完成值（${indicatorId}）`, en: `Actual of ${indicatorId}` }),
+    formula: (indicatorId) => `latest OutputReported.actual of indicator ${indicatorId}`,
+    reasons: { numeratorUnknown: 'no actual reported' },
+    derivedFrom: (indicatorId) => ({ numerator: { key: `output_completion:${indicatorId}`, term: 'numerator' } }),
   },
   received_by_source: amountSpec(
     (source) => ({ zh: `到位资金（${chineseName(SOURCE_ZH, source)}）`, en: `Funds received from ${source}` }),
@@ -237,6 +359,14 @@ export interface FigureDefinition {
   formulaVersion: number;
   acrossProjects: boolean;
   reasons: NullReasons;
+  /** Set for a figure that stores no terms of its own (in this scope): where its terms are read from. */
+  derivedFrom?: TermSources;
+  /** A derived rate whose district total mergeTerms stores: Σ of each project's terms where both are known. */
+  bothTermsPerProject: boolean;
+  /** Whether a stored link may name another figure whose numerator is this one's denominator. */
+  linkable: boolean;
+  /** The figure key the stored link names, when the definition is of the linked formula. */
+  linkedTo?: string;
 }
 
 export type ParsedFigureKey =
@@ -258,20 +388,31 @@ export function figureKey(family: FigureFamily, parameter: string): string {
   return `${family}:${parameter}`;
 }
 
-/** How a term of `key` accumulates; undefined when the key has no such term. */
+/** How a stored term of `key` accumulates; undefined when the key stores no such term (or none at all: derived). */
 export function termMode(key: string, term: Term): TermMode | undefined {
   const parsed = parseFigureKey(key);
   if (parsed === undefined) return undefined;
   const spec = specOf(parsed);
+  if (spec.derivedFrom !== undefined) return undefined;
   return term === 'numerator' ? spec.numerator : spec.denominator;
 }
 
-export function figureDefinition(key: string, scope: FigureScope = 'project'): FigureDefinition | undefined {
+/**
+ * The definition of `key`. `linkedTo` is the figure key a stored link of this figure names (see
+ * termSources): the linked formula, with its own version, replaces the plain one.
+ */
+export function figureDefinition(
+  key: string,
+  scope: FigureScope = 'project',
+  linkedTo?: string,
+): FigureDefinition | undefined {
   const parsed = parseFigureKey(key);
   if (parsed === undefined) return undefined;
   const spec = specOf(parsed);
   const parameter = parsed.parameter ?? '';
   const portfolio = scope === 'portfolio' ? spec.portfolio : undefined;
+  const linked = linkedTo !== undefined ? spec.linked : undefined;
+  const linkedParameter = linkedTo === undefined ? '' : (parseFigureKey(linkedTo)?.parameter ?? linkedTo);
   return {
     key,
     family: parsed.family,
@@ -280,10 +421,17 @@ export function figureDefinition(key: string, scope: FigureScope = 'project'): F
     unit: spec.unit,
     termUnit: spec.termUnit,
     modes: { numerator: spec.numerator, ...(spec.denominator !== undefined && { denominator: spec.denominator }) },
-    formula: portfolio?.formula ?? spec.formula(parameter),
-    formulaVersion: FORMULA_VERSION,
+    formula: linked?.formula(parameter, linkedParameter) ?? portfolio?.formula ?? spec.formula(parameter),
+    formulaVersion: linked?.formulaVersion ?? spec.formulaVersion ?? FORMULA_VERSION,
     acrossProjects: spec.acrossProjects,
-    reasons: portfolio?.reasons ?? spec.reasons,
+    reasons: linked?.reasons ?? portfolio?.reasons ?? spec.reasons,
+    ...(spec.derivedFrom !== undefined &&
+      !(portfolio?.bothTermsPerProject === true) && {
+        derivedFrom: spec.derivedFrom(parameter),
+      }),
+    bothTermsPerProject: spec.portfolio?.bothTermsPerProject === true,
+    linkable: spec.linked !== undefined,
+    ...(linked !== undefined && { linkedTo }),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { RecordedEvent } from '@fundtrail/event-store';
 import type {
+  AllocationReversed,
   BondEvent,
+  ContractAmended,
   ContractSigned,
   DisbursementCategory,
   DisbursementRecorded,
@@ -8,11 +10,18 @@ import type {
   FundingSource,
   FundsAllocated,
   FundsReceived,
+  IndicatorWithdrawn,
+  InvestmentCompletedReported,
   OutputReported,
+  OutputTargetRevised,
   OutputTargetSet,
+  PaymentApprovalReversed,
+  PaymentApproved,
   PlannedTotalRevised,
+  ProgrammeEvent,
   ProjectEvent,
   ProjectRegistered,
+  ReceiptReversed,
 } from '@fundtrail/funding';
 
 /** Stored project events (yuan strings) for figure specs, and a way to give them a place in the log. */
@@ -76,9 +85,78 @@ export function projectEvents(projectId: string) {
       type: 'OutputTargetSet',
       data: { projectId, indicatorId, name: indicatorId, unit: '吨', target },
     }),
+    /** An indicator measured against another one's actual (验收率 = accepted / completed). */
+    ratioSet: (indicatorId: string, denominatorIndicatorId: string, target?: string): OutputTargetSet => ({
+      type: 'OutputTargetSet',
+      data: {
+        projectId,
+        indicatorId,
+        name: indicatorId,
+        unit: '个',
+        denominatorIndicatorId,
+        ...(target !== undefined && { target }),
+      },
+    }),
     reported: (indicatorId: string, actual: string): OutputReported => ({
       type: 'OutputReported',
       data: { projectId, indicatorId, actual },
+    }),
+    targetRevised: (indicatorId: string, target: string): OutputTargetRevised => ({
+      type: 'OutputTargetRevised',
+      data: { projectId, indicatorId, target, reason: 'plan adjusted' },
+    }),
+    withdrawn: (indicatorId: string): IndicatorWithdrawn => ({
+      type: 'IndicatorWithdrawn',
+      data: { projectId, indicatorId, reason: 'not in the approved plan' },
+    }),
+    /** Repeats what it undoes, as the decider writes it. */
+    receiptReversed: (of: FundsReceived): ReceiptReversed => ({
+      type: 'ReceiptReversed',
+      data: {
+        projectId,
+        receiptId: of.data.receiptId,
+        reason: 'posted to the wrong project',
+        amount: of.data.amount,
+        source: of.data.source,
+        ...(of.data.allocationId !== undefined && { allocationId: of.data.allocationId }),
+      },
+    }),
+    allocationReversed: (of: FundsAllocated): AllocationReversed => ({
+      type: 'AllocationReversed',
+      data: {
+        projectId,
+        allocationId: of.data.allocationId,
+        reason: 'document withdrawn',
+        amount: of.data.amount,
+        source: of.data.source,
+      },
+    }),
+    amended: (contractId: string, amount: string, previousAmount: string): ContractAmended => ({
+      type: 'ContractAmended',
+      data: { projectId, contractId, amount, previousAmount, reason: 'supplementary agreement' },
+    }),
+    approved: (
+      approvalId: string,
+      amount: string,
+      refs: { receiptId?: string; contractId?: string } = {},
+    ): PaymentApproved => ({
+      type: 'PaymentApproved',
+      data: { projectId, approvalId, amount, ...refs },
+    }),
+    approvalReversed: (of: PaymentApproved): PaymentApprovalReversed => ({
+      type: 'PaymentApprovalReversed',
+      data: {
+        projectId,
+        approvalId: of.data.approvalId,
+        reason: 'approved twice',
+        amount: of.data.amount,
+        ...(of.data.receiptId !== undefined && { receiptId: of.data.receiptId }),
+        ...(of.data.contractId !== undefined && { contractId: of.data.contractId }),
+      },
+    }),
+    investment: (amount: string): InvestmentCompletedReported => ({
+      type: 'InvestmentCompletedReported',
+      data: { projectId, amount },
     }),
   };
 }
@@ -86,7 +164,7 @@ export function projectEvents(projectId: string) {
 /** Events as the store returns them: one stream, consecutive revisions and positions. */
 export function recordedStream(
   streamId: string,
-  events: ReadonlyArray<ProjectEvent | BondEvent>,
+  events: ReadonlyArray<ProjectEvent | BondEvent | ProgrammeEvent>,
   firstPosition = 1n,
 ): RecordedEvent[] {
   return events.map((event, index) => ({

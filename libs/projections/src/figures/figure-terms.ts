@@ -1,15 +1,22 @@
 import { contributionsOf, type Contribution, type EventLike } from './contributions';
-import { figureDefinition } from './figure-definitions';
+import { FIXED_FIGURE_KEYS, figureDefinition, type TermSources } from './figure-definitions';
 
 /**
  * The terms behind every figure, key by key. A term that is absent was never moved by any
  * event: for a summed ('add') term that means zero, for a stated ('set') term it means
  * unknown (no planned total, no target, no actual reported). Units: fen for money figures,
- * 10^-4 units for output_completion.
+ * 10^-4 units for output quantities. Derived figures (approval_rate, output_target:*,
+ * output_actual:*) store nothing: they read these terms of other figures.
  */
 export interface FigureTerm {
   readonly numerator?: bigint;
   readonly denominator?: bigint;
+  /**
+   * A stored link: the figure whose numerator is this figure's denominator. An indicator measured
+   * against another (验收率 = accepted / completed) keeps its own target as `denominator` (that is
+   * output_target) and reads the ratio's denominator from the other indicator's actual.
+   */
+  readonly denominatorFrom?: string;
 }
 
 /** One project's stream, folded. */
@@ -53,21 +60,76 @@ export function foldEvents(events: Iterable<EventLike>, from: ProjectTerms = emp
   return { scope: 'project', figures };
 }
 
+/** The terms of a project from contributions already read off its events, in order. */
+export function foldContributions(
+  contributions: Iterable<readonly Contribution[]>,
+  from: ProjectTerms = emptyTerms(),
+): ProjectTerms {
+  const figures = new Map(from.figures);
+  for (const list of contributions) applyContributions(figures, list);
+  return { scope: 'project', figures };
+}
+
 function applyContributions(figures: Map<string, FigureTerm>, contributions: readonly Contribution[]): void {
-  for (const { key, term, mode, amount } of contributions) {
+  for (const contribution of contributions) {
+    const { key } = contribution;
+    if (contribution.mode === 'drop') {
+      figures.delete(key);
+      continue;
+    }
     const current = figures.get(key) ?? {};
+    if (contribution.mode === 'link') {
+      figures.set(key, { ...current, denominatorFrom: contribution.from });
+      continue;
+    }
+    const { term, mode, amount } = contribution;
     const next = mode === 'set' ? amount : (current[term] ?? 0n) + amount;
     figures.set(key, { ...current, [term]: next });
   }
 }
 
 /**
+ * Where the terms of `key` are read from: its own stored terms; another figure's numerator as its
+ * denominator when it stores a link; or, for a derived figure, other figures' terms. The one
+ * answer that computeFigure and the trace share. Undefined for a key that names no figure.
+ */
+export function termSources(key: string, terms: FigureTerms): TermSources | undefined {
+  const definition = figureDefinition(key, terms.scope);
+  if (definition === undefined) return undefined;
+  if (definition.derivedFrom !== undefined) return definition.derivedFrom;
+  const link = terms.figures.get(key)?.denominatorFrom;
+  return {
+    numerator: { key, term: 'numerator' },
+    ...(link !== undefined
+      ? { denominator: { key: link, term: 'numerator' as const } }
+      : definition.modes.denominator !== undefined && { denominator: { key, term: 'denominator' as const } }),
+  };
+}
+
+/** The terms of `key` as its formula sees them, read from their sources (a derived figure's included). */
+export function resolveTerm(key: string, terms: FigureTerms): FigureTerm | undefined {
+  const sources = termSources(key, terms);
+  if (sources === undefined) return undefined;
+  const read = (source: TermSources['numerator'] | undefined) =>
+    source === undefined ? undefined : terms.figures.get(source.key)?.[source.term];
+  const numerator = read(sources.numerator);
+  const denominator = read(sources.denominator);
+  return {
+    ...(numerator !== undefined && { numerator }),
+    ...(denominator !== undefined && { denominator }),
+  };
+}
+
+/**
  * District totals from project terms (or from partial district totals: merging is associative).
- * - Figures about one receipt or one indicator (receipt_usage_rate:*, output_completion:*) are
+ * - Figures about one receipt or one indicator (receipt_usage_rate:*, output_*:*) are
  *   left out: they have no district total.
  * - Every other term, summed ('set' terms too: a project's latest planned total is one addend).
  * - arrival_rate counts a project only when it states a planned total, in both terms, so the
  *   rate is never receipts of all projects over the plans of some.
+ * - Derived figures are not merged (they read the merged terms of their sources), except a rate
+ *   like investment_completion_rate, whose district total sums the two terms of each project that
+ *   knows both: it is stored in district totals.
  * - `projects` counts the projects merged and those without a planned total, for the figures' note.
  */
 export function mergeTerms(all: Iterable<FigureTerms>): PortfolioTerms {
@@ -82,7 +144,13 @@ export function mergeTerms(all: Iterable<FigureTerms>): PortfolioTerms {
       merged += 1;
       if (terms.figures.get('planned_total')?.numerator === undefined) withoutPlannedTotal += 1;
     }
-    for (const [key, term] of terms.figures) {
+    const perProject =
+      terms.scope === 'project'
+        ? BOTH_TERMS_PER_PROJECT.map((key): [string, FigureTerm] => [key, resolveTerm(key, terms) ?? {}]).filter(
+            ([, term]) => term.numerator !== undefined && term.denominator !== undefined,
+          )
+        : [];
+    for (const [key, term] of [...terms.figures, ...perProject]) {
       if (!figureDefinition(key)?.acrossProjects) continue;
       if (key === 'arrival_rate' && term.denominator === undefined) continue;
       const current = figures.get(key) ?? {};
@@ -96,6 +164,11 @@ export function mergeTerms(all: Iterable<FigureTerms>): PortfolioTerms {
   return { scope: 'portfolio', figures, projects: { merged, withoutPlannedTotal } };
 }
 
+/** Derived rates whose district total is stored, summed over the projects that know both their terms. */
+const BOTH_TERMS_PER_PROJECT: readonly string[] = FIXED_FIGURE_KEYS.filter(
+  (key) => figureDefinition(key)?.bothTermsPerProject,
+);
+
 function sumTerm(a: bigint | undefined, b: bigint | undefined, term: keyof FigureTerm): FigureTerm {
   if (a === undefined && b === undefined) return {};
   return { [term]: (a ?? 0n) + (b ?? 0n) };
@@ -107,7 +180,7 @@ function sumTerm(a: bigint | undefined, b: bigint | undefined, term: keyof Figur
 
 export const TERMS_JSON_VERSION = 1;
 
-export type FigureTermJson = { numerator?: string; denominator?: string };
+export type FigureTermJson = { numerator?: string; denominator?: string; denominatorFrom?: string };
 
 export type FigureTermsJson =
   | { termsVersion: 1; scope: 'project'; figures: Record<string, FigureTermJson> }
@@ -132,6 +205,7 @@ export function termsToJson(terms: FigureTerms): FigureTermsJson {
     figures[key] = {
       ...(term.numerator !== undefined && { numerator: term.numerator.toString() }),
       ...(term.denominator !== undefined && { denominator: term.denominator.toString() }),
+      ...(term.denominatorFrom !== undefined && { denominatorFrom: term.denominatorFrom }),
     };
   }
   if (terms.scope === 'project') return { termsVersion: TERMS_JSON_VERSION, scope: 'project', figures };
@@ -151,15 +225,23 @@ export function termsFromJson(json: unknown): FigureTerms {
   for (const [key, value] of Object.entries(record(root.figures, 'figures'))) {
     const definition = figureDefinition(key);
     if (definition === undefined) throw new FigureTermsJsonError(`unknown figure key ${JSON.stringify(key)}`);
+    const storable = root.scope === 'portfolio' ? figureDefinition(key, 'portfolio')! : definition;
+    if (storable.derivedFrom !== undefined) throw new FigureTermsJsonError(`${key} is derived and not stored here`);
     const entry = record(value, key);
-    const unexpected = Object.keys(entry).filter((name) => name !== 'numerator' && name !== 'denominator');
+    const unexpected = Object.keys(entry).filter(
+      (name) => !['numerator', 'denominator', 'denominatorFrom'].includes(name),
+    );
     if (unexpected.length > 0) throw new FigureTermsJsonError(`${key}: unexpected field ${unexpected[0]}`);
     if (entry.denominator !== undefined && definition.modes.denominator === undefined) {
       throw new FigureTermsJsonError(`${key} has no denominator`);
     }
+    if (entry.denominatorFrom !== undefined && !linkTarget(entry.denominatorFrom, definition.linkable)) {
+      throw new FigureTermsJsonError(`${key}.denominatorFrom must name a figure of the same family`);
+    }
     figures.set(key, {
       ...(entry.numerator !== undefined && { numerator: integer(entry.numerator, `${key}.numerator`) }),
       ...(entry.denominator !== undefined && { denominator: integer(entry.denominator, `${key}.denominator`) }),
+      ...(entry.denominatorFrom !== undefined && { denominatorFrom: entry.denominatorFrom as string }),
     });
   }
   if (root.scope === 'project') {
@@ -175,6 +257,11 @@ export function termsFromJson(json: unknown): FigureTerms {
     return { scope: 'portfolio', figures, projects: { merged, withoutPlannedTotal } };
   }
   throw new FigureTermsJsonError(`scope must be project or portfolio, got ${String(root.scope)}`);
+}
+
+/** Only a linkable figure stores a link, and only to a figure of its own family. */
+function linkTarget(value: unknown, linkable: boolean): boolean {
+  return linkable && typeof value === 'string' && figureDefinition(value)?.linkable === true;
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {

@@ -407,3 +407,322 @@ describe('project figures (DESIGN §4)', () => {
     });
   });
 });
+
+describe('payment approval, work done and corrections', () => {
+  const p = projectEvents('prefecture-road');
+
+  it('approved_total and approval_rate (核拨率 = approved / received), net of a reversed approval', () => {
+    const wrong = p.approved('ap-2', '100000.00');
+    const figure = figuresOf([
+      p.registered(),
+      p.received('r1', '1000000.00', 'central-subsidy'),
+      p.approved('ap-1', '600000.00', { receiptId: 'r1' }),
+      wrong,
+      p.approvalReversed(wrong),
+    ]);
+    expect(figure.approved_total).toMatchObject({ value: '600000.00', unit: 'yuan', formulaVersion: 1 });
+    expect(figure.approved_total.label.zh).toBe('核拨资金');
+    expect(figure.approval_rate).toMatchObject({
+      value: '60.00',
+      numerator: '600000.00',
+      denominator: '1000000.00',
+      label: { zh: '核拨率', en: 'Approval rate' },
+    });
+  });
+
+  it('approval_rate is null with a reason before money is received', () => {
+    expect(figuresOf([p.registered()]).approval_rate).toMatchObject({ value: null, reason: 'no funds received' });
+    expect(figuresOf([p.registered()]).approved_total.value).toBe('0.00');
+  });
+
+  it('investment_completed is the latest report, and its rate is over the planned total (投资完成率)', () => {
+    const figure = figuresOf([
+      p.registered('2000000000.00'),
+      p.investment('500000000.00'),
+      p.investment('750000000.00'),
+    ]);
+    expect(figure.investment_completed).toMatchObject({
+      value: '750000000.00',
+      display: '¥750,000,000.00 (75,000.00 万元)',
+    });
+    expect(figure.investment_completion_rate).toMatchObject({
+      value: '37.50',
+      numerator: '750000000.00',
+      denominator: '2000000000.00',
+    });
+  });
+
+  it('investment figures are unknown until reported, and the rate needs a planned total', () => {
+    expect(figuresOf([p.registered('100.00')]).investment_completed).toMatchObject({
+      value: null,
+      reason: 'investment completed not reported',
+    });
+    expect(figuresOf([p.registered('100.00')]).investment_completion_rate).toMatchObject({
+      value: null,
+      reason: 'investment completed not reported',
+      denominator: '100.00',
+    });
+    expect(figuresOf([p.registered(), p.investment('5.00')]).investment_completion_rate).toMatchObject({
+      value: null,
+      reason: 'planned total not recorded',
+      numerator: '5.00',
+    });
+  });
+
+  it('a reversed receipt leaves every receipt figure, and its own usage rate drops out', () => {
+    const wrong = p.received('r2', '300000.00', 'district-budget');
+    const before = [
+      p.registered('1000000.00'),
+      p.received('r1', '500000.00', 'district-budget'),
+      wrong,
+      p.disbursed('d1', '200000.00'),
+    ];
+    expect(figuresOf(before)['receipt_usage_rate:r2'].value).toBe('0.00');
+    const figure = figuresOf([...before, p.receiptReversed(wrong)]);
+    expect(figure.received_total.value).toBe('500000.00');
+    expect(figure.available_balance.value).toBe('300000.00');
+    expect(figure['received_by_source:district-budget'].value).toBe('500000.00');
+    expect(figure.arrival_rate).toMatchObject({ value: '50.00', numerator: '500000.00' });
+    expect(figure.execution_rate).toMatchObject({ value: '40.00', denominator: '500000.00' });
+    expect(figure).not.toHaveProperty('receipt_usage_rate:r2');
+    expect(figure['receipt_usage_rate:r1']).toBeDefined();
+  });
+
+  it('a reversed carry-over receipt leaves 到位资金 but never touched 资金到位率', () => {
+    const carried = p.received('r1', '100.00', 'carry-over');
+    const figure = figuresOf([
+      p.registered('1000.00'),
+      p.received('r0', '200.00', 'district-budget'),
+      carried,
+      p.receiptReversed(carried),
+    ]);
+    expect(figure.arrival_rate).toMatchObject({ value: '20.00', numerator: '200.00' });
+    expect(figure['received_by_source:carry-over'].value).toBe('0.00');
+  });
+
+  it('a reversed allocation leaves allocated_total and the allocation execution rate', () => {
+    const wrong = p.allocated('a2', '400.00');
+    const figure = figuresOf([
+      p.registered(),
+      p.allocated('a1', '1000.00'),
+      wrong,
+      p.allocationReversed(wrong),
+      p.received('r1', '1000.00'),
+      p.disbursed('d1', '250.00'),
+    ]);
+    expect(figure.allocated_total.value).toBe('1000.00');
+    expect(figure.allocation_execution_rate).toMatchObject({ value: '25.00', denominator: '1000.00' });
+  });
+
+  it('an amended contract moves contract_payment_progress by the difference, either way', () => {
+    const base = [
+      p.registered(),
+      p.received('r1', '1000.00'),
+      p.signed('c1', '800.00'),
+      p.signed('c2', '200.00'),
+      p.disbursed('d1', '400.00', { contractId: 'c1' }),
+    ];
+    expect(figuresOf(base).contract_payment_progress.value).toBe('40.00');
+    expect(figuresOf([...base, p.amended('c1', '600.00', '800.00')]).contract_payment_progress).toMatchObject({
+      value: '50.00',
+      denominator: '800.00',
+    });
+    expect(
+      figuresOf([...base, p.amended('c1', '600.00', '800.00'), p.amended('c1', '1800.00', '600.00')])
+        .contract_payment_progress,
+    ).toMatchObject({ value: '20.00', denominator: '2000.00' });
+  });
+});
+
+describe('output indicators: targets, actuals, ratios of indicators, revisions and withdrawals', () => {
+  const p = projectEvents('village-toilets');
+
+  it('gives each indicator its target and actual as quantities', () => {
+    const figure = figuresOf([p.registered(), p.targetSet('built', '1200'), p.reported('built', '980.5')]);
+    expect(figure['output_target:built']).toMatchObject({
+      value: '1200',
+      display: '1200',
+      unit: 'quantity',
+      label: { zh: '绩效目标值（built）', en: 'Target of built' },
+    });
+    expect(figure['output_target:built']).not.toHaveProperty('numerator');
+    expect(figure['output_actual:built']).toMatchObject({ value: '980.5', unit: 'quantity' });
+    expect(figure['output_completion:built']).toMatchObject({
+      value: '81.71',
+      numerator: '980.5',
+      denominator: '1200',
+    });
+  });
+
+  it('lists the target and actual right after the completion, indicator by indicator', () => {
+    const keys = computeFigures(foldEvents([p.registered(), p.targetSet('b', '1'), p.targetSet('a', '2')]), asOf).map(
+      (f) => f.key,
+    );
+    expect(keys.slice(FIXED_FIGURE_KEYS.length)).toEqual([
+      'output_completion:a',
+      'output_completion:b',
+      'output_target:a',
+      'output_target:b',
+      'output_actual:a',
+      'output_actual:b',
+    ]);
+  });
+
+  it('an actual not yet reported is a null actual, not a missing figure', () => {
+    expect(figuresOf([p.registered(), p.targetSet('built', '10')])['output_actual:built']).toMatchObject({
+      value: null,
+      reason: 'no actual reported',
+    });
+  });
+
+  it('验收率 = accepted / completed: the denominator indicator’s report moves the ratio', () => {
+    const history = [
+      p.registered(),
+      p.targetSet('completed', '20'),
+      p.reported('completed', '16'),
+      p.ratioSet('accepted', 'completed'),
+      p.reported('accepted', '12'),
+    ];
+    const figure = figuresOf(history);
+    expect(figure['output_completion:accepted']).toMatchObject({
+      value: '75.00',
+      numerator: '12',
+      denominator: '16',
+      formulaVersion: 2,
+    });
+    expect(figure['output_completion:accepted'].formula).toBe(
+      'latest OutputReported.actual of indicator accepted / latest OutputReported.actual of indicator completed × 100, rounded half-up to 2 decimals',
+    );
+    expect(figure['output_target:accepted']).toMatchObject({ value: null, reason: 'no target set' });
+    expect(figure['output_completion:completed']).toMatchObject({ value: '80.00', formulaVersion: 1 });
+    expect(figuresOf([...history, p.reported('completed', '15')])['output_completion:accepted'].value).toBe('80.00');
+  });
+
+  it('a ratio waits for the denominator indicator’s actual, and a zero actual gives no value', () => {
+    const history = [
+      p.registered(),
+      p.targetSet('completed', '20'),
+      p.ratioSet('accepted', 'completed', '20'),
+      p.reported('accepted', '3'),
+    ];
+    expect(figuresOf(history)['output_completion:accepted']).toMatchObject({
+      value: null,
+      reason: 'no actual reported for the denominator indicator',
+    });
+    expect(figuresOf(history)['output_target:accepted'].value).toBe('20');
+    expect(figuresOf([...history, p.reported('completed', '0')])['output_completion:accepted']).toMatchObject({
+      value: null,
+      reason: "the denominator indicator's actual is zero",
+    });
+  });
+
+  it('a revised target replaces the target', () => {
+    const figure = figuresOf([
+      p.registered(),
+      p.targetSet('km', '100'),
+      p.reported('km', '60'),
+      p.targetRevised('km', '80'),
+    ]);
+    expect(figure['output_target:km'].value).toBe('80');
+    expect(figure['output_completion:km']).toMatchObject({ value: '75.00', denominator: '80' });
+  });
+
+  it('a withdrawn indicator drops out of the figures', () => {
+    const figure = figuresOf([
+      p.registered(),
+      p.targetSet('km', '100'),
+      p.reported('km', '60'),
+      p.targetSet('kept', '1'),
+      p.withdrawn('km'),
+    ]);
+    expect(Object.keys(figure).filter((key) => key.endsWith(':km'))).toEqual([]);
+    expect(figure['output_completion:kept']).toBeDefined();
+  });
+
+  it('stores the link with the indicator, and refuses links and derived figures where they do not belong', () => {
+    const json = termsToJson(
+      foldEvents([p.registered(), p.targetSet('completed', '20'), p.ratioSet('accepted', 'completed')]),
+    );
+    expect(json.figures['output_completion:accepted']).toEqual({ denominatorFrom: 'output_completion:completed' });
+    expect(termsFromJson(JSON.parse(JSON.stringify(json)))).toEqual(termsFromJson(json));
+    for (const figures of [
+      { approval_rate: { numerator: '1' } },
+      { 'output_target:km': { numerator: '1' } },
+      { received_total: { numerator: '1', denominatorFrom: 'output_completion:km' } },
+      { 'output_completion:a': { denominatorFrom: 'received_total' } },
+      { 'output_completion:a': { denominatorFrom: 7 } },
+    ]) {
+      expect(() => termsFromJson({ termsVersion: 1, scope: 'project', figures })).toThrow(FigureTermsJsonError);
+    }
+  });
+
+  it('a programme’s own indicators fold the same way from its stream', () => {
+    const programmeId = 'county-sanitation';
+    const figure = figures(
+      foldEvents([
+        { type: 'ProgrammeRegistered', data: { programmeId, name: '县域厕所革命', level: 'county' } },
+        {
+          type: 'OutputTargetSet',
+          data: { programmeId, indicatorId: 'toilets', name: '改厕', unit: '户', target: '5000' },
+        },
+        { type: 'OutputReported', data: { programmeId, indicatorId: 'toilets', actual: '4100' } },
+      ]),
+    );
+    expect(figure['output_completion:toilets']).toMatchObject({ value: '82.00' });
+    expect(figure['output_actual:toilets'].value).toBe('4100');
+  });
+});
+
+describe('portfolio totals of the new figures', () => {
+  const a = projectEvents('a');
+  const b = projectEvents('b');
+  const c = projectEvents('c');
+  const portfolio = mergeTerms([
+    foldEvents([
+      a.registered('1000.00'),
+      a.received('r1', '800.00'),
+      a.approved('ap1', '500.00'),
+      a.investment('400.00'),
+      a.targetSet('km', '3'),
+    ]),
+    foldEvents([b.registered('3000.00'), b.received('r1', '200.00'), b.approved('ap1', '100.00')]),
+    foldEvents([c.registered(), c.investment('900.00')]),
+  ]);
+  const figure = figures(portfolio);
+
+  it('sums approvals over every project', () => {
+    expect(figure.approved_total.value).toBe('600.00');
+    expect(figure.approval_rate).toMatchObject({ value: '60.00', numerator: '600.00', denominator: '1000.00' });
+  });
+
+  it('sums work done over the projects that report it, and its rate over those that also state a plan', () => {
+    expect(figure.investment_completed.value).toBe('1300.00');
+    expect(figure.investment_completed.formula).toMatch(/projects without one are left out/);
+    expect(figure.investment_completion_rate).toMatchObject({
+      value: '40.00',
+      numerator: '400.00',
+      denominator: '1000.00',
+    });
+  });
+
+  it('has no per-indicator figures, and says why a rate is unknown', () => {
+    expect(Object.keys(figure).filter((key) => key.startsWith('output_'))).toEqual([]);
+    expect(
+      figures(mergeTerms([foldEvents([c.registered(), c.investment('1.00')])])).investment_completion_rate,
+    ).toMatchObject({
+      value: null,
+      reason: 'no project states a planned total and reports investment completed',
+    });
+  });
+
+  it('merges the stored district rate associatively and through storage', () => {
+    const parts = [
+      foldEvents([a.registered('10.00'), a.investment('5.00')]),
+      foldEvents([b.registered('30.00'), b.investment('3.00')]),
+    ];
+    const stepwise = mergeTerms([mergeTerms([parts[0]]), mergeTerms([parts[1]])]);
+    expect(termsToJson(stepwise)).toEqual(termsToJson(mergeTerms(parts)));
+    expect(termsFromJson(JSON.parse(JSON.stringify(termsToJson(stepwise))))).toEqual(stepwise);
+    expect(figures(stepwise).investment_completion_rate.value).toBe('20.00');
+  });
+});

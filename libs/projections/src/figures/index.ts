@@ -1,4 +1,12 @@
-export { contributionsOf, FigureEventDataError, type Contribution, type EventLike } from './contributions';
+export {
+  contributionsOf,
+  FigureEventDataError,
+  type Contribution,
+  type DropContribution,
+  type EventLike,
+  type LinkContribution,
+  type TermContribution,
+} from './contributions';
 export {
   FIGURE_FAMILIES,
   FIXED_FIGURE_KEYS,
@@ -17,15 +25,20 @@ export {
   type ParsedFigureKey,
   type Term,
   type TermMode,
+  type TermSource,
+  type TermSources,
   type TermUnit,
 } from './figure-definitions';
 export {
   TERMS_JSON_VERSION,
   FigureTermsJsonError,
   emptyTerms,
+  foldContributions,
   foldEvents,
   foldTerms,
   mergeTerms,
+  resolveTerm,
+  termSources,
   termsFromJson,
   termsToJson,
   type FigureTerm,
@@ -40,6 +53,7 @@ export {
   amountDisplay,
   computeFigure,
   computeFigures,
+  definitionIn,
   figureKeys,
   formatTerm,
   knownTerms,

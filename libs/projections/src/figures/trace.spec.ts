@@ -1,7 +1,7 @@
 import { parseYuan, formatYuan } from '@fundtrail/money';
 import type { BondIssued } from '@fundtrail/funding';
 import { projectEvents, recordedStream } from './figure-events.testing';
-import { computeFigure, foldEvents, traceFigure, type FigureTrace } from './index';
+import { computeFigure, computeFigures, foldEvents, traceFigure, type FigureTrace } from './index';
 
 const p = projectEvents('main-city-drainage');
 const wrongPayment = p.disbursed('d2', '6046300.00', { category: 'engineering-services', receiptId: 'sb-2024' });
@@ -117,5 +117,125 @@ describe('traceFigure', () => {
     expect(traceFigure('nonsense', stream)).toBeUndefined();
     expect(traceFigure('receipt_usage_rate:no-such-receipt', stream)).toBeUndefined();
     expect(traceFigure('receipt_usage_rate:sb-2024', stream)?.value).toBe('73.65');
+  });
+});
+
+describe('traceFigure: derived figures and corrections', () => {
+  const q = projectEvents('prefecture-road');
+  const wrongReceipt = q.received('r2', '300000.00', 'district-budget');
+  const wrongApproval = q.approved('ap-2', '50000.00');
+  const corrected = recordedStream(
+    'project-prefecture-road',
+    [
+      q.registered('2000000.00'),
+      q.received('r1', '1000000.00', 'central-subsidy'),
+      wrongReceipt,
+      q.approved('ap-1', '400000.00', { receiptId: 'r1' }),
+      wrongApproval,
+      q.receiptReversed(wrongReceipt),
+      q.approvalReversed(wrongApproval),
+      q.signed('c1', '800000.00'),
+      q.amended('c1', '600000.00', '800000.00'),
+      q.targetSet('completed', '20'),
+      q.reported('completed', '16'),
+      q.ratioSet('accepted', 'completed'),
+      q.reported('accepted', '12'),
+      q.reported('completed', '15'),
+      q.targetRevised('completed', '18'),
+      q.targetSet('dropped', '5'),
+      q.withdrawn('dropped'),
+    ],
+    500n,
+  );
+  const traced = (key: string) => {
+    const result = traceFigure(key, corrected);
+    if (result === undefined) throw new Error(`no trace for ${key}`);
+    return result;
+  };
+  const lines = (key: string, term: 'numerator' | 'denominator') =>
+    traced(key)
+      .terms.filter((t) => t.term === term)
+      .map((t) => [t.type, t.signedAmount, t.effective]);
+
+  it('lists a reversed receipt as a negative term of received_total', () => {
+    expect(lines('received_total', 'numerator')).toEqual([
+      ['FundsReceived', '1000000.00', true],
+      ['FundsReceived', '300000.00', true],
+      ['ReceiptReversed', '-300000.00', true],
+    ]);
+    expect(traced('received_total').value).toBe('1000000.00');
+  });
+
+  it('traces approval_rate through the approvals and the receipts it reads, corrections negative', () => {
+    const t = traced('approval_rate');
+    expect(t).toMatchObject({ value: '40.00', numerator: '400000.00', denominator: '1000000.00', formulaVersion: 1 });
+    expect(lines('approval_rate', 'numerator')).toEqual([
+      ['PaymentApproved', '400000.00', true],
+      ['PaymentApproved', '50000.00', true],
+      ['PaymentApprovalReversed', '-50000.00', true],
+    ]);
+    expect(lines('approval_rate', 'denominator')).toEqual([
+      ['FundsReceived', '1000000.00', true],
+      ['FundsReceived', '300000.00', true],
+      ['ReceiptReversed', '-300000.00', true],
+    ]);
+    expect(sumOf(t.terms.filter((term) => term.term === 'numerator').map((term) => term.signedAmount))).toBe(
+      t.numerator,
+    );
+  });
+
+  it('lists a contract amendment as the signed difference it makes', () => {
+    expect(lines('contract_payment_progress', 'denominator')).toEqual([
+      ['ContractSigned', '800000.00', true],
+      ['ContractAmended', '-200000.00', true],
+    ]);
+  });
+
+  it('traces an indicator measured against another through both indicators’ reports', () => {
+    const t = traced('output_completion:accepted');
+    expect(t).toMatchObject({ value: '80.00', numerator: '12', denominator: '15', formulaVersion: 2 });
+    expect(t.formula).toContain('of indicator completed');
+    expect(lines('output_completion:accepted', 'numerator')).toEqual([['OutputReported', '12', true]]);
+    expect(lines('output_completion:accepted', 'denominator')).toEqual([
+      ['OutputReported', '16', false],
+      ['OutputReported', '15', true],
+    ]);
+  });
+
+  it('traces a target through its revisions and an actual through its reports', () => {
+    expect(lines('output_target:completed', 'numerator')).toEqual([
+      ['OutputTargetSet', '20', false],
+      ['OutputTargetRevised', '18', true],
+    ]);
+    expect(traced('output_target:completed')).toMatchObject({ value: '18', unit: 'quantity' });
+    expect(traced('output_target:completed')).not.toHaveProperty('denominator');
+    expect(lines('output_actual:completed', 'numerator')).toEqual([
+      ['OutputReported', '16', false],
+      ['OutputReported', '15', true],
+    ]);
+    expect(traced('output_completion:completed')).toMatchObject({
+      value: '83.33',
+      numerator: '15',
+      denominator: '18',
+      formulaVersion: 1,
+    });
+  });
+
+  it('names no trace for a withdrawn indicator or a reversed receipt’s usage rate', () => {
+    for (const key of [
+      'output_completion:dropped',
+      'output_target:dropped',
+      'output_actual:dropped',
+      'receipt_usage_rate:r2',
+    ]) {
+      expect(traceFigure(key, corrected)).toBeUndefined();
+    }
+    expect(traceFigure('output_completion:dropped', corrected.slice(0, -1))?.value).toBeNull();
+  });
+
+  it('recomputes each figure to what the projection computes from the whole stream', () => {
+    const whole = computeFigures(foldEvents(corrected), corrected[corrected.length - 1].globalPosition);
+    for (const figure of whole)
+      expect(traceFigure(figure.key, corrected, figure.value)).toMatchObject({ value: figure.value, matches: true });
   });
 });
