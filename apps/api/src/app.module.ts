@@ -13,6 +13,7 @@ import { BondProceedsCatchUp } from './process-managers/bond-proceeds.catch-up';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { createValidationPipe } from './validation/validation';
 import { HealthController } from './health/health.controller';
+import { ExportsController } from './exports/exports.controller';
 import { FundtrailMetrics, MetricsController } from './metrics/metrics';
 
 export interface AppOptions {
@@ -48,6 +49,7 @@ export class AppModule {
         ProjectQueriesController,
         BondQueriesController,
         PortfolioAuditController,
+        ExportsController,
       ],
       providers: [
         { provide: FundtrailMetrics, useValue: metrics },
