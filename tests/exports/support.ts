@@ -9,7 +9,7 @@ const READER = join(__dirname, 'read_exports.py');
 const PYTHON = '/usr/bin/python3';
 
 /** Reads an export with Python's standard library (and openpyxl for XLSX): not the code that wrote it. */
-export async function readWithPython<T>(kind: 'csv' | 'xlsx' | 'fdp', path: string): Promise<T> {
+export async function readWithPython<T>(kind: 'csv' | 'xlsx' | 'fdp' | 'iati', path: string): Promise<T> {
   const { stdout } = await run(PYTHON, [READER, kind, path], { maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout) as T;
 }

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { EventStore } from '@fundtrail/event-store';
 import { formatYuan } from '@fundtrail/money';
 import type { PortfolioFilter } from '../queries/portfolio-filter';
+import type { ProjectDetails } from '../read-models/project-details';
 import { endOutput, writeWithBackpressure } from './backpressure';
 import { csvLine } from './csv';
 import { type MoneyFlow, movementsOf, projectEvents, recordedFlows } from './ledger';
@@ -87,7 +88,8 @@ export interface FiscalDataPackageResult {
   asOfPosition: bigint;
 }
 
-const contextText = (key: string, details: Parameters<(typeof PROJECT_CONTEXT_COLUMNS)[number]['cell']>[0]): string => {
+/** A context column's text, the same as figures.csv shows (programme and region once projects record them). */
+const contextText = (key: string, details: ProjectDetails): string => {
   const cell = PROJECT_CONTEXT_COLUMNS.find((column) => column.key === key)!.cell(details);
   return cell.kind === 'text' ? cell.value : '';
 };
