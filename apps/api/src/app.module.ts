@@ -14,6 +14,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { createValidationPipe } from './validation/validation';
 import { HealthController } from './health/health.controller';
 import { ExportsController } from './exports/exports.controller';
+import { DASHBOARD_OPTIONS, DashboardController } from './dashboard/dashboard.controller';
 import { FundtrailMetrics, MetricsController } from './metrics/metrics';
 
 export interface AppOptions {
@@ -50,9 +51,11 @@ export class AppModule {
         BondQueriesController,
         PortfolioAuditController,
         ExportsController,
+        DashboardController,
       ],
       providers: [
         { provide: FundtrailMetrics, useValue: metrics },
+        { provide: DASHBOARD_OPTIONS, useValue: { embedded: !config.databaseUrl } },
         { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
