@@ -368,6 +368,20 @@ describe('role matrix (DESIGN §5)', () => {
     });
   });
 
+  it('OpenAPI documents the exports with every portfolio filter, the roles\' refusals and the local sign-in', async () => {
+    const document = (await api.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>;
+    };
+    for (const path of ['/api/exports/figures.xlsx', '/api/exports/figures.csv']) {
+      const operation = document.paths[path].get;
+      const query = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      expect(query).toEqual(expect.arrayContaining(['programme', 'region', 'department', 'category', 'fiscalYear', 'minPosition']));
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
+    }
+    expect(Object.keys(document.paths['/api/dashboard/local-token'].post.responses)).toEqual(expect.arrayContaining(['201', '403', '404']));
+    expect(document.paths['/dashboard']).toBeUndefined();
+  });
+
   describe('the dashboard page is public; local sign-in does not exist outside embedded mode', () => {
     it('GET /dashboard answers the page without a token, under its own Content-Security-Policy', async () => {
       const response = await api.http.get('/dashboard');
