@@ -849,6 +849,47 @@ const queryRows: QueryRow[] = [
     ),
   ),
   { name: 'project: pageSize=1001', path: (f) => `/api/projects/${f.projectId}?pageSize=1001`, status: 400, code: 'VALIDATION_FAILED', field: 'pageSize' },
+  // The portfolio filters of the exports: each bad value names its field; nothing is ignored.
+  ...(['figures.csv', 'figures.xlsx'] as const).flatMap((file) =>
+    (
+      [
+        ['fiscalYear', '24'],
+        ['fiscalYear', '1948'],
+        ['fiscalYear', '2201'],
+        ['fiscalYear', '2024.5'],
+        ['fiscalYear', '2024x'],
+        ['fiscalYear', ''],
+        ['region', 'Yunnan'],
+        ['region', '%2Fyunnan'],
+        ['region', 'yunnan%2F%2Fkunming'],
+        ['region', 'yunnan%2F'],
+        ['region', Array.from({ length: 11 }, (_, i) => `r${i}`).join('%2F')],
+        ['programme', 'Bad_Id'],
+        ['programme', '-x'],
+        ['programme', 'a'],
+        ['department', ''],
+        ['department', 'a%01b'],
+        ['department', '%E2%80%AE%E5%B1%80'],
+        ['department', 'x'.repeat(201)],
+        ['category', ''],
+        ['category', 'c'.repeat(65)],
+        ['category', 'a%E2%80%8Bb'],
+      ] as const
+    ).map(([field, value]): QueryRow => ({ name: `exports/${file}?${field}=${value.slice(0, 30)}`, path: () => `/api/exports/${file}?${field}=${value}`, status: 400, code: 'VALIDATION_FAILED', field })),
+  ),
+  { name: 'exports/figures.csv?department given twice', path: () => '/api/exports/figures.csv?department=a&department=b', status: 400, code: 'VALIDATION_FAILED', field: 'department' },
+  { name: 'exports/figures.csv?regions=x (an unknown filter is refused, not ignored)', path: () => '/api/exports/figures.csv?regions=x', status: 400, code: 'VALIDATION_FAILED', field: 'regions' },
+  { name: 'exports/figures.xlsx?minPosition=-1', path: () => '/api/exports/figures.xlsx?minPosition=-1', status: 400, code: 'VALIDATION_FAILED', field: 'minPosition' },
+];
+
+/** Odd but valid filters: answered 200. */
+const GOOD_EXPORT_QUERIES: readonly string[] = [
+  'figures.csv?fiscalYear=2200',
+  'figures.csv?fiscalYear=1949&category=testing',
+  'figures.csv?region=yunnan%2Fkunming%2Fxishan',
+  'figures.xlsx?programme=p1',
+  `figures.xlsx?department=${encodeURIComponent('区财政局')}`,
+  `figures.csv?department=${encodeURIComponent("Robert'); DROP TABLE events;--")}`,
 ];
 
 /** Odd but real dates and instants: answered 200. */
@@ -998,6 +1039,12 @@ describe('bad input is refused as problem+json, never 500, nothing appended (DES
       if (response.status !== row.status || response.body?.code !== row.code) throw new Error(`expected ${row.status} ${row.code}, got ${describeResponse(response)}`);
       expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
       if (!problemFields(response).includes(row.field)) throw new Error(`expected errors[] to name ${JSON.stringify(row.field)}, got ${describeResponse(response)}`);
+    });
+
+    it.each(GOOD_EXPORT_QUERIES.map((q) => [q] as const))('exports/%s is answered', async (query) => {
+      const response = await api.http.get(`/api/exports/${query}`).set('Authorization', tokenFor('auditor'));
+      if (response.status !== 200) throw new Error(`expected 200, got ${describeResponse(response)}`);
+      expect(await api.eventCount()).toBeGreaterThan(0);
     });
 
     it.each(GOOD_QUERIES.map((q) => [q] as const))('%s is answered', async (query) => {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { signToken } from '@fundtrail/auth';
@@ -42,6 +43,43 @@ async function waitForHealth(port: number, withinMs: number): Promise<{ status: 
   }
 }
 
+/**
+ * The dashboard's local sign-in, which exists only here (embedded mode): a read-only analyst token
+ * for a page at localhost on this machine, and nothing for a request that names another host,
+ * comes from another origin or lacks the dashboard's header.
+ */
+async function checkLocalSignIn(port: number): Promise<void> {
+  const url = `http://127.0.0.1:${port}`;
+  expect(await (await fetch(`${url}/api/dashboard/sign-in`)).json()).toEqual({ localToken: true });
+  const mint = (headers: Record<string, string>) => fetch(`${url}/api/dashboard/local-token`, { method: 'POST', headers });
+  const granted = await mint({ 'X-FundTrail-Dashboard': 'sign-in' });
+  expect(granted.status).toBe(201);
+  expect(granted.headers.get('cache-control')).toBe('no-store');
+  const { token, role, expiresIn } = (await granted.json()) as { token: string; role: string; expiresIn: string };
+  expect({ role, expiresIn }).toEqual({ role: 'analyst', expiresIn: '30m' });
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number; iat: number; role: string };
+  expect(claims.exp - claims.iat).toBe(30 * 60);
+  const auth = { Authorization: `Bearer ${token}` };
+  expect((await fetch(`${url}/api/portfolio/figures`, { headers: auth })).status).toBe(200);
+  const write = await fetch(`${url}/api/projects`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{}' });
+  expect(write.status).toBe(403);
+  const refusals: Record<string, string>[] = [{}, { 'X-FundTrail-Dashboard': 'yes' }, { 'X-FundTrail-Dashboard': 'sign-in', Origin: 'http://evil.example' }];
+  for (const headers of refusals) {
+    const refused = await mint(headers);
+    expect({ status: refused.status, code: ((await refused.json()) as { code: string }).code }).toEqual({ status: 403, code: 'LOCAL_ONLY' });
+  }
+  // DNS rebinding: a page of another site whose name resolves to 127.0.0.1 sends its own Host.
+  const rebound = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/api/dashboard/local-token', method: 'POST', headers: { Host: `evil.example:${port}`, 'X-FundTrail-Dashboard': 'sign-in' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  expect(rebound).toBe(403);
+}
+
 /** `npm start` with no database configured: the compiled API on an embedded PostgreSQL. */
 describe('the API on its embedded PostgreSQL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fundtrail-start-'));
@@ -64,6 +102,7 @@ describe('the API on its embedded PostgreSQL', () => {
       expect(metrics).toMatch(/fundtrail_events_appended_total 0/);
       expect(metrics).toMatch(/process_cpu_seconds_total/);
       expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
+      await checkLocalSignIn(port);
     } finally {
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);

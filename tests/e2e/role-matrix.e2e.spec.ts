@@ -120,6 +120,21 @@ const ROUTES: readonly RouteRow[] = [
     body: (f, uid) => ({ assignmentId: uid, projectId: f.projectId, amount: '1.00' }),
     okStatus: 201,
   },
+  // Exports: the roles that analyse, audit and publish the portfolio; a clerk enters data and does not take it away.
+  {
+    name: 'ExportFiguresXlsx',
+    method: 'get',
+    path: () => '/api/exports/figures.xlsx',
+    allowed: ['analyst', 'auditor', 'budget-officer'],
+    okStatus: 200,
+  },
+  {
+    name: 'ExportFiguresCsv',
+    method: 'get',
+    path: () => '/api/exports/figures.csv?category=testing',
+    allowed: ['analyst', 'auditor', 'budget-officer'],
+    okStatus: 200,
+  },
 ];
 
 const ALL_ROLES: readonly Role[] = ['clerk', 'budget-officer', 'auditor', 'analyst', 'admin'];
@@ -334,12 +349,12 @@ describe('role matrix (DESIGN §5)', () => {
   });
 
   describe('authentication and authorisation come before body validation', () => {
-    it.each(ROUTES.map((route) => [route.name, route] as const))('%s: no token + invalid body -> 401, not 400', async (_name, route) => {
+    it.each(ROUTES.filter((r) => r.method === 'post').map((route) => [route.name, route] as const))('%s: no token + invalid body -> 401, not 400', async (_name, route) => {
       const response = await api.http.post(route.path(f, 'x-unused')).send({ junk: true });
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('UNAUTHENTICATED');
     });
-    it.each(ROUTES.filter((r) => !r.allowed.includes('analyst')).map((route) => [route.name, route] as const))(
+    it.each(ROUTES.filter((r) => r.method === 'post' && !r.allowed.includes('analyst')).map((route) => [route.name, route] as const))(
       '%s: analyst + invalid body -> 403, not 400',
       async (_name, route) => {
         const response = await api.http
@@ -372,6 +387,49 @@ describe('role matrix (DESIGN §5)', () => {
         expect(await api.eventCount()).toBe(before);
       },
     );
+  });
+
+  describe('exports: the role is checked first, then the filter', () => {
+    it('a clerk is refused even with a valid filter; an analyst with a bad filter gets 400', async () => {
+      const clerk = await api.http.get('/api/exports/figures.csv?fiscalYear=2024').set('Authorization', bearer(api.token('clerk')));
+      expect({ status: clerk.status, code: clerk.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+      const analyst = await api.http.get('/api/exports/figures.csv?fiscalYear=24').set('Authorization', bearer(api.token('analyst')));
+      expect({ status: analyst.status, code: analyst.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    });
+  });
+
+  it('OpenAPI documents the exports with every portfolio filter, the roles\' refusals and the local sign-in', async () => {
+    const document = (await api.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>;
+    };
+    for (const path of ['/api/exports/figures.xlsx', '/api/exports/figures.csv']) {
+      const operation = document.paths[path].get;
+      const query = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      expect(query).toEqual(expect.arrayContaining(['programme', 'region', 'department', 'category', 'fiscalYear', 'minPosition']));
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
+    }
+    expect(Object.keys(document.paths['/api/dashboard/local-token'].post.responses)).toEqual(expect.arrayContaining(['201', '403', '404']));
+    expect(document.paths['/dashboard']).toBeUndefined();
+  });
+
+  describe('the dashboard page is public; local sign-in does not exist outside embedded mode', () => {
+    it('GET /dashboard answers the page without a token, under its own Content-Security-Policy', async () => {
+      const response = await api.http.get('/dashboard');
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.headers['content-security-policy']).toMatch(/script-src 'self'/);
+      expect(response.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
+      expect(response.text).not.toMatch(/<script>|<script [^>]*>[^<]/);
+    });
+    it('a file that is not one of the dashboard\'s is 404', async () => {
+      expect((await api.http.get('/dashboard/assets/..%2F..%2Fmain.js')).status).toBe(404);
+      expect((await api.http.get('/dashboard/assets/package.json')).status).toBe(404);
+    });
+    it('with DATABASE_URL set: sign-in options say so, and POST /api/dashboard/local-token is 404 for everyone', async () => {
+      expect((await api.http.get('/api/dashboard/sign-in')).body).toEqual({ localToken: false });
+      const response = await api.http.post('/api/dashboard/local-token').set('X-FundTrail-Dashboard', 'sign-in');
+      expect({ status: response.status, code: response.body.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
+    });
   });
 
   it('a forbidden role cannot slip through under an Idempotency-Key the allowed role used', async () => {

@@ -12,6 +12,8 @@ import { BondProceedsCatchUp } from './process-managers/bond-proceeds.catch-up';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { createValidationPipe } from './validation/validation';
 import { HealthController } from './health/health.controller';
+import { ExportsController } from './exports/exports.controller';
+import { DASHBOARD_OPTIONS, DashboardController } from './dashboard/dashboard.controller';
 import { FundtrailMetrics, MetricsController } from './metrics/metrics';
 
 export interface AppOptions {
@@ -38,9 +40,12 @@ export class AppModule {
         ProjectQueriesController,
         BondQueriesController,
         PortfolioAuditController,
+        ExportsController,
+        DashboardController,
       ],
       providers: [
         { provide: FundtrailMetrics, useValue: metrics },
+        { provide: DASHBOARD_OPTIONS, useValue: { embedded: !config.databaseUrl } },
         { provide: JWT_SECRET, useFactory: () => resolveJwtSecret(config) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -13,3 +13,5 @@ export { CreateReadModels1732000000200 } from './migrations/1732000000200-create
 export * from './projections.module';
 export * from './queries/read-model.queries';
 export * from './projections';
+export * from './queries/portfolio-filter';
+export * from './exports';

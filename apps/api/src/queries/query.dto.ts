@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { parseRecordedCutoff } from '@fundtrail/calendar';
-import type { AsOf } from '@fundtrail/projections';
-import { IsCalendarDate, IsRecordedCutoff, parsedBy, PRINTABLE } from '../validation/validators';
+import { SLUG_PATTERN } from '@fundtrail/funding';
+import { type AsOf, type PortfolioFilter, REGION_PATTERN } from '@fundtrail/projections';
+import { IsCalendarDate, IsLabel, IsRecordedCutoff, parsedBy, PRINTABLE, SLUG_MESSAGE } from '../validation/validators';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging';
 
 const POSITION = /^\d{1,19}$/;
@@ -84,4 +85,51 @@ export class HistoryQueryDto extends PageQueryDto {
   })
   @IsAsOf()
   asOf: string;
+}
+
+/**
+ * The filters every portfolio question takes (programme, region, department, category,
+ * fiscalYear): one DTO, one PortfolioFilter. Today department, category and fiscalYear select
+ * projects; programme and region are validated and select the projects that record them, which
+ * none does until projects carry a programme and a region.
+ */
+export class PortfolioFilterQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ description: 'a programme id: its projects (and, once programmes form a tree, those of its descendants)', example: 'urban-renewal-2024' })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  programme?: string;
+
+  @ApiPropertyOptional({ description: 'a region path of slugs, broadest first: the projects in it or under it', example: 'yunnan/kunming/xishan' })
+  @IsOptional()
+  @Matches(REGION_PATTERN, { message: '$property must be a path of slugs separated by "/", broadest first (e.g. yunnan/kunming/xishan), at most 10 levels' })
+  region?: string;
+
+  @ApiPropertyOptional({ description: "the project's department, exactly", example: '区财政局', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @IsLabel()
+  department?: string;
+
+  @ApiPropertyOptional({ description: "the project's category, exactly", example: 'drainage', maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @IsLabel()
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'the fiscal year the project was registered for, 1949 to 2200', example: '2023' })
+  @IsOptional()
+  @Matches(/^(?:19(?:49|[5-9]\d)|2[01]\d\d|2200)$/, { message: '$property must be a year from 1949 to 2200' })
+  fiscalYear?: string;
+}
+
+export function toPortfolioFilter(query: PortfolioFilterQueryDto): PortfolioFilter {
+  return {
+    ...(query.programme !== undefined && { programme: query.programme }),
+    ...(query.region !== undefined && { region: query.region }),
+    ...(query.department !== undefined && { department: query.department }),
+    ...(query.category !== undefined && { category: query.category }),
+    ...(query.fiscalYear !== undefined && { fiscalYear: Number(query.fiscalYear) }),
+  };
 }

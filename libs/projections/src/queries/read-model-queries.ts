@@ -75,7 +75,8 @@ export interface EventFilter {
   asOfEffective?: string;
 }
 
-const PROJECT_CHECKPOINT = 'project-figures';
+/** The checkpoint the project read models are as of. */
+export const PROJECT_CHECKPOINT = 'project-figures';
 
 /** The read side's questions, answered from read models (figures) or from the log (trace, history, events). */
 export class ReadModelQueries {

@@ -4,6 +4,8 @@ import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-sto
 import { Projections } from '../projections';
 import { verifyLog } from './audit-verify';
 import type { AsOf, EventFilter } from './read-model-queries';
+import { type FigureTableSink, writeFigureTable } from '../exports/figure-table';
+import type { PortfolioFilter } from './portfolio-filter';
 
 export class ListProjects {
   constructor(readonly search: string | undefined, readonly page: number, readonly pageSize: number) {}
@@ -24,6 +26,10 @@ export class GetBond {
   constructor(readonly bondId: string) {}
 }
 export class GetPortfolioFigures {}
+/** Streams the analysts' table of the selected projects into a sink (figures.csv, figures.xlsx). */
+export class WriteFigureTable {
+  constructor(readonly filter: PortfolioFilter, readonly sink: FigureTableSink) {}
+}
 export class VerifyAudit {}
 
 @QueryHandler(ListProjects)
@@ -90,7 +96,16 @@ export class VerifyAuditHandler implements IQueryHandler<VerifyAudit> {
   }
 }
 
+@QueryHandler(WriteFigureTable)
+export class WriteFigureTableHandler implements IQueryHandler<WriteFigureTable> {
+  constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {}
+  execute(q: WriteFigureTable) {
+    return writeFigureTable(this.database.pool, q.filter, q.sink);
+  }
+}
+
 export const READ_MODEL_QUERY_HANDLERS = [
+  WriteFigureTableHandler,
   ListProjectsHandler,
   GetProjectHandler,
   TraceFigureHandler,

@@ -1,0 +1,56 @@
+/**
+ * Which projects a portfolio question is about. Every portfolio answer (exports today; figures,
+ * breakdowns and series as they come) takes this one filter, so a new way of selecting projects
+ * is added here once.
+ *
+ * - `department`, `category`: the project's own, exactly (after NFC at the edge).
+ * - `fiscalYear`: the fiscal year the project was registered for.
+ * - `region`: the project's region path or anything under it (`yunnan/kunming` selects
+ *   `yunnan/kunming/xishan`). Projects do not record a region yet, so today it selects none.
+ * - `programme`: the projects of that programme. Projects do not record a programme yet, and the
+ *   programme tree (a programme's descendants) is not kept yet, so today it selects none.
+ */
+export interface PortfolioFilter {
+  programme?: string;
+  region?: string;
+  department?: string;
+  category?: string;
+  fiscalYear?: number;
+}
+
+export const PORTFOLIO_FILTER_FIELDS = ['programme', 'region', 'department', 'category', 'fiscalYear'] as const;
+
+/** A region is a path of slugs, broadest first, at most ten levels. */
+export const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}(?:\/[a-z0-9][a-z0-9-]{1,63}){0,9}$/;
+
+/** The programmes a programme filter stands for: itself and, once the tree is kept, its descendants. */
+export type ProgrammeScope = (programmeId: string) => Promise<string[]>;
+export const PROGRAMME_ITSELF: ProgrammeScope = async (programmeId) => [programmeId];
+
+/**
+ * The filter as an SQL condition on a project read-model table (alias-free column names), with
+ * its parameters numbered from `firstParameter`. An empty filter is `TRUE`.
+ */
+export async function portfolioFilterSql(
+  filter: PortfolioFilter,
+  firstParameter: number,
+  programmeScope: ProgrammeScope = PROGRAMME_ITSELF,
+): Promise<{ condition: string; parameters: unknown[] }> {
+  const conditions: string[] = [];
+  const parameters: unknown[] = [];
+  const next = (value: unknown) => {
+    parameters.push(value);
+    return `$${firstParameter + parameters.length - 1}`;
+  };
+  if (filter.department !== undefined) conditions.push(`department = ${next(filter.department)}`);
+  if (filter.category !== undefined) conditions.push(`category = ${next(filter.category)}`);
+  if (filter.fiscalYear !== undefined) conditions.push(`details->'fiscalYear' = to_jsonb(${next(filter.fiscalYear)}::int)`);
+  if (filter.region !== undefined) {
+    const region = next(filter.region);
+    conditions.push(`(details->>'region' = ${region} OR starts_with(details->>'region', ${region} || '/'))`);
+  }
+  if (filter.programme !== undefined) {
+    conditions.push(`details->>'programmeId' = ANY(${next(await programmeScope(filter.programme))}::text[])`);
+  }
+  return { condition: conditions.length === 0 ? 'TRUE' : conditions.join(' AND '), parameters };
+}
