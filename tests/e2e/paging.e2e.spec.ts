@@ -83,6 +83,10 @@ describe('paged answers (events, history, figures, project, trace)', () => {
     'execution_rate',
     'allocation_execution_rate',
     'contract_payment_progress',
+    'approved_total',
+    'approval_rate',
+    'investment_completed',
+    'investment_completion_rate',
     ...Array.from({ length: RECEIPTS }, (_, i) => `receipt_usage_rate:${receiptId(i + 1)}`),
     // Breakdowns appear for the sources and categories the project has: every receipt came from 'other'.
     'received_by_source:other',

@@ -125,7 +125,7 @@ describe('export fdp and export iati, read by another program: the API\'s figure
     const fields = resource.schema.fields.map((f) => f.name);
     expect(Object.keys(read.rows[0])).toEqual(fields);
     // Measures: one per budget phase the model records, in CNY.
-    expect(Object.keys(descriptor.model.measures)).toEqual(['allocated', 'received', 'disbursed']);
+    expect(Object.keys(descriptor.model.measures)).toEqual(['allocated', 'received', 'approved', 'disbursed']);
     for (const [name, measure] of Object.entries(descriptor.model.measures)) {
       expect(measure).toMatchObject({ source: name, currency: 'CNY', budgetPhase: name, direction: 'expenditure' });
       expect(['proposed', 'approved', 'adjusted', 'executed']).toContain(measure.phase);

@@ -28,7 +28,7 @@ type Fact =
 
 interface ProjectBooks {
   planned: bigint | null;
-  allocations: Map<string, { amount: bigint; received: bigint }>;
+  allocations: Map<string, { source: string; amount: bigint; received: bigint }>;
   receipts: Map<string, { source: string; amount: bigint; drawn: bigint }>;
   contracts: Map<string, { amount: bigint; paid: bigint }>;
   disbursements: Map<string, { amount: bigint; category: string; receiptId?: string; contractId?: string; reversed: boolean }>;
@@ -60,7 +60,7 @@ function foldFacts(facts: readonly Fact[]): Map<string, ProjectBooks> {
         b.planned = fact.amount;
         break;
       case 'allocate':
-        b.allocations.set(fact.allocationId, { amount: fact.amount, received: 0n });
+        b.allocations.set(fact.allocationId, { source: fact.source, amount: fact.amount, received: 0n });
         break;
       case 'receive':
         b.receipts.set(fact.receiptId, { source: fact.source, amount: fact.amount, drawn: 0n });
@@ -397,7 +397,8 @@ describe('figures read from the API equal an independent fold of the accepted co
             dated({ receiptId, source: a.source, amount: yuan(amount), ...(allocation && { allocationId: allocation[0] }) }),
             { kind: 'receive', projectId, receiptId, source: a.source, amount, ...(allocation && { allocationId: allocation[0] }) },
           ),
-          shouldAccept: !allocation || amount <= room,
+          // A receipt fulfils its allocation only with the allocation's own source money.
+          shouldAccept: !allocation || (amount <= room && allocation[1].source === a.source),
         };
       }
       case 'contract': {
