@@ -3,6 +3,7 @@ import {
   basePerUnit,
   checkStatedUnit,
   parseStatedValue,
+  sameDimension,
   statedHalfStep,
   statedInBase,
   StatedValueError,
@@ -116,5 +117,15 @@ describe('a stated value in its base, and half its last digit', () => {
       '吨',
     ]);
     expect(checkStatedUnit('ms')).toBe('ms');
+  });
+
+  it('adds money in any unit to money, anything else only to the same unit', () => {
+    expect(sameDimension('wan', 'yi')).toBe(true);
+    expect(sameDimension('yuan', 'wan')).toBe(true);
+    expect(sameDimension('percent', 'percent')).toBe(true);
+    expect(sameDimension('吨', '吨')).toBe(true);
+    expect(sameDimension('吨', '公里')).toBe(false);
+    expect(sameDimension('count', '个')).toBe(false);
+    expect(sameDimension('wan', 'percent')).toBe(false);
   });
 });

@@ -107,7 +107,13 @@ export function parseStatedValue(text: unknown, unit: unknown): StatedValue {
       ? (MAX_YUAN_FEN * 10n ** BigInt(decimals)) / basePerUnit(checked)
       : MAX_STATED_INTEGER * 10n ** BigInt(decimals);
   try {
-    const units = parseDecimal(text, { scale: decimals, max, allowGrouping: true, allowNegative: true, allowZero: true });
+    const units = parseDecimal(text, {
+      scale: decimals,
+      max,
+      allowGrouping: true,
+      allowNegative: true,
+      allowZero: true,
+    });
     return { text, unit: checked, kind, units, decimals };
   } catch (error) {
     if (error instanceof DecimalFormatError) throw new StatedValueError('stated', `stated ${error.message}`);
@@ -131,6 +137,11 @@ export function statedHalfStep(value: StatedValue): Ratio {
     return ratio(printedHalfStepFen({ unit: value.unit as AmountUnit, decimals: value.decimals }), 1n);
   }
   return ratio(1n, 2n * 10n ** BigInt(value.decimals));
+}
+
+/** Whether two stated values can be added or compared: money in any of its units, anything else in the same unit. */
+export function sameDimension(a: StatedUnit, b: StatedUnit): boolean {
+  return (isAmountUnit(a) && isAmountUnit(b)) || a === b;
 }
 
 /** Display suffix of a unit: 元, 万元, 亿元, %, nothing for a count, else the free unit. */

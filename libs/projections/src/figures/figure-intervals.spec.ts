@@ -268,14 +268,16 @@ type Template = { type: string; data: Record<string, unknown>; fields: Record<st
 const SOURCES: FundingSource[] = ['special-bond', 'carry-over', 'central-subsidy'];
 
 const amount: fc.Arbitrary<Amount> = fc.oneof(
-  fc.record({
-    unit: fc.constantFrom('wan' as const, 'yi' as const),
-    decimals: fc.integer({ min: 0, max: 3 }),
-    digits: fc.bigInt({ min: 1n, max: 9_999n }),
-  }).map(({ unit, decimals, digits }) => ({
-    fen: digits * 10n ** BigInt(FEN_DECIMALS[unit] - decimals),
-    printed: { unit, decimals },
-  })),
+  fc
+    .record({
+      unit: fc.constantFrom('wan' as const, 'yi' as const),
+      decimals: fc.integer({ min: 0, max: 3 }),
+      digits: fc.bigInt({ min: 1n, max: 9_999n }),
+    })
+    .map(({ unit, decimals, digits }) => ({
+      fen: digits * 10n ** BigInt(FEN_DECIMALS[unit] - decimals),
+      printed: { unit, decimals },
+    })),
   fc.bigInt({ min: 1n, max: 10n ** 12n }).map((fen) => ({ fen })),
 );
 
@@ -290,7 +292,10 @@ const pick = fc.nat({ max: 100 });
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constantFrom('plan' as const, 'revise' as const, 'invest' as const), amount }),
   fc.record({ kind: fc.constantFrom('allocate' as const, 'sign' as const, 'approve' as const), amount }),
-  { arbitrary: fc.record({ kind: fc.constant('receive' as const), amount, source: fc.constantFrom(...SOURCES) }), weight: 3 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('receive' as const), amount, source: fc.constantFrom(...SOURCES) }),
+    weight: 3,
+  },
   {
     arbitrary: fc.record({
       kind: fc.constant('disburse' as const),
@@ -321,7 +326,12 @@ function templateOf(projectId: string, steps: Step[]): { templates: Template[]; 
   const templates: Template[] = [];
   const slot = (a: Amount) => amounts.push(a) - 1;
   const base = { projectId };
-  const live = { allocation: [] as Template[], receipt: [] as Template[], approval: [] as Template[], disbursement: [] as Template[] };
+  const live = {
+    allocation: [] as Template[],
+    receipt: [] as Template[],
+    approval: [] as Template[],
+    disbursement: [] as Template[],
+  };
   const contracts = new Map<string, number>(); // contractId -> slot of its standing amount
   const nth = <T>(list: T[], n: number | null): T | undefined =>
     n === null || list.length === 0 ? undefined : list[n % list.length];
@@ -338,7 +348,11 @@ function templateOf(projectId: string, steps: Step[]): { templates: Template[]; 
     const copied = Object.fromEntries(
       ['source', 'category', 'receiptId', 'contractId'].filter((f) => data[f] !== undefined).map((f) => [f, data[f]]),
     );
-    templates.push({ type, data: { ...base, [id]: data[id], reason: 'undone', ...copied }, fields: { amount: fields.amount ?? printedSlot! } });
+    templates.push({
+      type,
+      data: { ...base, [id]: data[id], reason: 'undone', ...copied },
+      fields: { amount: fields.amount ?? printedSlot! },
+    });
   };
   templates.push({ type: 'ProjectRegistered', data: { ...base, name: projectId, category: 'roads' }, fields: {} });
   steps.forEach((s, index) => {
@@ -354,10 +368,17 @@ function templateOf(projectId: string, steps: Step[]): { templates: Template[]; 
         return void stating('InvestmentCompletedReported', {}, 'amount', s.amount);
       case 'allocate':
         return void live.allocation.push(
-          stating('FundsAllocated', { allocationId: `a${index}`, source: 'district-budget', fiscalYear: 2024 }, 'amount', s.amount),
+          stating(
+            'FundsAllocated',
+            { allocationId: `a${index}`, source: 'district-budget', fiscalYear: 2024 },
+            'amount',
+            s.amount,
+          ),
         );
       case 'receive':
-        return void live.receipt.push(stating('FundsReceived', { receiptId: `r${index}`, source: s.source }, 'amount', s.amount));
+        return void live.receipt.push(
+          stating('FundsReceived', { receiptId: `r${index}`, source: s.source }, 'amount', s.amount),
+        );
       case 'sign': {
         const t = stating('ContractSigned', { contractId: `c${index}`, counterparty: 'builder' }, 'amount', s.amount);
         contracts.set(`c${index}`, t.printedSlot!);
@@ -380,7 +401,12 @@ function templateOf(projectId: string, steps: Step[]): { templates: Template[]; 
         return void live.disbursement.push(
           stating(
             'DisbursementRecorded',
-            { disbursementId: `d${index}`, category: 'construction', ...(receiptId !== undefined && { receiptId }), ...(contractId !== undefined && { contractId }) },
+            {
+              disbursementId: `d${index}`,
+              category: 'construction',
+              ...(receiptId !== undefined && { receiptId }),
+              ...(contractId !== undefined && { contractId }),
+            },
             'amount',
             s.amount,
           ),
@@ -478,9 +504,18 @@ describe('figureInterval, against every corner of the printed amounts', () => {
       fc.property(fc.array(step, { minLength: 1, maxLength: 9 }), (steps) => {
         const { templates, amounts } = templateOf('p', steps);
         fc.pre(varyingCount(amounts) <= 7);
-        const recorded = instantiate(templates, amounts.map((a) => a.fen), amounts);
+        const recorded = instantiate(
+          templates,
+          amounts.map((a) => a.fen),
+          amounts,
+        );
         const keys = figureKeys(foldEvents(recorded));
-        checkAgainstCorners(keys, foldIntervalTerms(recorded), (values) => foldEvents(instantiate(templates, values)), amounts);
+        checkAgainstCorners(
+          keys,
+          foldIntervalTerms(recorded),
+          (values) => foldEvents(instantiate(templates, values)),
+          amounts,
+        );
       }),
       { numRuns: 300 },
     );
@@ -502,8 +537,16 @@ describe('figureInterval, against every corner of the printed amounts', () => {
             return mergeTerms([foldEvents(instantiate(a.templates, ea)), foldEvents(instantiate(b.templates, wb))]);
           };
           const recorded = [
-            instantiate(a.templates, a.amounts.map((x) => x.fen), a.amounts),
-            instantiate(b.templates, b.amounts.map((x) => x.fen), b.amounts),
+            instantiate(
+              a.templates,
+              a.amounts.map((x) => x.fen),
+              a.amounts,
+            ),
+            instantiate(
+              b.templates,
+              b.amounts.map((x) => x.fen),
+              b.amounts,
+            ),
           ];
           const intervalTerms = mergeIntervalTerms(recorded.map((events) => foldIntervalTerms(events)));
           const keys = figureKeys(termsAt(amounts.map((x) => x.fen)));
@@ -521,14 +564,23 @@ describe('figureInterval, against every corner of the printed amounts', () => {
         fc.array(fc.bigInt({ min: 0n, max: 1000n }), { minLength: 40, maxLength: 40 }),
         (steps, shares) => {
           const { templates, amounts } = templateOf('p', steps);
-          const recorded = instantiate(templates, amounts.map((a) => a.fen), amounts);
+          const recorded = instantiate(
+            templates,
+            amounts.map((a) => a.fen),
+            amounts,
+          );
           const intervalTerms = foldIntervalTerms(recorded);
           const point = amounts.map((a, i) => {
             const half = a.printed === undefined ? 0n : printedHalfStepFen(a.printed);
             return a.fen - half + (2n * half * shares[i % shares.length]) / 1000n;
           });
           const atPoint = foldEvents(instantiate(templates, point));
-          const unprinted = foldIntervalTerms(instantiate(templates, amounts.map((a) => a.fen)));
+          const unprinted = foldIntervalTerms(
+            instantiate(
+              templates,
+              amounts.map((a) => a.fen),
+            ),
+          );
           for (const key of figureKeys(foldEvents(recorded))) {
             const found = figureInterval(key, intervalTerms);
             const value = exactValue(key, atPoint);
