@@ -41,6 +41,7 @@ describe('parseStatedValue', () => {
 
   it.each<[unknown, unknown, 'stated' | 'unit', RegExp]>([
     ['1.5', 'count', 'stated', /whole number/],
+    ['2.5', '个', 'stated', /a count of 个 is a whole number/],
     ['1.234', 'yuan', 'stated', /fraction of a fen/],
     ['1.00000000001', 'yi', 'stated', /at most 10 decimals/],
     ['1.0000000000001', 'percent', 'stated', /at most 12 decimals/],
@@ -84,6 +85,7 @@ describe('a stated value in its base, and half its last digit', () => {
     ['1,234', 'yuan', 123_400n, 1n, 50n, 1n], // ± 0.5 元
     ['74.25', 'percent', 7_425n, 100n, 1n, 200n], // ± 0.005 points
     ['10,269', 'count', 10_269n, 1n, 0n, 1n], // a count is exact
+    ['20', '个', 20n, 1n, 0n, 1n], // so is a number of things in their own measure word
     ['12.5', '公里', 25n, 2n, 1n, 20n], // ± 0.05 km
   ])('%p %p', (text, unit, n, d, hn, hd) => {
     const value = parseStatedValue(text, unit);
@@ -92,11 +94,14 @@ describe('a stated value in its base, and half its last digit', () => {
   });
 
   it('names the kind, base and suffix of every unit', () => {
-    expect(['yuan', 'wan', 'yi', 'percent', 'count', '吨'].map(statedUnitKind)).toEqual([
+    expect(['yuan', 'wan', 'yi', 'percent', 'count', '吨', '个', '套', 'ms'].map(statedUnitKind)).toEqual([
       'money',
       'money',
       'money',
       'percent',
+      'count',
+      'quantity',
+      'count',
       'count',
       'quantity',
     ]);

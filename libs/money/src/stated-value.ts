@@ -26,6 +26,16 @@ const RESERVED_SPELLINGS: Readonly<Record<string, string>> = {
   'wan-yuan': 'wan',
 };
 
+/**
+ * Measure words of things that are counted, never measured (个, 项, 套 …): a figure in one of them is a
+ * whole number, exact as printed, like `count`, and keeps its own unit. Any other free unit (吨, 公里,
+ * ms) is a measured quantity, known to half its last printed digit.
+ */
+export const COUNTED_UNITS: readonly string[] =
+  '个 项 条 套 座 栋 幢 户 人 名 家 所 台 辆 次 处 件 宗 份 间 张 批 期 只 头 株 棵 盏 块 口 眼 本 篇 场 届 类'.split(
+    ' ',
+  );
+
 /** Decimals a stated percent or quantity may print; more is not a report figure. */
 const MAX_STATED_DECIMALS = 12;
 /** Largest stated percent, count or quantity (integer part): 10^15, as for recorded quantities. */
@@ -55,7 +65,7 @@ export interface StatedValue {
 export function statedUnitKind(unit: StatedUnit): StatedUnitKind {
   if (isAmountUnit(unit)) return 'money';
   if (unit === 'percent') return 'percent';
-  if (unit === 'count') return 'count';
+  if (unit === 'count' || COUNTED_UNITS.includes(unit)) return 'count';
   return 'quantity';
 }
 
@@ -98,7 +108,7 @@ export function parseStatedValue(text: unknown, unit: unknown): StatedValue {
     throw new StatedValueError(
       'stated',
       kind === 'count'
-        ? 'a count is a whole number'
+        ? `a count${checked === 'count' ? '' : ` of ${checked}`} is a whole number`
         : `at most ${maxDecimals} decimals in ${checked}${kind === 'money' ? ' (anything finer is a fraction of a fen)' : ''}`,
     );
   }
