@@ -16,3 +16,10 @@ export {
   type StatedSumCheck,
   type StatedSumStatus,
 } from './stated-sum-check';
+export {
+  DatasetReportError,
+  datasetFigureKey,
+  datasetReport,
+  type DatasetReportDetails,
+  type DatasetStatedFigure,
+} from './dataset-report';
