@@ -3,6 +3,7 @@ import { ratio } from './interval';
 import {
   addRatios,
   divideRatio,
+  floorRatio,
   NON_TERMINATING_DECIMALS,
   ratioDecimal,
   roundRatio,
@@ -100,6 +101,33 @@ describe('ratioDecimal', () => {
           const units = BigInt(whole + fraction) * (text.startsWith('-') ? -1n : 1n);
           expect(units).toBe(referenceRound(n, d, NON_TERMINATING_DECIMALS));
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('ranges written out', () => {
+  it.each<[bigint, bigint, string, string, string]>([
+    [1n, 3n, '0.333333333333', '0.333333333333', '0.333333333334'],
+    [2n, 3n, '0.666666666667', '0.666666666666', '0.666666666667'],
+    [-1n, 3n, '-0.333333333333', '-0.333333333334', '-0.333333333333'],
+    [1n, 8n, '0.125', '0.125', '0.125'],
+  ])('%p / %p: half-up %p, floor %p, ceiling %p', (n, d, halfUp, floor, ceiling) => {
+    expect(ratioDecimal(ratio(n, d)).text).toBe(halfUp);
+    expect(ratioDecimal(ratio(n, d), 'floor').text).toBe(floor);
+    expect(ratioDecimal(ratio(n, d), 'ceiling').text).toBe(ceiling);
+  });
+
+  it('floor and ceiling bracket the value, one last digit apart unless exact', () => {
+    fc.assert(
+      fc.property(numerator, denominator, places, (n, d, p) => {
+        const value = ratio(n, d);
+        const low = floorRatio(value, p, 'floor');
+        const high = floorRatio(value, p, 'ceiling');
+        const scaled = n * 10n ** BigInt(p); // value × 10^p = scaled / d
+        expect(low * d <= scaled && scaled <= high * d).toBe(true);
+        expect(high - low).toBe(scaled % d === 0n ? 0n : 1n);
       }),
       { numRuns: 500 },
     );

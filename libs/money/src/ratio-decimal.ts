@@ -58,14 +58,31 @@ export function terminatingDecimals(value: Ratio): number | undefined {
   return rest === 1n ? Math.max(twos, fives) : undefined;
 }
 
+/** value cut to `decimals` places toward −∞ ('floor') or +∞ ('ceiling'), as units of 10^-decimals. */
+export function floorRatio(value: Ratio, decimals: number, toward: 'floor' | 'ceiling' = 'floor'): bigint {
+  const truncated = truncateRatio(value, decimals);
+  const exact = (value.numerator * 10n ** BigInt(decimals)) % value.denominator === 0n;
+  if (exact) return truncated;
+  if (toward === 'floor') return value.numerator < 0n ? truncated - 1n : truncated;
+  return value.numerator > 0n ? truncated + 1n : truncated;
+}
+
 /**
  * value written in full: exact when its expansion ends ("74.25", "1119698900", "0.0000125"), else
- * rounded half-up to NON_TERMINATING_DECIMALS places, with `exact: false`.
+ * cut to NON_TERMINATING_DECIMALS places with `exact: false`: rounded half-up, or toward −∞ / +∞ for
+ * the lower / upper end of a range, so that the range written out still holds every value it holds.
  */
-export function ratioDecimal(value: Ratio): { text: string; exact: boolean } {
+export function ratioDecimal(
+  value: Ratio,
+  rounding: 'half-up' | 'floor' | 'ceiling' = 'half-up',
+): { text: string; exact: boolean } {
   const decimals = terminatingDecimals(value);
   if (decimals !== undefined) return { text: formatDecimal(roundRatio(value, decimals), decimals), exact: true };
-  return { text: formatDecimal(roundRatio(value, NON_TERMINATING_DECIMALS), NON_TERMINATING_DECIMALS), exact: false };
+  const units =
+    rounding === 'half-up'
+      ? roundRatio(value, NON_TERMINATING_DECIMALS)
+      : floorRatio(value, NON_TERMINATING_DECIMALS, rounding);
+  return { text: formatDecimal(units, NON_TERMINATING_DECIMALS), exact: false };
 }
 
 function assertDecimals(decimals: number): void {

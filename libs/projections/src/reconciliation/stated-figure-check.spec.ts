@@ -173,13 +173,13 @@ describe('checkStatedFigure', () => {
     expect(checkStatedFigure('74.25', 'percent', recomputed('execution_rate', xishanTerms))).toEqual({
       status: 'mismatch',
       recomputed: '74.255258408532', // 74.25525840853158… does not end: 12 places, half-up
-      range: { lower: '74.255258408532', upper: '74.255258408532' },
+      range: { lower: '74.255258408531', upper: '74.255258408532' }, // cut outward: …531583
       difference: '-0.005258408532',
       reason: 'truncated',
       arithmetic:
         'recomputed 74.255258408532…% → 74.26 at the 2 printed decimals (half-up) ≠ stated 74.25%; ' +
-        'with every printed input ± half its last digit it lies in [74.255258408532…%, 74.255258408532…%], ' +
-        'which rounds to [74.26, 74.26], without 74.25%; stated − recomputed = -0.005258408532…%; ' +
+        'no input amount was printed in 万元 or 亿元, so the recomputed value is exact, without 74.25%; ' +
+        'stated − recomputed = -0.005258408532…%; ' +
         'cut instead of rounded, the recomputed value gives 74.25%: the report truncated',
     });
     expect(checkStatedFigure('111,969.90', 'wan', recomputed('received_total', sixReceipts))).toEqual({

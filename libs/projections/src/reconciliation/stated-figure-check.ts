@@ -1,5 +1,6 @@
 import {
   basePerUnit,
+  compareRatios,
   divideRatio,
   formatDecimal,
   formatYuan,
@@ -103,7 +104,7 @@ export function checkStatedFigure(statedText: string, unit: StatedUnit, recomput
     range:
       range === 'unbounded'
         ? ('unbounded' as const)
-        : { lower: ratioDecimal(range.lower).text, upper: ratioDecimal(range.upper).text },
+        : { lower: ratioDecimal(range.lower, 'floor').text, upper: ratioDecimal(range.upper, 'ceiling').text },
   };
   const rounded = roundRatio(value, stated.decimals);
   const roundedText = `${show.atPrinted(value)} at the ${show.places} (half-up)`;
@@ -114,8 +115,10 @@ export function checkStatedFigure(statedText: string, unit: StatedUnit, recomput
   const within =
     range === 'unbounded'
       ? 'a rate over an amount that may be zero within printed precision can take any value'
-      : `with every printed input ± half its last digit it lies in [${show.full(range.lower)}, ${show.full(range.upper)}], ` +
-        `which rounds to [${show.atPrinted(range.lower)}, ${show.atPrinted(range.upper)}]`;
+      : compareRatios(range.lower, range.upper) === 0
+        ? 'no input amount was printed in 万元 or 亿元, so the recomputed value is exact'
+        : `with every printed input ± half its last digit it lies in ${show.range(range.lower, range.upper)}, ` +
+          `which rounds to [${show.atPrinted(range.lower)}, ${show.atPrinted(range.upper)}]`;
   const holds =
     range === 'unbounded' ||
     (roundRatio(range.lower, stated.decimals) <= stated.units &&
@@ -162,9 +165,13 @@ export function displayIn(stated: StatedValue) {
   return {
     stated: `${stated.text}${unitText}`,
     places: `${stated.decimals} printed decimal${stated.decimals === 1 ? '' : 's'}`,
-    full: (value: Ratio) => {
-      const { text, exact } = ratioDecimal(value);
+    full: (value: Ratio, rounding: 'half-up' | 'floor' | 'ceiling' = 'half-up') => {
+      const { text, exact } = ratioDecimal(value, rounding);
       return `${groupThousands(text)}${exact ? '' : '…'}${unitText}`;
+    },
+    /** A closed range, its ends cut outward where their digits go on. */
+    range(lower: Ratio, upper: Ratio): string {
+      return `[${this.full(lower, 'floor')}, ${this.full(upper, 'ceiling')}]`;
     },
     atPrinted: (value: Ratio) => groupThousands(formatDecimal(roundRatio(value, stated.decimals), stated.decimals)),
   };

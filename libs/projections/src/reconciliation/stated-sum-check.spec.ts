@@ -109,6 +109,19 @@ describe('checkStatedSum', () => {
     ).toBe('3.27 + 1,200.00 万元 = 3.39 亿元; stated 3.39 亿元');
   });
 
+  it('counted things are exact: five, seven, six and three are twenty-one, not twenty', () => {
+    const parts = ['5', '7', '6', '3'].map((stated) => ({ stated, unit: '个' }));
+    expect(checkStatedSum({ stated: '20', unit: '个' }, parts)).toEqual({
+      status: 'does-not-add-up',
+      sumOfParts: '21',
+      range: { lower: '21', upper: '21' },
+      difference: '-1',
+      arithmetic:
+        '5 + 7 + 6 + 3 = 21 个 → 21 at the 0 printed decimals ≠ stated 20 个; ' +
+        'the parts are exact (counted, or money printed to the fen), without 20 个; stated − sum = -1 个',
+    });
+  });
+
   it('refuses parts that cannot be added to the total', () => {
     expect(() => checkStatedSum(wan('1'), [{ stated: '1', unit: 'percent' }])).toThrow(StatedSumUnitError);
     expect(() => checkStatedSum({ stated: '1', unit: '吨' }, [{ stated: '1', unit: '公里' }])).toThrow(

@@ -1,5 +1,6 @@
 import {
   addRatios,
+  compareRatios,
   basePerUnit,
   divideRatio,
   parseStatedValue,
@@ -64,7 +65,7 @@ export function checkStatedSum(total: PrintedFigure, parts: readonly PrintedFigu
   const lower = sum((part) => subtractRatios(statedInBase(part), statedHalfStep(part)));
   const upper = sum((part) => addRatios(statedInBase(part), statedHalfStep(part)));
   const show = displayIn(whole);
-  const range = { lower: ratioDecimal(lower).text, upper: ratioDecimal(upper).text };
+  const range = { lower: ratioDecimal(lower, 'floor').text, upper: ratioDecimal(upper, 'ceiling').text };
   // A part in another money unit than the total shows its own unit.
   const partsText = values.map((part) => (part.unit === whole.unit ? part.text : displayIn(part).stated));
   const lead = `${partsText.join(' + ')} = ${show.full(exact)}`;
@@ -77,8 +78,10 @@ export function checkStatedSum(total: PrintedFigure, parts: readonly PrintedFigu
     };
   }
   const within =
-    `each part ± half its last printed digit gives [${show.full(lower)}, ${show.full(upper)}], ` +
-    `which rounds to [${show.atPrinted(lower)}, ${show.atPrinted(upper)}] at the ${show.places}`;
+    compareRatios(lower, upper) === 0
+      ? 'the parts are exact (counted, or money printed to the fen)'
+      : `each part ± half its last printed digit gives ${show.range(lower, upper)}, ` +
+        `which rounds to [${show.atPrinted(lower)}, ${show.atPrinted(upper)}] at the ${show.places}`;
   const head = `${lead} → ${show.atPrinted(exact)} at the ${show.places} ≠ stated ${show.stated}`;
   if (roundRatio(lower, whole.decimals) <= whole.units && whole.units <= roundRatio(upper, whole.decimals)) {
     return {
