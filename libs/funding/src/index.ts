@@ -12,6 +12,9 @@ export { DERIVED_RECEIPT_ID_RULE, isDerivedReceiptId } from './shared/derived-id
 export * from './programme/programme.events';
 export * from './programme/programme.commands';
 export * from './programme/programme.decider';
+export * from './report/report.events';
+export * from './report/report.commands';
+export * from './report/report.decider';
 export { PersistentMap } from './shared/persistent-map';
 export * from './application/command-context';
 export * from './application/aggregate-repository';

@@ -4,3 +4,5 @@ export * from './quantity';
 export * from './rate';
 export * from './amount-unit';
 export * from './interval';
+export * from './ratio-decimal';
+export * from './stated-value';

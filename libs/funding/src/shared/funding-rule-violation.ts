@@ -2,6 +2,8 @@
 export const RULE_CODES = {
   // 400: an id in the namespace the system derives ids in (the API's validation refuses it first)
   RESERVED_ID: 400,
+  /** A report's stated value that does not read in its unit (the API's validation refuses it first). */
+  INVALID_STATED_VALUE: 400,
   // 409: the command conflicts with the stream's current state
   DUPLICATE_ID: 409,
   INSUFFICIENT_FUNDS: 409,
@@ -47,6 +49,14 @@ export const RULE_CODES = {
   UNKNOWN_APPROVAL: 422,
   UNKNOWN_INDICATOR: 422,
   APPROVAL_MISMATCH: 422,
+  /** A report that disagrees with itself: two stated figures under one statedId … */
+  DUPLICATE_STATED_ID: 422,
+  /** … a sum naming a statedId the report does not hold … */
+  UNKNOWN_STATED_ID: 422,
+  /** … a sum without parts, with a part twice, or with a part that cannot be added to the total … */
+  INVALID_SUM: 422,
+  /** … or a total that is, through its parts, a part of itself. */
+  SUM_CYCLE: 422,
 } as const;
 export type RuleCode = keyof typeof RULE_CODES;
 

@@ -60,3 +60,13 @@ export {
   type Figure,
 } from './compute-figures';
 export { traceFigure, type FigureTrace, type TracedTerm } from './trace';
+export {
+  SharedInputError,
+  cancelledAmounts,
+  figureInterval,
+  foldIntervalTerms,
+  mergeIntervalTerms,
+  type FigureInterval,
+  type IntervalTerms,
+  type TermInterval,
+} from './figure-intervals';

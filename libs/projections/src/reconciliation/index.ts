@@ -1,0 +1,25 @@
+export {
+  StatedUnitMismatchError,
+  checkStatedFigure,
+  notDerivable,
+  notKeyed,
+  statedUnitFits,
+  type Recomputed,
+  type StatedFigureCheck,
+  type StatedFigureStatus,
+  type StatedRange,
+} from './stated-figure-check';
+export {
+  StatedSumUnitError,
+  checkStatedSum,
+  type PrintedFigure,
+  type StatedSumCheck,
+  type StatedSumStatus,
+} from './stated-sum-check';
+export {
+  DatasetReportError,
+  datasetFigureKey,
+  datasetReport,
+  type DatasetReportDetails,
+  type DatasetStatedFigure,
+} from './dataset-report';
