@@ -13,6 +13,7 @@ export * from './programme/programme.events';
 export * from './programme/programme.commands';
 export * from './programme/programme.decider';
 export { PersistentMap } from './shared/persistent-map';
+export * from './monitoring';
 export * from './application/command-context';
 export * from './application/aggregate-repository';
 export * from './application/funding.commands';
