@@ -15,3 +15,4 @@ export * from './queries/read-model.queries';
 export * from './projections';
 export * from './queries/portfolio-filter';
 export * from './exports';
+export * from './monitoring';

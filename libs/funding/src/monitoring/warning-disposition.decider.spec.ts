@@ -88,6 +88,28 @@ describe('warning disposition (预警 → 复核 → 整改)', () => {
     }
   });
 
+  it('takes up a warning raised again after it cleared as a new occurrence, open again', () => {
+    const again: WarningSeen = { ...seen, asOfEffective: '2024-10-31', raisedAsOf: '2024-10-01', value: '44.00' };
+    disposition
+      .given([acknowledged, resolved('paid in July')])
+      .when({ type: 'AcknowledgeWarning', data: { warningId: id }, lookedUp: { warning: again } })
+      .then([{ type: 'WarningAcknowledged', data: { warningId: id, seen: again } }]);
+    const state = [acknowledged, resolved('paid in July'), { type: 'WarningAcknowledged', data: { warningId: id, seen: again } } as WarningAcknowledged].reduce(
+      evolveWarningDisposition,
+      initialWarningDispositionState,
+    );
+    assert.deepStrictEqual(state, { status: 'acknowledged', occurrence: '2024-10-01' });
+  });
+
+  it('keeps a resolution for the same occurrence, even when it is now seen to have begun earlier', () => {
+    for (const raisedAsOf of ['2024-06-30', '2024-06-15']) {
+      disposition
+        .given([acknowledged, resolved('paid')])
+        .when({ type: 'ResolveWarning', data: { warningId: id, note: 'again' }, lookedUp: { warning: { ...seen, raisedAsOf } } })
+        .thenThrows('DISPOSITION_NOT_ALLOWED', { message: /is resolved/ });
+    }
+  });
+
   // The whole transition table, written out: [status reached by the history] x [command] -> allowed.
   const histories: Record<WarningStatus, WarningDispositionEvent[]> = {
     open: [],

@@ -6,10 +6,20 @@ import type { WarningDispositionEvent } from './warning-disposition.events';
 export const WARNING_STATUSES = ['open', 'acknowledged', 'explained', 'resolved'] as const;
 export type WarningStatus = (typeof WARNING_STATUSES)[number];
 
-/** A warning nobody has disposed of yet is open; its stream then only moves forward, to resolved. */
-export type WarningDispositionState = { status: WarningStatus };
+/**
+ * A warning nobody has disposed of is open. `occurrence` is the raisedAsOf of the stretch the
+ * latest disposition was about: a warning that cleared and is raised again (a later raisedAsOf) is
+ * a new occurrence, open again, so a recurrence is never hidden behind an old resolution.
+ */
+export type WarningDispositionState = { status: WarningStatus; occurrence?: string };
 
 export const initialWarningDispositionState: WarningDispositionState = { status: 'open' };
+
+/** The status a disposition of a warning seen with `seen` starts from: a new occurrence starts open. */
+export function statusFor(state: WarningDispositionState, seen: { raisedAsOf: string } | undefined): WarningDispositionState {
+  if (seen === undefined || (state.occurrence !== undefined && seen.raisedAsOf <= state.occurrence)) return state;
+  return { status: 'open', occurrence: seen.raisedAsOf };
+}
 
 /**
  * From which statuses each disposition may be taken. Acknowledging is the first step or none
@@ -23,13 +33,15 @@ export const DISPOSITIONS_ALLOWED_FROM: { readonly [C in WarningDispositionComma
 };
 
 export function evolveWarningDisposition(state: WarningDispositionState, event: WarningDispositionEvent): WarningDispositionState {
+  const { occurrence } = statusFor(state, event.data.seen);
+  const about = occurrence === undefined ? {} : { occurrence };
   switch (event.type) {
     case 'WarningAcknowledged':
-      return { status: 'acknowledged' };
+      return { status: 'acknowledged', ...about };
     case 'WarningExplained':
-      return { status: 'explained' };
+      return { status: 'explained', ...about };
     case 'WarningResolved':
-      return { status: 'resolved' };
+      return { status: 'resolved', ...about };
     default: {
       const _exhaustive: never = event;
       return state;
@@ -44,13 +56,14 @@ export function decideWarningDisposition(command: WarningDispositionCommand, sta
     throw new RangeError(`looked-up warning ${seen.warningId} is not ${warningId}`); // a handler bug, not a client's
   }
   // Only a warning that is raised can be taken up; once it has a disposition it stays addressable.
-  if (state.status === 'open' && seen === undefined) {
+  if (state.occurrence === undefined && seen === undefined) {
     throw new FundingRuleViolation('WARNING_NOT_FOUND', `No warning ${warningId} is raised`, 'warningId');
   }
-  if (!DISPOSITIONS_ALLOWED_FROM[command.type].includes(state.status)) {
+  const { status } = statusFor(state, seen);
+  if (!DISPOSITIONS_ALLOWED_FROM[command.type].includes(status)) {
     throw new FundingRuleViolation(
       'DISPOSITION_NOT_ALLOWED',
-      `Warning ${warningId} is ${state.status}: ${verb(command.type)} is allowed only when it is ${DISPOSITIONS_ALLOWED_FROM[command.type].join(' or ')}`,
+      `Warning ${warningId} is ${status}: ${verb(command.type)} is allowed only when it is ${DISPOSITIONS_ALLOWED_FROM[command.type].join(' or ')}`,
       'warningId',
     );
   }
