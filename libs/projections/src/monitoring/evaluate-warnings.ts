@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@fundtrail/event-store';
 import { warningId, type WarningStatus } from '@fundtrail/funding';
+import { contributionsOf, type Contribution } from '../figures/contributions';
 import { byCodeUnit } from '../figures/figure-terms';
 import { addDays, dateOfDay, dayNumber, yearOf } from './fiscal-calendar';
 import { effectiveBy, inLogOrder, knownBy, type KnownAt } from './log-cut';
@@ -71,9 +72,10 @@ export function evaluateWarnings(evaluation: WarningEvaluation): MonitoringWarni
       const version = versionInForce(rule, date);
       if (version === undefined || !inScope(context, version.scope, evaluation.programmes)) continue;
       const snapshot = timeline.at(date);
+      const subjectsOn = subjectsByDay(rule, timeline, context, evaluation.programmes);
       for (const finding of findingsAt(version, snapshot, date, context)) {
         const id = warningId(rule.ruleId, project.projectId, finding.subject);
-        const raisedAsOf = firstDayOfStretch(rule, finding, timeline, context, date, evaluation.programmes);
+        const raisedAsOf = firstDayOfStretch(rule, finding.subject, subjectsOn, timeline, date);
         warnings.push({
           warningId: id,
           ruleId: rule.ruleId,
@@ -96,10 +98,12 @@ export function evaluateWarnings(evaluation: WarningEvaluation): MonitoringWarni
 /** A project's known events and their snapshot on any day, folded once per distinct effective date. */
 class ProjectTimeline {
   readonly effectiveDates: readonly string[];
+  private readonly contributions: ReadonlyArray<readonly Contribution[]>;
   private readonly snapshots = new Map<string, ProjectSnapshot>();
 
   constructor(readonly events: readonly RecordedEvent[]) {
     this.effectiveDates = [...new Set(events.map((event) => event.metadata.effectiveDate))].sort();
+    this.contributions = events.map((event) => contributionsOf(event));
   }
 
   at(date: string): ProjectSnapshot {
@@ -107,11 +111,37 @@ class ProjectTimeline {
     for (const day of this.effectiveDates) if (day <= date) key = day;
     let snapshot = this.snapshots.get(key);
     if (snapshot === undefined) {
-      snapshot = new ProjectSnapshot(this.events.filter((event) => effectiveBy(event, date)));
+      const included = this.events.map((event) => effectiveBy(event, date));
+      snapshot = new ProjectSnapshot(
+        this.events.filter((_, index) => included[index]),
+        this.contributions.filter((_, index) => included[index]),
+      );
       this.snapshots.set(key, snapshot);
     }
     return snapshot;
   }
+}
+
+/** What a rule finds in a project, day by day, each day computed once: the subjects it finds. */
+function subjectsByDay(
+  rule: MonitoredRule,
+  timeline: ProjectTimeline,
+  context: ProjectContext,
+  programmes: readonly ProgrammeNode[] | undefined,
+): (day: string) => ReadonlySet<string> {
+  const found = new Map<string, ReadonlySet<string>>();
+  return (day) => {
+    let subjects = found.get(day);
+    if (subjects === undefined) {
+      const version = versionInForce(rule, day);
+      subjects =
+        version === undefined || !inScope(context, version.scope, programmes)
+          ? new Set()
+          : new Set(findingsAt(version, timeline.at(day), day, context).map((finding) => finding.subject));
+      found.set(day, subjects);
+    }
+    return subjects;
+  };
 }
 
 /**
@@ -122,17 +152,12 @@ class ProjectTimeline {
  */
 function firstDayOfStretch(
   rule: MonitoredRule,
-  finding: Finding,
+  subject: string,
+  subjectsOn: (day: string) => ReadonlySet<string>,
   timeline: ProjectTimeline,
-  context: ProjectContext,
   date: string,
-  programmes: readonly ProgrammeNode[] | undefined,
 ): string {
-  const holds = (day: string): boolean => {
-    const version = versionInForce(rule, day);
-    if (version === undefined || !inScope(context, version.scope, programmes)) return false;
-    return findingsAt(version, timeline.at(day), day, context).some((other) => other.subject === finding.subject);
-  };
+  const holds = (day: string): boolean => subjectsOn(day).has(subject);
   const firstYear = timeline.effectiveDates.length === 0 ? yearOf(date) : yearOf(timeline.effectiveDates[0]);
   const changes = [
     ...timeline.effectiveDates,

@@ -6,14 +6,28 @@
  */
 
 const MS_PER_DAY = 86_400_000;
+// The rules ask about the same few hundred days over and over while walking back through a project.
+const MEMO_LIMIT = 100_000;
+const dayNumbers = new Map<string, number>();
+const dates = new Map<number, string>();
 
 /** Days since 1970-01-01 of a valid calendar date. */
 export function dayNumber(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY;
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    day = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY;
+    if (dayNumbers.size < MEMO_LIMIT) dayNumbers.set(date, day);
+  }
+  return day;
 }
 
 export function dateOfDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  let date = dates.get(day);
+  if (date === undefined) {
+    date = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    if (dates.size < MEMO_LIMIT) dates.set(day, date);
+  }
+  return date;
 }
 
 export function addDays(date: string, days: number): string {

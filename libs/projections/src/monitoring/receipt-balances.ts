@@ -33,6 +33,11 @@ export interface ReceiptBalance {
  * effective date, then position in the log.
  */
 export function receiptBalances(events: readonly RecordedEvent[]): ReceiptBalance[] {
+  const amountOf = (event: RecordedEvent): bigint => {
+    let amount = amounts.get(event);
+    if (amount === undefined) amounts.set(event, (amount = parseYuan(event.data.amount)));
+    return amount;
+  };
   const receipts = new Map<string, ReceiptBalance>();
   const payments = new Map<string, { event: RecordedEvent; amount: bigint; receiptId?: string }>();
   for (const event of events) {
@@ -43,7 +48,7 @@ export function receiptBalances(events: readonly RecordedEvent[]): ReceiptBalanc
           receiptId: data.receiptId as string,
           source: data.source as FundingSource,
           arrived: event.metadata.effectiveDate,
-          amount: parseYuan(data.amount),
+          amount: amountOf(event),
           event,
           draws: [],
           unspent: 0n,
@@ -55,7 +60,7 @@ export function receiptBalances(events: readonly RecordedEvent[]): ReceiptBalanc
       case 'DisbursementRecorded':
         payments.set(data.disbursementId as string, {
           event,
-          amount: parseYuan(data.amount),
+          amount: amountOf(event),
           ...(typeof data.receiptId === 'string' && { receiptId: data.receiptId }),
         });
         break;
@@ -96,6 +101,9 @@ export function receiptBalances(events: readonly RecordedEvent[]): ReceiptBalanc
   for (const receipt of inArrivalOrder) receipt.draws.sort((a, b) => byDayThenPosition(a.event, b.event));
   return inArrivalOrder;
 }
+
+/** Stored events never change: their amounts are parsed once, however many days a rule looks at them. */
+const amounts = new WeakMap<RecordedEvent, bigint>();
 
 function byDayThenPosition(a: RecordedEvent, b: RecordedEvent): number {
   const day = a.metadata.effectiveDate < b.metadata.effectiveDate ? -1 : a.metadata.effectiveDate > b.metadata.effectiveDate ? 1 : 0;

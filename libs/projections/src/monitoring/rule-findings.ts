@@ -1,10 +1,10 @@
 import type { RecordedEvent } from '@fundtrail/event-store';
 import { type ExecutionBasis, PERCENT_SCALE, percentText, warningSubject } from '@fundtrail/funding';
 import { formatYuan, parseDecimal, ratePercent } from '@fundtrail/money';
-import { computeFigure } from '../figures/compute-figures';
+import { computeFigure, knownTerms } from '../figures/compute-figures';
 import { figureDefinition, parseFigureKey } from '../figures/figure-definitions';
-import { foldEvents, resolveTerm, type ProjectTerms } from '../figures/figure-terms';
-import { knownTerms } from '../figures/compute-figures';
+import type { Contribution } from '../figures/contributions';
+import { foldContributions, foldEvents, resolveTerm, type ProjectTerms } from '../figures/figure-terms';
 import { traceFigure, type TracedTerm } from '../figures/trace';
 import { addDays, fiscalDaysPassed, yearOf } from './fiscal-calendar';
 import type { ProjectContext } from './project-context';
@@ -16,8 +16,12 @@ export class ProjectSnapshot {
   readonly terms: ProjectTerms;
   private balancesOfReceipts?: ReceiptBalance[];
 
-  constructor(readonly events: readonly RecordedEvent[]) {
-    this.terms = foldEvents(events);
+  /** `contributions`, when given, are the events' own (contributionsOf), read once for all snapshots. */
+  constructor(
+    readonly events: readonly RecordedEvent[],
+    contributions?: ReadonlyArray<readonly Contribution[]>,
+  ) {
+    this.terms = contributions === undefined ? foldEvents(events) : foldContributions(contributions);
   }
 
   balances(): ReceiptBalance[] {
@@ -237,14 +241,14 @@ function plannedExecutionTerms(terms: ProjectTerms): { disbursed: bigint; planne
 
 /** The chain's own trace of a figure over the events as of the day. */
 function chainTrace(key: string, snapshot: ProjectSnapshot): Pick<WarningTrace, 'formula' | 'formulaVersion' | 'numerator' | 'denominator' | 'terms'> {
-  const trace = traceFigure(key, snapshot.events as RecordedEvent[])!;
+  const trace = traceFigure(key, snapshot.events)!;
   return { formula: trace.formula, formulaVersion: trace.formulaVersion, numerator: trace.numerator, denominator: trace.denominator ?? null, terms: trace.terms };
 }
 
 /** disbursed_total's trace as the numerator, planned_total's as the denominator. */
 function plannedExecutionTrace(snapshot: ProjectSnapshot): Pick<WarningTrace, 'formula' | 'formulaVersion' | 'numerator' | 'denominator' | 'terms'> {
-  const disbursed = traceFigure('disbursed_total', snapshot.events as RecordedEvent[])!;
-  const planned = traceFigure('planned_total', snapshot.events as RecordedEvent[])!;
+  const disbursed = traceFigure('disbursed_total', snapshot.events)!;
+  const planned = traceFigure('planned_total', snapshot.events)!;
   return {
     ...MONITORING_FIGURES.planned_execution_rate,
     numerator: disbursed.value,
@@ -277,9 +281,16 @@ function elapsedPercent(fiscalYear: number, date: string): string {
   return ratePercent(BigInt(passed), BigInt(total))!;
 }
 
-/** Percent text as 10^-4 units, so "40", "40.00" and "40.0000" compare equal. */
+const percentUnits = new Map<string, bigint>();
+
+/** Percent text as 10^-4 units, so "40", "40.00" and "40.0000" compare equal (memoised: the same limits and rates recur). */
 function units(percent: string): bigint {
-  return parseDecimal(percent, { scale: PERCENT_SCALE, max: 10n ** 40n, allowNegative: true, allowZero: true });
+  let value = percentUnits.get(percent);
+  if (value === undefined) {
+    value = parseDecimal(percent, { scale: PERCENT_SCALE, max: 10n ** 40n, allowNegative: true, allowZero: true });
+    if (percentUnits.size < 100_000) percentUnits.set(percent, value);
+  }
+  return value;
 }
 
 /** a < b, both percent strings. */
