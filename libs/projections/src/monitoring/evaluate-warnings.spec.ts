@@ -411,3 +411,31 @@ describe('scope', () => {
     );
   });
 });
+
+describe('execution-lag bases', () => {
+  it('measures payments against what was received, allocated or planned, as the rule says', () => {
+    const ledger = new TestLedger();
+    const basis = (ruleId: string, chosen: 'received' | 'allocated' | 'planned'): MonitoringRuleDefinition => ({
+      ruleId,
+      kind: 'execution-lag',
+      params: { basis: chosen, checkpoints: [{ by: '06-30', minExecutionRate: '30.00' }] },
+    });
+    ledger.postRule(basis('by-received', 'received'), '2024-01-01');
+    ledger.postRule(basis('by-allocated', 'allocated'), '2024-01-01');
+    ledger.postRule(basis('by-planned', 'planned'), '2024-01-01');
+    const q = projectEvents('q');
+    ledger.project('q', q.registered('400000.00'), '2024-01-02');
+    ledger.project('q', q.allocated('a', '100000.00'), '2024-01-02');
+    ledger.project('q', q.received('r', '50000.00', 'district-budget'), '2024-02-01');
+    ledger.project('q', q.disbursed('d', '20000.00'), '2024-03-01');
+    const warnings = evaluateWarnings({ projects: [ledger.monitored('q')], ruleEvents: ledger.ruleEvents(), asOfEffective: '2024-07-01' });
+    // Received: 20,000 / 50,000 = 40.00% ≥ 30. Allocated: 20,000 / 100,000 = 20.00%. Planned: 20,000 / 400,000 = 5.00%.
+    assert.deepStrictEqual(
+      warnings.map(({ ruleId, figure, value, threshold }) => [ruleId, figure, value, threshold]),
+      [
+        ['by-allocated', 'allocation_execution_rate', '20.00', '30.00'],
+        ['by-planned', 'planned_execution_rate', '5.00', '30.00'],
+      ],
+    );
+  });
+});
