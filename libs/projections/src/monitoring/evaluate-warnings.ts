@@ -5,7 +5,7 @@ import { byCodeUnit } from '../figures/figure-terms';
 import { addDays, dateOfDay, dayNumber, yearOf } from './fiscal-calendar';
 import { effectiveBy, inLogOrder, knownBy, type KnownAt } from './log-cut';
 import { inScope, projectContextOf, type ProgrammeNode, type ProjectContext } from './project-context';
-import { dependsOnElapsedTime, findingsAt, ProjectSnapshot, ruleDays, traceFinding, type Finding, type WarningTrace } from './rule-findings';
+import { dependsOnElapsedTime, findingsAt, ProjectSnapshot, ruleDays, traceFinding, type WarningTrace } from './rule-findings';
 import { monitoredRules, versionInForce, type MonitoredRule } from './rule-versions';
 import { currentStatus, warningStatuses } from './warning-history';
 
