@@ -16,6 +16,7 @@ export * from './report/report.events';
 export * from './report/report.commands';
 export * from './report/report.decider';
 export { PersistentMap } from './shared/persistent-map';
+export * from './monitoring';
 export * from './application/command-context';
 export * from './application/aggregate-repository';
 export * from './application/funding.commands';

@@ -16,3 +16,4 @@ export * from './projections';
 export * from './queries/portfolio-filter';
 export * from './exports';
 export * from './reconciliation';
+export * from './monitoring';

@@ -20,6 +20,10 @@ export const RULE_CODES = {
   INDICATOR_IN_USE: 409,
   INDICATOR_WITHDRAWN: 409,
   RECEIPT_FROM_BOND: 409,
+  /** A monitoring rule id posted again with another kind: its warnings would change meaning. */
+  RULE_KIND_CHANGED: 409,
+  /** A warning disposition the warning's status does not allow (acknowledging twice, anything after resolve). */
+  DISPOSITION_NOT_ALLOWED: 409,
   // 404: the resource named in the path does not exist
   PROJECT_NOT_FOUND: 404,
   BOND_NOT_FOUND: 404,
@@ -31,6 +35,7 @@ export const RULE_CODES = {
   CONTRACT_NOT_FOUND: 404,
   APPROVAL_NOT_FOUND: 404,
   ASSIGNMENT_NOT_FOUND: 404,
+  WARNING_NOT_FOUND: 404,
   // 422: the body refers to something the stream does not hold
   UNKNOWN_ALLOCATION: 422,
   UNKNOWN_RECEIPT: 422,

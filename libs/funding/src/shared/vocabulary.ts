@@ -40,6 +40,9 @@ export type ProgrammeLevel = (typeof PROGRAMME_LEVELS)[number];
 /** Client-chosen ids: project, bond and every id inside a stream. */
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}$/;
 
+/** A region: a path of slugs, broadest first ("yunnan/kunming/xishan"), at most ten levels. */
+export const REGION_PATH_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}(?:\/[a-z0-9][a-z0-9-]{1,63}){0,9}$/;
+
 export const projectStreamId = (projectId: string): string => `project-${projectId}`;
 export const bondStreamId = (bondId: string): string => `bond-${bondId}`;
 export const programmeStreamId = (programmeId: string): string => `programme-${programmeId}`;

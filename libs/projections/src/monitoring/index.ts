@@ -1,0 +1,8 @@
+export type { KnownAt } from './log-cut';
+export { monitoredRules, versionInForce, type MonitoredRule, type RuleVersion } from './rule-versions';
+export { inScope, projectContextOf, type ProgrammeNode, type ProjectContext } from './project-context';
+export { receiptBalances, type ReceiptBalance, type ReceiptDraw } from './receipt-balances';
+export { MONITORING_FIGURES, type Finding, type WarningTrace } from './rule-findings';
+export { evaluateWarnings, type MonitoredProject, type MonitoringWarning, type WarningEvaluation } from './evaluate-warnings';
+export { currentStatus, warningHistory, warningStatuses, type WarningDispositionRecord } from './warning-history';
+export { defaultRuleEvents, evaluateDefaultRules, warningsTable } from './default-rules';
