@@ -112,7 +112,16 @@ describe('hostile input (issue 7.5)', () => {
   let f: Fixtures;
   let counter: Client;
   let base: string;
-  const stats = { bodies: 0, queries: 0, paths: 0, wire: 0, accepted: 0, byStatus: {} as Record<string, number> };
+  const stats = {
+    bodies: 0,
+    queries: 0,
+    paths: 0,
+    wire: 0,
+    accepted: 0,
+    byStatus: {} as Record<string, number>,
+    dates: { runs: 0, existed: 0, refused: 0 },
+    text: { runs: 0, storedAsNfc: 0, changedByNfc: 0, refused: 0 },
+  };
 
   const eventCount = async () => Number((await counter.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n);
   const tokenFor = (role: Role) => bearer(api.token(role, `${role}-fuzz`));
@@ -255,6 +264,8 @@ describe('hostile input (issue 7.5)', () => {
         const expected = exists(v) && !(v.parameter === 'asOfEffective' && v.form === 'instant') ? 200 : 400;
         expect({ path, status: response.status }).toEqual({ path, status: expected });
         if (expected === 400) expect((response.body.errors as { field: string }[]).map((e) => e.field)).toContain(v.parameter);
+        stats.dates.runs += 1;
+        stats.dates[expected === 200 ? 'existed' : 'refused'] += 1;
       }),
       { numRuns: RUNS * 3 },
     );
@@ -283,11 +294,15 @@ describe('hostile input (issue 7.5)', () => {
         const nfc = text.normalize('NFC');
         const acceptable = !INVISIBLE.test(nfc) && !CONTROL.test(nfc) && !/[\ud800-\udfff]/.test(nfc.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''));
         expect({ text, status: response.status }).toEqual({ text, status: acceptable ? 201 : 400 });
+        stats.text.runs += 1;
         if (response.status === 201) {
           const { rows } = await counter.query<{ value: string }>('SELECT data->>$2 AS value FROM events WHERE event_id = $1', [response.body.eventIds[0], field]);
           expect({ text, stored: rows[0].value }).toEqual({ text, stored: nfc });
+          stats.text.storedAsNfc += 1;
+          if (nfc !== text) stats.text.changedByNfc += 1;
         } else {
           expect((response.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
+          stats.text.refused += 1;
         }
       }),
       { numRuns: RUNS },

@@ -66,10 +66,11 @@ describe('idempotency under failure: retries while the first attempt is in fligh
     expect(second.status).toBe(201);
     expect(second.headers?.get('idempotency-replayed')).toBe('true');
     expect(third.body).toEqual(second.body);
+    expect(third.text).toBe(second.text); // byte for byte, key order included
     const events = await recorded('d-timeout');
     expect(events).toHaveLength(1);
     expect(second.body.eventIds).toEqual([events[0].event_id]);
-    figures.timeoutThenRetry = { firstAttempt: 'client timeout after 1 s', retry: second.status, replayed: true, events: events.length };
+    figures.timeoutThenRetry = { firstAttempt: 'client timeout after 1 s', retry: second.status, replayed: true, sameBytes: true, events: events.length };
   }, 60_000);
 
   it('the first attempt and a concurrent retry both answer 201 with the same body; one event', async () => {
@@ -88,8 +89,9 @@ describe('idempotency under failure: retries while the first attempt is in fligh
     const [a, b] = await Promise.all([first, second]);
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(b.body).toEqual(a.body);
+    expect(b.text).toBe(a.text);
     expect(await recorded('d-concurrent')).toHaveLength(1);
-    figures.concurrentRetry = { answers: [a.status, b.status], sameBody: true };
+    figures.concurrentRetry = { answers: [a.status, b.status], sameBody: true, sameBytes: true };
   }, 60_000);
 
   it('20 simultaneous attempts under one key: one event, twenty identical 201 answers', async () => {
@@ -106,8 +108,9 @@ describe('idempotency under failure: retries while the first attempt is in fligh
     const all = await answers;
     expect(all.map((a) => a.status)).toEqual(Array(20).fill(201));
     for (const answer of all) expect(answer.body).toEqual(all[0].body);
+    expect(all.filter((answer) => answer.text !== all[0].text)).toEqual([]);
     expect(await recorded('d-storm')).toHaveLength(1);
-    figures.storm = { attempts: 20, events: 1, replayed: all.filter((a) => a.headers?.get('idempotency-replayed') === 'true').length };
+    figures.storm = { attempts: all.length, events: 1, replayed: all.filter((a) => a.headers?.get('idempotency-replayed') === 'true').length, sameBytes: true };
   }, 60_000);
 
   it('a retry waits a bounded time (409 IDEMPOTENCY_IN_FLIGHT with Retry-After), the live first attempt keeps its key, and a later retry gets its answer', async () => {
@@ -137,7 +140,8 @@ describe('idempotency under failure: retries while the first attempt is in fligh
     const later = await call(api.base, 'POST', path, { token: clerk, body, idempotencyKey: 'k-long' });
     expect(later.status).toBe(201);
     expect(later.body).toEqual(original.body);
+    expect(later.text).toBe(original.text);
     expect(await recorded('d-long')).toHaveLength(1);
-    figures.longFirstAttempt = { retryWaitedMs: Math.round(waited.ms), retryAnswer: `409 ${waited.body.code}`, otherBodyAnswer: `${otherBody.status} ${otherBody.body.code}`, events: 1 };
+    figures.longFirstAttempt = { retryWaitedMs: Math.round(waited.ms), retryAnswer: `409 ${waited.body.code}`, otherBodyAnswer: `${otherBody.status} ${otherBody.body.code}`, laterRetry: later.status, sameBytes: true, events: 1 };
   }, 90_000);
 });

@@ -62,6 +62,8 @@ const BAD_TOKENS: readonly [string, () => string, string][] = [
   ['wrong secret', () => jwt.sign(claims(), 'a-different-secret-that-is-long-enough-0123456789', { algorithm: 'HS256' }), 'INVALID_TOKEN'],
   ['empty secret', () => handMade({ alg: 'HS256', typ: 'JWT' }, claims(), (i) => createHmac('sha256', '').update(i).digest('base64url')), 'INVALID_TOKEN'],
   ['not yet valid', () => jwt.sign({ ...claims(), nbf: now() + 3600 }, RELIABILITY_SECRET, { algorithm: 'HS256' }), 'INVALID_TOKEN'],
+  ['no exp claim, signed with the real secret (it would never expire)', () => jwt.sign({ sub: 'mallory', role: 'admin', iss: 'fundtrail', iat: now() }, RELIABILITY_SECRET, { algorithm: 'HS256' }), 'INVALID_TOKEN'],
+  ['exp that is not a number of seconds', () => handMade({ alg: 'HS256', typ: 'JWT' }, { ...claims(), exp: 'never' }, (i) => createHmac('sha256', RELIABILITY_SECRET).update(i).digest('base64url')), 'INVALID_TOKEN'],
 ];
 
 /** DESIGN §5, the GET side (admin may do everything; POST × role is tests/e2e/role-matrix). */
