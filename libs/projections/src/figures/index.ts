@@ -70,3 +70,13 @@ export {
   type IntervalTerms,
   type TermInterval,
 } from './figure-intervals';
+export {
+  eventsAsOf,
+  isKnownAsOf,
+  isNow,
+  parseAsOfEffective,
+  parseKnownAt,
+  type FigureTime,
+  type KnownAt,
+  type TimedEvent,
+} from './figure-time';
