@@ -1,4 +1,4 @@
-export type { KnownAt } from './log-cut';
+// KnownAt is exported with the figures' time.
 export { monitoredRules, versionInForce, type MonitoredRule, type RuleVersion } from './rule-versions';
 export { inScope, projectContextOf, type ProgrammeNode, type ProjectContext } from './project-context';
 export { receiptBalances, type ReceiptBalance, type ReceiptDraw } from './receipt-balances';

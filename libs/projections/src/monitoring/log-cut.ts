@@ -1,15 +1,14 @@
 import type { RecordedEvent } from '@fundtrail/event-store';
+import { isKnownAsOf, type KnownAt } from '../figures/figure-time';
 
-/** "As known at": every event recorded up to a global position, or up to an instant. */
-export type KnownAt = { position: bigint } | { recordedAt: Date };
+export type { KnownAt };
 
 export function knownBy(event: RecordedEvent, knownAt: KnownAt | undefined): boolean {
-  if (knownAt === undefined) return true;
-  return 'position' in knownAt ? event.globalPosition <= knownAt.position : event.recordedAt.getTime() <= knownAt.recordedAt.getTime();
+  return isKnownAsOf(event, { knownAt });
 }
 
 export function effectiveBy(event: RecordedEvent, date: string): boolean {
-  return event.metadata.effectiveDate <= date;
+  return isKnownAsOf(event, { asOfEffective: date });
 }
 
 /** Log order: input arrays may come in any order, the fold never does. */
