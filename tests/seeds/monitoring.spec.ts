@@ -4,72 +4,11 @@
  * Pins which projects the default rules warn of on the report's 截至 date, 2024-08-31.
  */
 import assert from 'node:assert/strict';
-import type { RecordedEvent } from '@fundtrail/event-store';
-import {
-  type BondState,
-  decideBond,
-  decideProject,
-  evolveBond,
-  evolveProject,
-  initialBondState,
-  initialProjectState,
-  type ProjectState,
-  projectStreamId,
-  receiveFundsForAssignment,
-} from '@fundtrail/funding';
-import { evaluateDefaultRules, type MonitoredProject } from '@fundtrail/projections';
-import { readDataset, toSeedCommand } from '../../seeds/dataset';
-
-function replay(): MonitoredProject[] {
-  const streams = new Map<string, RecordedEvent[]>();
-  let position = 0n;
-  const record = (streamId: string, event: { type: string; data: object }, effectiveDate: string) => {
-    const stream = streams.get(streamId) ?? [];
-    streams.set(streamId, stream);
-    position += 1n;
-    stream.push({
-      eventId: `${streamId}-${stream.length}`,
-      type: event.type,
-      streamId,
-      streamRevision: BigInt(stream.length),
-      globalPosition: position,
-      recordedAt: new Date(Date.UTC(2024, 8, 1) + Number(position)),
-      data: event.data as Record<string, unknown>,
-      metadata: { actor: { id: 'seed:xishan-2024', role: 'admin' }, correlationId: 'seed', causationId: 'seed', effectiveDate, schemaVersion: 1 },
-      hash: '',
-      prevHash: '',
-    });
-  };
-  const projects = new Map<string, ProjectState>();
-  const bonds = new Map<string, BondState>();
-  const onProject = (streamId: string, command: Parameters<typeof decideProject>[0], effectiveDate: string) => {
-    const state = projects.get(streamId) ?? initialProjectState;
-    const events = decideProject(command, state);
-    projects.set(streamId, events.reduce(evolveProject, state));
-    for (const event of events) record(streamId, event, effectiveDate);
-  };
-  readDataset('xishan-2024').entries.forEach((entry, index) => {
-    const seed = toSeedCommand(entry, index);
-    if (seed.aggregate === 'project') return onProject(seed.streamId, seed.command, entry.effectiveDate);
-    const state = bonds.get(seed.streamId) ?? initialBondState;
-    const events = decideBond(seed.command, state);
-    const bond = events.reduce(evolveBond, state);
-    bonds.set(seed.streamId, bond);
-    for (const event of events) {
-      record(seed.streamId, event, entry.effectiveDate);
-      if (event.type === 'BondProceedsAssigned' && bond.status === 'issued') {
-        const receipt = receiveFundsForAssignment(event, bond.kind);
-        onProject(projectStreamId(receipt.data.projectId), receipt, entry.effectiveDate);
-      }
-    }
-  });
-  return [...streams]
-    .filter(([streamId]) => streamId.startsWith('project-'))
-    .map(([streamId, events]) => ({ projectId: streamId.slice('project-'.length), events }));
-}
+import { evaluateDefaultRules } from '@fundtrail/projections';
+import { replayDataset } from '../../apps/cli/src/monitoring/dataset-replay';
 
 describe('the default monitoring rules on the xishan-2024 data', () => {
-  const projects = replay();
+  const { projects } = replayDataset('xishan-2024');
 
   it('covers all eleven projects', () => {
     assert.equal(projects.length, 11);
