@@ -313,4 +313,55 @@ describe('monitoring over HTTP', () => {
     expect(verify.body.monitoring.ok).toBe(false);
     expect(verify.body.monitoring.problems).toEqual([expect.objectContaining({ streamId: `warning-${id}`, problem: 'not-allowed' })]);
   });
+
+  it('OpenAPI documents every monitoring endpoint with its parameters, codes and refusals', async () => {
+    const document = (await api.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, { description?: string }> }>>;
+    };
+    const operation = (path: string, method: string) => document.paths[path]?.[method];
+    const warnings = operation('/api/monitoring/warnings', 'get');
+    expect((warnings.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)).toEqual(
+      expect.arrayContaining(['asOfEffective', 'knownAt', 'status', 'programme', 'region', 'department', 'category', 'fiscalYear', 'minPosition']),
+    );
+    expect(Object.keys(operation('/api/monitoring/warnings/{warningId}', 'get').responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+    expect(Object.keys(operation('/api/monitoring/rules', 'get').responses)).toEqual(expect.arrayContaining(['200']));
+    expect(operation('/api/monitoring/rules', 'post').responses['409'].description).toContain('RULE_KIND_CHANGED');
+    expect(Object.keys(operation('/api/monitoring/rules/defaults', 'post').responses)).toEqual(expect.arrayContaining(['201', '400', '403']));
+    for (const action of ['acknowledge', 'explain', 'resolve']) {
+      const responses = operation(`/api/monitoring/warnings/{warningId}/${action}`, 'post').responses;
+      expect(responses['409'].description).toContain('DISPOSITION_NOT_ALLOWED');
+      expect(responses['404'].description).toContain('WARNING_NOT_FOUND');
+    }
+  });
+
+  it('a disposition retried under its Idempotency-Key is recorded once', async () => {
+    const id = expectedId('parks-idle', parks, 'receipt/r2');
+    const send = () =>
+      api.http.post(`/api/monitoring/warnings/${id}/explain`).set('Authorization', auditor).set('Idempotency-Key', 'explain-parks-1').send({ note: '等待结算', effectiveDate: '2024-10-10' });
+    const before = await api.eventCount();
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.eventIds).toEqual(first.body.eventIds);
+    expect(await api.eventCount()).toBe(before + 1);
+  });
+
+  it('the default rule set is adopted without touching a rule the district already defined, and adopting it again adds nothing', async () => {
+    await must(officer, '/api/monitoring/rules', { ruleId: 'over-arrival', kind: 'over-arrival', params: {}, scope: { category: 'roads' }, effectiveDate: '2024-01-01' });
+    const adopted = await must(officer, '/api/monitoring/rules/defaults', { effectiveDate: '2024-01-01' });
+    expect(adopted.body.rules).toEqual([
+      { ruleId: 'execution-schedule', version: 1, changed: true },
+      { ruleId: 'special-bond-idle', version: 1, changed: true },
+      { ruleId: 'output-schedule', version: 1, changed: true },
+      { ruleId: 'over-arrival', version: 1, changed: false },
+    ]);
+    expect(adopted.body.eventIds).toHaveLength(3);
+    const rules = (await api.http.get('/api/monitoring/rules').set('Authorization', auditor)).body.rules as { ruleId: string; versions: { scope?: object }[] }[];
+    expect(rules.find((rule) => rule.ruleId === 'over-arrival')?.versions).toEqual([expect.objectContaining({ scope: { category: 'roads' } })]);
+    const again = await post(officer, '/api/monitoring/rules/defaults', {});
+    expect(again.status).toBe(201);
+    expect(again.body.eventIds).toEqual([]);
+    expect(again.body.rules.every((rule: { changed: boolean }) => !rule.changed)).toBe(true);
+  });
 });
