@@ -20,6 +20,8 @@ import {
   type MonitoringRuleSetState,
   toNewEvents,
   type WarningDispositionCommand,
+  type WarningDispositionEvent,
+  type WarningDispositionState,
   type WarningSeen,
   warningStreamId,
 } from '@fundtrail/funding';
@@ -118,7 +120,7 @@ export class DefineMonitoringRulesHandler implements ICommandHandler<DefineMonit
  */
 @CommandHandler(DisposeOfWarning)
 export class DisposeOfWarningHandler implements ICommandHandler<DisposeOfWarning, AppendResult> {
-  private readonly warnings;
+  private readonly warnings: AggregateRepository<WarningDispositionCommand, WarningDispositionEvent, WarningDispositionState>;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
