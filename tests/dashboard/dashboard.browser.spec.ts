@@ -146,8 +146,25 @@ describe('the dashboard in headless Chromium', () => {
     }
     const sources = portfolio.figures.filter((f) => f.key.startsWith('received_by_source:') && f.value !== '0.00').length;
     expect(drawn[0].points).toBe(sources);
-    // No monitoring yet: the warnings panel stays hidden.
-    expect(await page.isHidden('#warnings')).toBe(true);
+    await page.close();
+  });
+
+  it('shows the open warnings once the ledger has adopted the default monitoring rules, one line each, in the API\'s order', async () => {
+    const officer = signToken({ sub: 'dashboard-officer', role: 'budget-officer' }, JWT_SECRET, '1h');
+    const adopted = await fetch(`${base}/api/monitoring/rules/defaults`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${officer}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ effectiveDate: '2020-01-01' }),
+    });
+    expect(adopted.status).toBe(201);
+    const openWarnings = await get<{ projectId: string; ruleId: string; raisedAsOf: string }[]>('/api/monitoring/warnings?status=open');
+    const page = await open(`/dashboard#token=${token}`);
+    await page.waitForSelector('#warnings:not([hidden])');
+    const lines = await page.$$eval('#warning-list li', (items) => items.map((item) => item.textContent ?? ''));
+    // Whatever today is, the 2023 sub-project acceptance (5 of 20) stays behind its finished fiscal year.
+    expect(openWarnings.length).toBeGreaterThan(0);
+    expect(lines.map((line) => line.split(' · ')[0])).toEqual(openWarnings.map((warning) => warning.projectId));
+    expect(lines.every((line, index) => line.includes(openWarnings[index].ruleId) && line.includes(openWarnings[index].raisedAsOf))).toBe(true);
     await page.close();
   });
 

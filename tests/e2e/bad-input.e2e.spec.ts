@@ -3,6 +3,7 @@ import { bondReceiptId } from '@fundtrail/funding';
 import type { Response, Test } from 'supertest';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { runSql } from '../support/test-database';
+import { GOOD_MONITORING_QUERIES, MONITORING_ENDPOINTS, MONITORING_QUERY_ROWS, MONITORING_ROWS, type MonitoringEndpointKey } from './monitoring-bad-input';
 import { bearer, createFixtures, describeResponse, type Fixtures, PROBLEM_JSON, problemFields, uniqueId } from './support-fixtures';
 
 /**
@@ -21,7 +22,8 @@ type EndpointKey =
   | 'indicators'
   | 'actuals'
   | 'bonds'
-  | 'assignments';
+  | 'assignments'
+  | MonitoringEndpointKey;
 
 interface Endpoint {
   path: (f: Fixtures) => string;
@@ -86,6 +88,7 @@ const ENDPOINTS: Record<EndpointKey, Endpoint> = {
     role: 'budget-officer',
     valid: (f, uid) => ({ assignmentId: uid, projectId: f.projectId, amount: '1.00' }),
   },
+  ...MONITORING_ENDPOINTS,
 };
 
 /** Marks a field to delete from the valid body. */
@@ -734,6 +737,7 @@ const GROUPS: readonly [string, Row[]][] = [
   ['sizes and nesting', sizeRows],
   ['Idempotency-Key', keyRows],
   ['references', referenceRows],
+  ['monitoring', MONITORING_ROWS],
   ['derived ids', derivedIdRows],
 ];
 
@@ -822,6 +826,7 @@ const BAD_INSTANTS: readonly string[] = [
 ];
 
 const queryRows: QueryRow[] = [
+  ...MONITORING_QUERY_ROWS,
   ...BAD_DAYS.map((v): QueryRow => ({ name: `history?asOf=${v}`, path: (f) => `/api/projects/${f.projectId}/history?asOf=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOf' })),
   ...BAD_INSTANTS.map((v): QueryRow => ({ name: `history?asOf=${v}`, path: (f) => `/api/projects/${f.projectId}/history?asOf=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOf' })),
   { name: 'history without asOf', path: (f) => `/api/projects/${f.projectId}/history`, status: 400, code: 'VALIDATION_FAILED', field: 'asOf' },
@@ -1045,6 +1050,11 @@ describe('bad input is refused as problem+json, never 500, nothing appended (DES
       const response = await api.http.get(`/api/exports/${query}`).set('Authorization', tokenFor('auditor'));
       if (response.status !== 200) throw new Error(`expected 200, got ${describeResponse(response)}`);
       expect(await api.eventCount()).toBeGreaterThan(0);
+    });
+
+    it.each(GOOD_MONITORING_QUERIES.map((q) => [q] as const))('%s is answered', async (query) => {
+      const response = await api.http.get(query).set('Authorization', tokenFor('analyst'));
+      if (response.status !== 200) throw new Error(`expected 200, got ${describeResponse(response)}`);
     });
 
     it.each(GOOD_QUERIES.map((q) => [q] as const))('%s is answered', async (query) => {

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import type { Response } from 'supertest';
 import { ROLES, type Role } from '@fundtrail/auth';
 import { type ApiHarness, startApi, TEST_JWT_SECRET } from '../support/api-harness';
+import { MONITORING_ROUTES } from './monitoring-routes';
 import { bearer, createFixtures, describeResponse, type Fixtures, PROBLEM_JSON, uniqueId } from './support-fixtures';
 
 /**
@@ -22,6 +23,8 @@ interface RouteRow {
   prepare?: (api: ApiHarness, f: Fixtures, uid: string) => Promise<void>;
   /** Status an allowed call answers with (201 for commands). */
   okStatus: number;
+  /** Fields a command answers with beyond where its events landed. */
+  answer?: object;
 }
 
 const ROUTES: readonly RouteRow[] = [
@@ -135,6 +138,7 @@ const ROUTES: readonly RouteRow[] = [
     allowed: ['analyst', 'auditor', 'budget-officer'],
     okStatus: 200,
   },
+  ...MONITORING_ROUTES,
 ];
 
 const ALL_ROLES: readonly Role[] = ['clerk', 'budget-officer', 'auditor', 'analyst', 'admin'];
@@ -326,6 +330,7 @@ describe('role matrix (DESIGN §5)', () => {
             streamRevision: expect.any(Number),
             globalPosition: expect.any(Number),
             eventIds: expect.any(Array),
+            ...route.answer,
           });
           expect(await api.eventCount()).toBe(before + response.body.eventIds.length);
         }

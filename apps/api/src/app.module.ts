@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { ExportsController } from './exports/exports.controller';
 import { DASHBOARD_OPTIONS, DashboardController } from './dashboard/dashboard.controller';
 import { FundtrailMetrics, MetricsController } from './metrics/metrics';
+import { MonitoringModule } from './monitoring/monitoring.module';
 
 export interface AppOptions {
   config: FundtrailConfig;
@@ -31,6 +32,7 @@ export class AppModule {
         EventStoreModule.forRoot(database),
         FundingModule,
         ProjectionsModule,
+        MonitoringModule,
       ],
       controllers: [
         HealthController,

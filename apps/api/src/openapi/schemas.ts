@@ -161,4 +161,10 @@ export class VerifySchema {
     },
   })
   crossLinks: object;
+  @ApiProperty({
+    description:
+      'warnings are computed on read; their dispositions are replayed through the disposition workflow: every stored disposition must be what the workflow records from the state before it. problem: not-allowed | not-as-decided | wrong-stream | unknown-type',
+    example: { ok: true, warnings: 2, dispositions: 3, problems: [] },
+  })
+  monitoring: object;
 }

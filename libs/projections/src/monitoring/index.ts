@@ -6,3 +6,5 @@ export { MONITORING_FIGURES, type Finding, type WarningTrace } from './rule-find
 export { evaluateWarnings, type MonitoredProject, type MonitoringWarning, type WarningEvaluation } from './evaluate-warnings';
 export { currentStatus, warningHistory, warningStatuses, type WarningDispositionRecord } from './warning-history';
 export { defaultRuleEvents, evaluateDefaultRules, warningsTable } from './default-rules';
+export { MonitoringQueries, type ListedRule, type ListedRuleVersion, type WarningDetail, type WarningTime } from './monitoring-queries';
+export { DispositionCheck, type DispositionProblem, type DispositionReport } from './disposition-check';

@@ -4,6 +4,7 @@ import { BOND_PROCEEDS_CHECKPOINT } from '@fundtrail/funding';
 import { CrossLinkCheck, type CrossLinkReport } from './cross-links';
 import { computeFigures, emptyTerms, FigureEventDataError, foldEvents, foldTerms, type ProjectTerms, termsFromJson } from '../figures';
 import { type BondDetails, emptyBondDetails, foldBondDetails } from '../read-models/bond-details';
+import { DispositionCheck, type DispositionReport } from '../monitoring/disposition-check';
 
 export interface BrokenLink {
   streamId: string;
@@ -58,6 +59,8 @@ export interface VerifyReport {
   };
   /** Links between streams: every bond assignment against its project receipt, every receipt that names a bond. */
   crossLinks: CrossLinkReport;
+  /** Every warning disposition replayed through the disposition workflow (warnings are computed on read). */
+  monitoring: DispositionReport;
   /** Each stream's head hash: an auditor keeps these as a digest and checks them later. */
   heads?: Record<string, string>;
 }
@@ -82,6 +85,7 @@ export async function verifyLog(
 ): Promise<VerifyReport> {
   const { checkpoint, stored, bondCheckpoint, storedBonds, lastPositions, receivedThrough } = await readModelSnapshot(pool);
   const crossLinks = new CrossLinkCheck();
+  const dispositions = new DispositionCheck();
   const replayedBonds = new Map<string, BondDetails>();
   const chains = new Map<string, ChainState>();
   const brokenStreams = new Set<string>();
@@ -153,6 +157,7 @@ export async function verifyLog(
     }
     chains.set(event.streamId, { revision: event.streamRevision, hash: event.hash, position: event.globalPosition });
     crossLinks.observe(event);
+    dispositions.observe(event);
 
     if (event.globalPosition <= bondCheckpoint && event.streamId.startsWith('bond-')) {
       const bondId = event.streamId.slice('bond-'.length);
@@ -225,8 +230,9 @@ export async function verifyLog(
     differences.length === 0 && missing.length === 0 && unexpected.length === 0 && unreadable.length === 0 && bondDifferences.length === 0;
   const chainsOk = brokenLinks.length === 0;
   const links = crossLinks.report(receivedThrough, options.maxBrokenLinks ?? 1000);
+  const monitoring = dispositions.report(options.maxBrokenLinks ?? 1000);
   return {
-    ok: chainsOk && readModelsOk && links.ok,
+    ok: chainsOk && readModelsOk && links.ok && monitoring.ok,
     checkedAt: new Date().toISOString(),
     events,
     streams: chains.size,
@@ -234,6 +240,7 @@ export async function verifyLog(
     hashChains: { ok: chainsOk, brokenLinks },
     readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected, unreadable, bonds: storedBonds.size, bondDifferences },
     crossLinks: links,
+    monitoring,
     ...(options.includeHeads ? { heads: Object.fromEntries([...chains].map(([stream, state]) => [stream, state.hash])) } : {}),
   };
 }
