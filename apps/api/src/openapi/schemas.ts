@@ -28,7 +28,7 @@ export class FigureSchema {
   @ApiProperty({ example: '50.74', nullable: true, type: String, description: 'yuan string for amounts, percent string for rates; null with reason when unknown' })
   value: string | null;
   @ApiProperty({ example: '50.74%' }) display: string;
-  @ApiProperty({ enum: ['yuan', 'percent'] }) unit: string;
+  @ApiProperty({ enum: ['yuan', 'percent', 'quantity'], description: "yuan: amounts (a yuan string); percent: rates; quantity: an indicator's target or actual (output_target:, output_actual:), in the indicator's own unit" }) unit: string;
   @ApiProperty({ example: 'Σ receipts excluding carry-over / planned_total × 100, rounded half-up to 2 decimals' }) formula: string;
   @ApiProperty({ example: 1 }) formulaVersion: number;
   @ApiPropertyOptional({ example: '227000000.00' }) numerator?: string;
