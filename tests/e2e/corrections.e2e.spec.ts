@@ -288,6 +288,16 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
       expect(JSON.stringify(bond.body)).toContain('"reversed":true');
     });
 
+    it('is refused with INSUFFICIENT_FUNDS when, without its receipt, the project would have received less than it paid', async () => {
+      await accepted(`/api/bonds/${BOND}/assignments`, officer, { assignmentId: 'as2', projectId: PROJECT, amount: '0.1', amountUnit: 'yi' });
+      ledger.receipts.set(bondReceiptId(BOND, 'as2'), { fen: 10_000_000_00n, source: 'special-bond' });
+      await accepted(at('/disbursements'), clerk, { disbursementId: 'd-pooled-2', amount: '5000', amountUnit: 'wan', category: 'construction' });
+      ledger.disbursements.set('d-pooled-2', { fen: 50_000_000_00n, contract: false });
+      await refused(`/api/bonds/${BOND}/assignments/as2/reversal`, officer, { reason: '分配有误' }, 409, 'INSUFFICIENT_FUNDS', 'receiptId');
+      await accepted(at('/disbursements/d-pooled-2/reversal'), officer, { reason: '支付有误' });
+      ledger.disbursements.get('d-pooled-2')!.reversed = true;
+    });
+
     it('verify finds every link consistent after the reversal', async () => {
       const verify = await api.http.get(`/api/audit/verify?minPosition=${lastPosition}`).set('Authorization', auditor);
       expect(verify.status).toBe(200);
@@ -324,9 +334,9 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
       };
       // the hand-written values the ledger stands for, so that the ledger itself is checked too
       expect(expected).toMatchObject({
-        received_total: '62345600.00',
+        received_total: '72345600.00',
         approved_total: '20000000.00',
-        approval_rate: '32.08',
+        approval_rate: '27.65',
         investment_completion_rate: '25.00',
         'output_completion:completed': '66.67',
         'output_completion:accepted': '75.00',
@@ -343,7 +353,7 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
         ['received_total', [['ReceiptReversed', '-100000000.00'], ['ReceiptReversed', '-300.00'], ['ReceiptReversed', '-80000000.00']]],
         ['allocated_total', [['AllocationReversed', '-1000000.00']]],
         ['approved_total', [['PaymentApprovalReversed', '-1000000.00'], ['PaymentApprovalReversed', '-10.00']]],
-        ['disbursed_total', [['DisbursementReversed', '-120000000.00'], ['DisbursementReversed', '-1000000.00']]],
+        ['disbursed_total', [['DisbursementReversed', '-120000000.00'], ['DisbursementReversed', '-1000000.00'], ['DisbursementReversed', '-50000000.00']]],
       ] as const) {
         const trace = await api.http.get(`/api/projects/${PROJECT}/figures/${key}/trace?minPosition=${lastPosition}`).set('Authorization', auditor);
         expect(trace.status).toBe(200);
