@@ -121,11 +121,11 @@ export class BondCommandHandler implements ICommandHandler<ExecuteBondCommand, A
   private async reverseAssignment(request: BondAssignmentReversal, context: CommandContext): Promise<AppendResult> {
     const { bondId, assignmentId } = request.data;
     const bond = (await this.repositories.bonds.load(bondStreamId(bondId))).state;
-    decideBond({ ...request, lookedUp: { projectReceiptInUse: false } }, bond);
-    const projectId = bond.status === 'issued' ? bond.assignments.get(assignmentId)!.projectId : '';
-    const project = (await this.repositories.projects.load(projectStreamId(projectId))).state;
+    const [unchecked] = decideBond({ ...request, lookedUp: { projectReceiptInUse: false } }, bond) as [BondAssignmentReversed];
+    const project = (await this.repositories.projects.load(projectStreamId(unchecked.data.projectId))).state;
     const receipt = project.status === 'registered' ? project.receipts.get(bondReceiptId(bondId, assignmentId)) : undefined;
-    const command: ReverseBondAssignment = { ...request, lookedUp: { projectReceiptInUse: receipt !== undefined && receiptInUse(receipt) } };
+    const ownReceipt = receipt?.bondId === bondId && receipt.assignmentId === assignmentId ? receipt : undefined;
+    const command: ReverseBondAssignment = { ...request, lookedUp: { projectReceiptInUse: ownReceipt !== undefined && receiptInUse(ownReceipt) } };
     const [reversal] = decideBond(command, bond) as [BondAssignmentReversed];
     if (!assignmentReceiptSettled(project, reversal)) decideProject(reverseReceiptForAssignment(reversal), project);
     const result = await this.repositories.bonds.handle(bondStreamId(bondId), command, context);
