@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Param, Post, Req, UseInterceptors } from '@
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { AmountUnit } from '@fundtrail/money';
 import { type Actor, CurrentActor, Roles } from '@fundtrail/auth';
 import type { AppendResult } from '@fundtrail/event-store';
 import {
@@ -11,7 +10,7 @@ import {
   type FundingSource,
   type ProjectCommand,
 } from '@fundtrail/funding';
-import { parseQuantity } from '@fundtrail/money';
+import { type AmountUnit, parseQuantity } from '@fundtrail/money';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { SlugPipe } from '../validation/validation';
 import { amountIn } from './amount-in-unit';
@@ -22,13 +21,13 @@ import {
   AmendContractDto,
   ApprovePaymentDto,
   CorrectionDto,
-  ReportInvestmentCompletedDto,
-  ReviseOutputTargetDto,
   ReceiveFundsDto,
   RecordDisbursementDto,
   RegisterProjectDto,
+  ReportInvestmentCompletedDto,
   ReportOutputDto,
   ReverseDisbursementDto,
+  ReviseOutputTargetDto,
   RevisePlannedTotalDto,
   SetOutputTargetDto,
   SignContractDto,
