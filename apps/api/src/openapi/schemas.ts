@@ -23,7 +23,12 @@ export class LabelSchema {
 }
 
 export class FigureSchema {
-  @ApiProperty({ example: 'arrival_rate' }) key: string;
+  @ApiProperty({
+    example: 'arrival_rate',
+    description:
+      'planned_total, allocated_total, received_total, disbursed_total, available_balance, approved_total, investment_completed (yuan); arrival_rate, execution_rate, allocation_execution_rate, contract_payment_progress, approval_rate, investment_completion_rate, receipt_usage_rate:<receiptId>, output_completion:<indicatorId> (percent); output_target:<indicatorId>, output_actual:<indicatorId> (quantity); received_by_source:<source>, disbursed_by_category:<category> (yuan)',
+  })
+  key: string;
   @ApiProperty({ type: LabelSchema }) label: LabelSchema;
   @ApiProperty({ example: '50.74', nullable: true, type: String, description: 'yuan string for amounts, percent string for rates; null with reason when unknown' })
   value: string | null;
@@ -127,7 +132,7 @@ export class TracedTermSchema {
   @ApiProperty({ example: { id: 'clerk-wang', role: 'clerk' } }) actor: object;
   @ApiProperty({ enum: ['numerator', 'denominator'] }) term: string;
   @ApiProperty({ enum: ['add', 'set'] }) mode: string;
-  @ApiProperty({ example: '-100.00', description: 'negative for what a reversal takes back' }) signedAmount: string;
+  @ApiProperty({ example: '-100.00', description: 'negative for what a correction takes back (DisbursementReversed, ReceiptReversed, AllocationReversed, PaymentApprovalReversed; ContractAmended moves a contract by amount − previousAmount)' }) signedAmount: string;
   @ApiProperty({ description: 'false for a stated value a later event replaced' }) effective: boolean;
 }
 
