@@ -23,6 +23,15 @@ type EndpointKey =
   | 'actuals'
   | 'bonds'
   | 'assignments'
+  | 'approvals'
+  | 'investmentCompleted'
+  | 'receiptReversal'
+  | 'allocationReversal'
+  | 'amendment'
+  | 'approvalReversal'
+  | 'targetRevision'
+  | 'withdrawal'
+  | 'assignmentReversal'
   | MonitoringEndpointKey;
 
 interface Endpoint {
@@ -87,6 +96,52 @@ const ENDPOINTS: Record<EndpointKey, Endpoint> = {
     path: (f) => `/api/bonds/${f.bondId}/assignments`,
     role: 'budget-officer',
     valid: (f, uid) => ({ assignmentId: uid, projectId: f.projectId, amount: '1.00' }),
+  },
+  approvals: {
+    path: (f) => `/api/projects/${f.projectId}/payment-approvals`,
+    role: 'budget-officer',
+    valid: (_f, uid) => ({ approvalId: uid, amount: '1.00' }),
+  },
+  investmentCompleted: {
+    path: (f) => `/api/projects/${f.projectId}/investment-completed`,
+    role: 'budget-officer',
+    valid: () => ({ amount: '10.00' }),
+  },
+  // The corrections point at facts of the fixtures; bad input is refused before any rule looks at them.
+  receiptReversal: {
+    path: (f) => `/api/projects/${f.projectId}/receipts/bi-spare-receipt/reversal`,
+    role: 'budget-officer',
+    valid: () => ({ reason: '重复录入' }),
+  },
+  allocationReversal: {
+    path: (f) => `/api/projects/${f.projectId}/allocations/bi-allocation/reversal`,
+    role: 'budget-officer',
+    valid: () => ({ reason: '文号录错' }),
+  },
+  amendment: {
+    path: (f) => `/api/projects/${f.projectId}/contracts/bi-contract/amendment`,
+    role: 'budget-officer',
+    valid: () => ({ amount: '20.00', reason: '补充协议' }),
+  },
+  approvalReversal: {
+    path: (f) => `/api/projects/${f.projectId}/payment-approvals/bi-approval/reversal`,
+    role: 'budget-officer',
+    valid: () => ({ reason: '核拨撤回' }),
+  },
+  targetRevision: {
+    path: (f) => `/api/projects/${f.projectId}/indicators/${f.indicatorId}/target`,
+    role: 'budget-officer',
+    valid: () => ({ target: '2000', reason: '绩效目标调整' }),
+  },
+  withdrawal: {
+    path: (f) => `/api/projects/${f.projectId}/indicators/bi-spare-indicator/withdrawal`,
+    role: 'budget-officer',
+    valid: () => ({ reason: '指标录错' }),
+  },
+  assignmentReversal: {
+    path: (f) => `/api/bonds/${f.bondId}/assignments/bi-assignment/reversal`,
+    role: 'budget-officer',
+    valid: () => ({ reason: '分配有误' }),
   },
   ...MONITORING_ENDPOINTS,
 };
@@ -179,6 +234,9 @@ const AMOUNT_FIELDS: readonly [EndpointKey, string][] = [
   ['disbursements', 'amount'],
   ['bonds', 'amount'],
   ['assignments', 'amount'],
+  ['approvals', 'amount'],
+  ['investmentCompleted', 'amount'],
+  ['amendment', 'amount'],
 ];
 
 const amountRows: Row[] = AMOUNT_FIELDS.flatMap(([endpoint, field]) =>
@@ -223,6 +281,63 @@ const quantityRows: Row[] = (
     field,
   })),
 );
+
+// ---- amounts in 万元 / 亿元: exact to the fen or refused, never rounded ---------------------------
+
+const MONEY_BODIES: readonly [EndpointKey, string][] = [...AMOUNT_FIELDS];
+
+const unitRows: Row[] = [
+  ...MONEY_BODIES.flatMap(([endpoint, field]): Row[] => [
+    { name: `${endpoint}.${field}: 7 decimals of 万元 (a fraction of a fen)`, endpoint, patch: { amountUnit: 'wan', [field]: '1.2345678' }, status: 400, code: 'VALIDATION_FAILED', field },
+    { name: `${endpoint}.${field}: 11 decimals of 亿元`, endpoint, patch: { amountUnit: 'yi', [field]: '0.00000000001' }, status: 400, code: 'VALIDATION_FAILED', field },
+    { name: `${endpoint}.${field}: 3 decimals of 元 with amountUnit yuan`, endpoint, patch: { amountUnit: 'yuan', [field]: '1.001' }, status: 400, code: 'VALIDATION_FAILED', field },
+    { name: `${endpoint}.${field}: above 10^13 yuan in 亿元`, endpoint, patch: { amountUnit: 'yi', [field]: '100001' }, status: 400, code: 'VALIDATION_FAILED', field },
+  ]),
+  ...(['万元', 'WAN', 'fen', 'qian', '', 1, null, ['wan'], { unit: 'wan' }] as const).flatMap((v): Row[] =>
+    (['receipts', 'register', 'approvals', 'amendment', 'assignments'] as const).map((endpoint): Row => ({
+      name: `${endpoint}.amountUnit ${JSON.stringify(v)}`,
+      endpoint,
+      patch: { amountUnit: v },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      field: 'amountUnit',
+    })),
+  ),
+  { name: 'amountUnit on a body without money', endpoint: 'receiptReversal', patch: { amountUnit: 'wan' }, status: 400, code: 'VALIDATION_FAILED', field: 'amountUnit' },
+  { name: 'amountUnit on an indicator target', endpoint: 'targetRevision', patch: { amountUnit: 'wan' }, status: 400, code: 'VALIDATION_FAILED', field: 'amountUnit' },
+];
+
+// ---- corrections: a reason, always ---------------------------------------------------------------
+
+const CORRECTIONS: readonly EndpointKey[] = [
+  'receiptReversal',
+  'allocationReversal',
+  'amendment',
+  'approvalReversal',
+  'targetRevision',
+  'withdrawal',
+  'assignmentReversal',
+];
+
+const correctionRows: Row[] = [
+  ...CORRECTIONS.flatMap((endpoint): Row[] => [
+    { name: `${endpoint}: reason missing`, endpoint, patch: { reason: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
+    { name: `${endpoint}: reason empty`, endpoint, patch: { reason: '' }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
+    { name: `${endpoint}: reason of 501 characters`, endpoint, patch: { reason: '因'.repeat(501) }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
+    { name: `${endpoint}: reason with RLO`, endpoint, patch: { reason: '录入\u202e错误' }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
+    { name: `${endpoint}: reason with NUL`, endpoint, patch: { reason: '录入\u0000错误' }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
+    { name: `${endpoint}: reason as a number`, endpoint, patch: { reason: 1 }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
+    { name: `${endpoint}: an unknown field`, endpoint, patch: { correctedBy: 'mallory' }, status: 400, code: 'VALIDATION_FAILED', field: 'correctedBy' },
+    { name: `${endpoint}: effectiveDate 2026-02-29`, endpoint, patch: { effectiveDate: '2026-02-29' }, status: 400, code: 'VALIDATION_FAILED', field: 'effectiveDate' },
+  ]),
+  { name: 'targetRevision: target missing', endpoint: 'targetRevision', patch: { target: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'target' },
+  ...BAD_QUANTITIES.map(([label, value]): Row => ({ name: `targetRevision.target: ${label}`, endpoint: 'targetRevision', patch: { target: value }, status: 400, code: 'VALIDATION_FAILED', field: 'target' })),
+  { name: 'amendment: amount missing', endpoint: 'amendment', patch: { amount: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'amount' },
+  { name: 'approvals: approvalId missing', endpoint: 'approvals', patch: { approvalId: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'approvalId' },
+  { name: 'investmentCompleted: amount missing', endpoint: 'investmentCompleted', body: {}, status: 400, code: 'VALIDATION_FAILED', field: 'amount' },
+  { name: 'indicators: neither target nor denominatorIndicatorId', endpoint: 'indicators', patch: { target: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'target' },
+  { name: 'indicators: a bad target beside a denominator', endpoint: 'indicators', patch: { target: '-1', denominatorIndicatorId: 'bi-indicator' }, status: 400, code: 'VALIDATION_FAILED', field: 'target' },
+];
 
 const bondNumberRows: Row[] = [
   ...(['101', '-1', '3.25%', '3.12345', '1e1', ''] as const).map((v): Row => ({ name: `couponRate ${JSON.stringify(v)}`, endpoint: 'bonds', patch: { couponRate: v }, status: 400, code: 'VALIDATION_FAILED', field: 'couponRate' })),
@@ -450,6 +565,11 @@ const SLUG_FIELDS: readonly [EndpointKey, string][] = [
   ['bonds', 'bondId'],
   ['assignments', 'assignmentId'],
   ['assignments', 'projectId'],
+  ['approvals', 'approvalId'],
+  ['approvals', 'receiptId'],
+  ['approvals', 'contractId'],
+  ['disbursements', 'approvalId'],
+  ['indicators', 'denominatorIndicatorId'],
 ];
 
 const slugRows: Row[] = SLUG_FIELDS.flatMap(([endpoint, field]) =>
@@ -486,6 +606,15 @@ const pathRows: Row[] = [
   ...BAD_PATH_SLUGS.map(([label, seg]): Row => ({ name: `reversal: disbursementId ${label}`, endpoint: 'reversal', path: (f) => `/api/projects/${f.projectId}/disbursements/${seg}/reversal`, status: 400, code: 'INVALID_PATH', field: 'disbursementId' })),
   ...BAD_PATH_SLUGS.map(([label, seg]): Row => ({ name: `actuals: indicatorId ${label}`, endpoint: 'actuals', path: (f) => `/api/projects/${f.projectId}/indicators/${seg}/actuals`, status: 400, code: 'INVALID_PATH', field: 'indicatorId' })),
   ...BAD_PATH_SLUGS.map(([label, seg]): Row => ({ name: `assignments: bondId ${label}`, endpoint: 'assignments', path: () => `/api/bonds/${seg}/assignments`, status: 400, code: 'INVALID_PATH', field: 'bondId' })),
+  ...BAD_PATH_SLUGS.map(([label, seg]): Row => ({ name: `receiptReversal: receiptId ${label}`, endpoint: 'receiptReversal', path: (f) => `/api/projects/${f.projectId}/receipts/${seg}/reversal`, status: 400, code: 'INVALID_PATH', field: 'receiptId' })),
+  { name: 'allocationReversal: allocationId uppercase', endpoint: 'allocationReversal', path: (f) => `/api/projects/${f.projectId}/allocations/A1/reversal`, status: 400, code: 'INVALID_PATH', field: 'allocationId' },
+  { name: 'amendment: contractId with SQL', endpoint: 'amendment', path: (f) => `/api/projects/${f.projectId}/contracts/c'%3B--/amendment`, status: 400, code: 'INVALID_PATH', field: 'contractId' },
+  { name: 'approvalReversal: approvalId %00', endpoint: 'approvalReversal', path: (f) => `/api/projects/${f.projectId}/payment-approvals/%00/reversal`, status: 400, code: 'INVALID_PATH', field: 'approvalId' },
+  { name: 'targetRevision: indicatorId unicode', endpoint: 'targetRevision', path: (f) => `/api/projects/${f.projectId}/indicators/%E6%8C%87%E6%A0%87/target`, status: 400, code: 'INVALID_PATH', field: 'indicatorId' },
+  { name: 'withdrawal: indicatorId 65 characters', endpoint: 'withdrawal', path: (f) => `/api/projects/${f.projectId}/indicators/a${'b'.repeat(64)}/withdrawal`, status: 400, code: 'INVALID_PATH', field: 'indicatorId' },
+  { name: 'assignmentReversal: assignmentId uppercase', endpoint: 'assignmentReversal', path: (f) => `/api/bonds/${f.bondId}/assignments/AS-1/reversal`, status: 400, code: 'INVALID_PATH', field: 'assignmentId' },
+  { name: 'approvals: projectId uppercase', endpoint: 'approvals', path: () => '/api/projects/P1/payment-approvals', status: 400, code: 'INVALID_PATH', field: 'projectId' },
+  { name: 'investmentCompleted: projectId %00', endpoint: 'investmentCompleted', path: () => '/api/projects/%00/investment-completed', status: 400, code: 'INVALID_PATH', field: 'projectId' },
   { name: 'planned-total: projectId uppercase', endpoint: 'plannedTotal', path: () => '/api/projects/ABC/planned-total', status: 400, code: 'INVALID_PATH', field: 'projectId' },
   { name: 'allocations: projectId %00', endpoint: 'allocations', path: () => '/api/projects/%00/allocations', status: 400, code: 'INVALID_PATH', field: 'projectId' },
   { name: 'contracts: projectId 65 chars', endpoint: 'contracts', path: () => `/api/projects/a${'b'.repeat(64)}/contracts`, status: 400, code: 'INVALID_PATH', field: 'projectId' },
@@ -630,6 +759,22 @@ const referenceRows: Row[] = [
   { name: 'receipt naming a bond that was never issued', endpoint: 'receipts', patch: { source: 'special-bond', bondId: 'no-such-bond' }, status: 422, code: 'UNKNOWN_BOND', field: 'bondId' },
   { name: 'receipt naming a bond with no assignment to this project', endpoint: 'receipts', patch: { source: 'general-bond', bondId: 'bi-other-bond' }, status: 422, code: 'BOND_NOT_ASSIGNED', field: 'bondId' },
   { name: 'receipt naming a bond assigned to this project (its proceeds arrive with the assignment)', endpoint: 'receipts', patch: { source: 'special-bond', bondId: 'bi-bond' }, status: 422, code: 'BOND_RECEIPT_BY_ASSIGNMENT', field: 'bondId' },
+  { name: 'approval above what was received and not yet approved', endpoint: 'approvals', patch: { amount: '10000000000000.00' }, status: 409, code: 'INSUFFICIENT_FUNDS', field: 'amount' },
+  { name: 'approval of an unknown project', endpoint: 'approvals', path: () => '/api/projects/no-such-project/payment-approvals', status: 404, code: 'PROJECT_NOT_FOUND', field: 'projectId' },
+  { name: 'approval against an unknown receiptId', endpoint: 'approvals', patch: { receiptId: 'no-such-receipt' }, status: 422, code: 'UNKNOWN_RECEIPT', field: 'receiptId' },
+  { name: 'approval against an unknown contractId', endpoint: 'approvals', patch: { contractId: 'no-such-contract' }, status: 422, code: 'UNKNOWN_CONTRACT', field: 'contractId' },
+  { name: 'disbursement against an unknown approvalId', endpoint: 'disbursements', patch: { approvalId: 'no-such-approval' }, status: 422, code: 'UNKNOWN_APPROVAL', field: 'approvalId' },
+  { name: 'investment completed of an unknown project', endpoint: 'investmentCompleted', path: () => '/api/projects/no-such-project/investment-completed', status: 404, code: 'PROJECT_NOT_FOUND', field: 'projectId' },
+  { name: 'reversal of an unknown receipt', endpoint: 'receiptReversal', path: (f) => `/api/projects/${f.projectId}/receipts/no-such-receipt/reversal`, status: 404, code: 'RECEIPT_NOT_FOUND', field: 'receiptId' },
+  { name: 'reversal of a receipt something was drawn from', endpoint: 'receiptReversal', path: (f) => `/api/projects/${f.projectId}/receipts/${f.receiptId}/reversal`, status: 409, code: 'RECEIPT_IN_USE', field: 'receiptId' },
+  { name: 'reversal of an unknown allocation', endpoint: 'allocationReversal', path: (f) => `/api/projects/${f.projectId}/allocations/no-such-allocation/reversal`, status: 404, code: 'ALLOCATION_NOT_FOUND', field: 'allocationId' },
+  { name: 'amendment of an unknown contract', endpoint: 'amendment', path: (f) => `/api/projects/${f.projectId}/contracts/no-such-contract/amendment`, status: 404, code: 'CONTRACT_NOT_FOUND', field: 'contractId' },
+  { name: 'reversal of an unknown approval', endpoint: 'approvalReversal', path: (f) => `/api/projects/${f.projectId}/payment-approvals/no-such-approval/reversal`, status: 404, code: 'APPROVAL_NOT_FOUND', field: 'approvalId' },
+  { name: 'target of an unknown indicator', endpoint: 'targetRevision', path: (f) => `/api/projects/${f.projectId}/indicators/no-such-indicator/target`, status: 404, code: 'INDICATOR_NOT_FOUND', field: 'indicatorId' },
+  { name: 'withdrawal of an unknown indicator', endpoint: 'withdrawal', path: (f) => `/api/projects/${f.projectId}/indicators/no-such-indicator/withdrawal`, status: 404, code: 'INDICATOR_NOT_FOUND', field: 'indicatorId' },
+  { name: 'reversal of an unknown assignment', endpoint: 'assignmentReversal', path: (f) => `/api/bonds/${f.bondId}/assignments/no-such-assignment/reversal`, status: 404, code: 'ASSIGNMENT_NOT_FOUND', field: 'assignmentId' },
+  { name: 'reversal of an assignment of an unknown bond', endpoint: 'assignmentReversal', path: () => '/api/bonds/no-such-bond/assignments/a-1/reversal', status: 404, code: 'BOND_NOT_FOUND', field: 'bondId' },
+  { name: 'indicator measured against an unknown indicator', endpoint: 'indicators', patch: { target: OMIT, denominatorIndicatorId: 'no-such-indicator' }, status: 422, code: 'UNKNOWN_INDICATOR', field: 'denominatorIndicatorId' },
   { name: 'central-subsidy receipt against a district-budget allocation', endpoint: 'receipts', patch: { source: 'central-subsidy', allocationId: 'bi-allocation' }, status: 422, code: 'SOURCE_MISMATCH', field: 'source' },
 ];
 
@@ -724,6 +869,8 @@ const invisibleRows: Row[] = [
 
 const GROUPS: readonly [string, Row[]][] = [
   ['amounts', amountRows],
+  ['amounts in 万元 and 亿元', unitRows],
+  ['corrections', correctionRows],
   ['quantities and percents', [...quantityRows, ...bondNumberRows]],
   ['enums', enumRows],
   ['unknown fields', unknownFieldRows],

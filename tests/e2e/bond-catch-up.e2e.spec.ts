@@ -51,4 +51,32 @@ describe('bond proceeds safety net', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await database.store.readStream('project-p1')).filter((e) => e.type === 'FundsReceived')).toHaveLength(1);
   }, 40_000);
+
+  it("a reversed assignment whose receipt was not reversed yet: the safety net reverses it once", async () => {
+    const officer = `Bearer ${api.token('budget-officer')}`;
+    const database = api.app.get<FundtrailDatabase>(FUNDTRAIL_DATABASE);
+    await api.http.post('/api/bonds/b1/assignments').set('Authorization', officer).send({ assignmentId: 'a2', projectId: 'p1', amount: '30.00' }).expect(201);
+    const [bond] = await database.store.readStream('bond-b1', { direction: 'backwards', maxCount: 1 });
+    // What the reversal handler would have appended before dying: the bond's side only.
+    await database.store.append(
+      'bond-b1',
+      [
+        {
+          eventId: randomUUID(),
+          type: 'BondAssignmentReversed',
+          data: { bondId: 'b1', assignmentId: 'a2', projectId: 'p1', amount: '30.00', reason: 'wrong project' },
+          metadata: { actor: { id: 'officer', role: 'budget-officer' }, correlationId: 'c2', causationId: 'c2', effectiveDate: '2024-02-01', schemaVersion: 1 },
+        },
+      ],
+      { expectedRevision: bond.streamRevision },
+    );
+    const reversals = async () => (await database.store.readStream('project-p1')).filter((e) => e.type === 'ReceiptReversed');
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && (await reversals()).length === 0) await new Promise((r) => setTimeout(r, 250));
+    const found = await reversals();
+    expect(found).toHaveLength(1);
+    expect(found[0].data).toMatchObject({ receiptId: bondReceiptId('b1', 'a2'), amount: '30.00', bondId: 'b1', assignmentId: 'a2', reason: 'wrong project' });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await reversals()).toHaveLength(1);
+  }, 40_000);
 });

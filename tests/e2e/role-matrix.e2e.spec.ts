@@ -27,6 +27,12 @@ interface RouteRow {
   answer?: object;
 }
 
+/** A fact posted with an admin token for a correction to point at. */
+async function prepared(api: ApiHarness, path: string, body: object): Promise<void> {
+  const response = await api.http.post(path).set('Authorization', bearer(api.token('admin'))).send(body);
+  if (response.status !== 201) throw new Error(`prepare ${path}: ${describeResponse(response)}`);
+}
+
 const ROUTES: readonly RouteRow[] = [
   {
     name: 'RegisterProject',
@@ -121,6 +127,85 @@ const ROUTES: readonly RouteRow[] = [
     path: (f) => `/api/bonds/${f.bondId}/assignments`,
     allowed: ['budget-officer'],
     body: (f, uid) => ({ assignmentId: uid, projectId: f.projectId, amount: '1.00' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ApprovePayment',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/payment-approvals`,
+    allowed: ['budget-officer'],
+    body: (_f, uid) => ({ approvalId: uid, amount: '1.00' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReportInvestmentCompleted',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/investment-completed`,
+    allowed: ['budget-officer'],
+    body: () => ({ amount: '0.5', amountUnit: 'wan' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReverseReceipt',
+    method: 'post',
+    path: (f, uid) => `/api/projects/${f.projectId}/receipts/${uid}/reversal`,
+    allowed: ['budget-officer'],
+    body: () => ({ reason: '重复录入' }),
+    prepare: (api, f, uid) => prepared(api, `/api/projects/${f.projectId}/receipts`, { receiptId: uid, source: 'other', amount: '1.00' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReverseAllocation',
+    method: 'post',
+    path: (f, uid) => `/api/projects/${f.projectId}/allocations/${uid}/reversal`,
+    allowed: ['budget-officer'],
+    body: () => ({ reason: '文号录错' }),
+    prepare: (api, f, uid) =>
+      prepared(api, `/api/projects/${f.projectId}/allocations`, { allocationId: uid, source: 'district-budget', amount: '1.00', fiscalYear: 2024 }),
+    okStatus: 201,
+  },
+  {
+    name: 'AmendContract',
+    method: 'post',
+    path: (f, uid) => `/api/projects/${f.projectId}/contracts/${uid}/amendment`,
+    allowed: ['budget-officer'],
+    body: () => ({ amount: '20.00', reason: '补充协议' }),
+    prepare: (api, f, uid) => prepared(api, `/api/projects/${f.projectId}/contracts`, { contractId: uid, counterparty: '某建设公司', amount: '10.00' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReversePaymentApproval',
+    method: 'post',
+    path: (f, uid) => `/api/projects/${f.projectId}/payment-approvals/${uid}/reversal`,
+    allowed: ['budget-officer'],
+    body: () => ({ reason: '核拨撤回' }),
+    prepare: (api, f, uid) => prepared(api, `/api/projects/${f.projectId}/payment-approvals`, { approvalId: uid, amount: '1.00' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReviseOutputTarget',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/indicators/${f.indicatorId}/target`,
+    allowed: ['budget-officer'],
+    body: () => ({ target: '1200', reason: '绩效目标调整' }),
+    okStatus: 201,
+  },
+  {
+    name: 'WithdrawIndicator',
+    method: 'post',
+    path: (f, uid) => `/api/projects/${f.projectId}/indicators/${uid}/withdrawal`,
+    allowed: ['budget-officer'],
+    body: () => ({ reason: '指标录错' }),
+    prepare: (api, f, uid) => prepared(api, `/api/projects/${f.projectId}/indicators`, { indicatorId: uid, name: '多余指标', unit: '个', target: '1' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReverseBondAssignment',
+    method: 'post',
+    path: (f, uid) => `/api/bonds/${f.bondId}/assignments/${uid}/reversal`,
+    allowed: ['budget-officer'],
+    body: () => ({ reason: '分配有误' }),
+    prepare: (api, f, uid) => prepared(api, `/api/bonds/${f.bondId}/assignments`, { assignmentId: uid, projectId: f.projectId, amount: '1.00' }),
     okStatus: 201,
   },
   // Exports: the roles that analyse, audit and publish the portfolio; a clerk enters data and does not take it away.

@@ -131,7 +131,7 @@ export function foldLog(log: readonly RecordedEvent[], toPosition?: bigint | { p
       projects.set(projectId, {
         project_id: projectId,
         name: details.name,
-        department: details.department,
+        department: details.department ?? '',
         category: details.category,
         details,
         terms: termsToJson(foldEvents(list)),

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { BOND_KINDS, SLUG_PATTERN } from '@fundtrail/funding';
-import { IsCalendarDate, IsLabel, IsOptionalField, IsPercent, IsYuan, SLUG_MESSAGE } from '../validation/validators';
-import { CommandDto } from './project.dto';
+import { IsAmount, IsCalendarDate, IsLabel, IsOptionalField, IsPercent, SLUG_MESSAGE } from '../validation/validators';
+import { CorrectionDto, MoneyCommandDto } from './project.dto';
 
-export class IssueBondDto extends CommandDto {
+export class IssueBondDto extends MoneyCommandDto {
   @ApiProperty({ example: 'yn-special-2023-renewal', pattern: SLUG_PATTERN.source })
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   bondId: string;
@@ -20,7 +20,7 @@ export class IssueBondDto extends CommandDto {
   kind: string;
 
   @ApiProperty({ example: '100000000.00' })
-  @IsYuan()
+  @IsAmount()
   amount: string;
 
   @ApiProperty({ example: '2023-06-15' })
@@ -40,7 +40,7 @@ export class IssueBondDto extends CommandDto {
   couponRate?: string;
 }
 
-export class AssignBondProceedsDto extends CommandDto {
+export class AssignBondProceedsDto extends MoneyCommandDto {
   @ApiProperty({ example: 'to-changpo-2023', pattern: SLUG_PATTERN.source })
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   assignmentId: string;
@@ -50,6 +50,8 @@ export class AssignBondProceedsDto extends CommandDto {
   projectId: string;
 
   @ApiProperty({ example: '100000000.00' })
-  @IsYuan()
+  @IsAmount()
   amount: string;
 }
+
+export class ReverseBondAssignmentDto extends CorrectionDto {}

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { AMOUNT_UNITS, type AmountUnit } from '@fundtrail/money';
 import { DERIVED_RECEIPT_ID_RULE, DISBURSEMENT_CATEGORIES, FUNDING_SOURCES, isDerivedReceiptId, SLUG_PATTERN } from '@fundtrail/funding';
-import { IsCalendarDate, IsFreeText, IsLabel, IsNotReservedId, IsOptionalField, IsQuantity, IsYuan, SLUG_MESSAGE } from '../validation/validators';
+import { IsAmount, IsCalendarDate, IsFreeText, IsLabel, IsNotReservedId, IsOptionalField, IsQuantity, SLUG_MESSAGE } from '../validation/validators';
 
 const YUAN_EXAMPLE = '16719160.00';
 
@@ -13,7 +14,29 @@ export class CommandDto {
   effectiveDate?: string;
 }
 
-export class RegisterProjectDto extends CommandDto {
+/** Fields of every command that carries money: the unit its amounts are typed in. */
+export class MoneyCommandDto extends CommandDto {
+  @ApiPropertyOptional({
+    enum: AMOUNT_UNITS,
+    default: 'yuan',
+    description:
+      'the unit of every money field of this body: 元, 万元 or 亿元, converted exactly (an amount that would need more than 2 decimals of yuan is 400, never rounded). With wan or yi the event keeps printed: { unit, decimals }',
+  })
+  @IsOptionalField()
+  @IsIn(AMOUNT_UNITS as unknown as string[], { message: `$property must be one of: ${AMOUNT_UNITS.join(', ')}` })
+  amountUnit?: AmountUnit;
+}
+
+/** The body of a correction: why the fact is being corrected. */
+export class CorrectionDto extends CommandDto {
+  @ApiProperty({ example: '重复录入', maxLength: 500 })
+  @IsString()
+  @Length(1, 500)
+  @IsFreeText()
+  reason: string;
+}
+
+export class RegisterProjectDto extends MoneyCommandDto {
   @ApiProperty({ example: 'xishan-drainage-2021', pattern: SLUG_PATTERN.source })
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   projectId: string;
@@ -36,9 +59,9 @@ export class RegisterProjectDto extends CommandDto {
   @IsLabel()
   category: string;
 
-  @ApiPropertyOptional({ example: '447408400.00', description: 'planned total (总投资 / 预算总金额), yuan' })
+  @ApiPropertyOptional({ example: '447408400.00', description: 'planned total (总投资 / 预算总金额), in amountUnit (default yuan)' })
   @IsOptionalField()
-  @IsYuan()
+  @IsAmount()
   plannedTotal?: string;
 
   @ApiPropertyOptional({ example: '预算总金额', maxLength: 64 })
@@ -56,9 +79,9 @@ export class RegisterProjectDto extends CommandDto {
   fiscalYear?: number;
 }
 
-export class RevisePlannedTotalDto extends CommandDto {
+export class RevisePlannedTotalDto extends MoneyCommandDto {
   @ApiProperty({ example: '348223000.00' })
-  @IsYuan()
+  @IsAmount()
   amount: string;
 
   @ApiProperty({ example: '初步设计概算总投资调整', maxLength: 500 })
@@ -68,7 +91,7 @@ export class RevisePlannedTotalDto extends CommandDto {
   reason: string;
 }
 
-export class AllocateFundsDto extends CommandDto {
+export class AllocateFundsDto extends MoneyCommandDto {
   @ApiProperty({ example: 'district-2023', pattern: SLUG_PATTERN.source })
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   allocationId: string;
@@ -85,7 +108,7 @@ export class AllocateFundsDto extends CommandDto {
   sourceLabel?: string;
 
   @ApiProperty({ example: '102690000.00' })
-  @IsYuan()
+  @IsAmount()
   amount: string;
 
   @ApiProperty({ example: 2023 })
@@ -102,7 +125,7 @@ export class AllocateFundsDto extends CommandDto {
   documentRef?: string;
 }
 
-export class ReceiveFundsDto extends CommandDto {
+export class ReceiveFundsDto extends MoneyCommandDto {
   @ApiProperty({
     example: 'special-bond-2023',
     pattern: SLUG_PATTERN.source,
@@ -128,7 +151,7 @@ export class ReceiveFundsDto extends CommandDto {
   sourceLabel?: string;
 
   @ApiProperty({ example: '227000000.00' })
-  @IsYuan()
+  @IsAmount()
   amount: string;
 
   @ApiPropertyOptional({ description: 'the allocation this receipt fulfils', pattern: SLUG_PATTERN.source })
@@ -153,7 +176,7 @@ export class ReceiveFundsDto extends CommandDto {
   fiscalYear?: number;
 }
 
-export class SignContractDto extends CommandDto {
+export class SignContractDto extends MoneyCommandDto {
   @ApiProperty({ example: 'lot-1', pattern: SLUG_PATTERN.source })
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   contractId: string;
@@ -165,17 +188,17 @@ export class SignContractDto extends CommandDto {
   counterparty: string;
 
   @ApiProperty({ example: '43778000.00' })
-  @IsYuan()
+  @IsAmount()
   amount: string;
 }
 
-export class RecordDisbursementDto extends CommandDto {
+export class RecordDisbursementDto extends MoneyCommandDto {
   @ApiProperty({ example: 'pay-2024-0001', pattern: SLUG_PATTERN.source })
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   disbursementId: string;
 
   @ApiProperty({ example: YUAN_EXAMPLE })
-  @IsYuan()
+  @IsAmount()
   amount: string;
 
   @ApiProperty({ enum: DISBURSEMENT_CATEGORIES })
@@ -199,6 +222,15 @@ export class RecordDisbursementDto extends CommandDto {
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   contractId?: string;
 
+  @ApiPropertyOptional({
+    pattern: SLUG_PATTERN.source,
+    description:
+      'the payment approval (核拨) this is paid against: at most its amount in all (409 APPROVAL_EXCEEDED); its receipt and contract apply when none is named (naming others is 422 APPROVAL_MISMATCH)',
+  })
+  @IsOptionalField()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  approvalId?: string;
+
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptionalField()
   @IsString()
@@ -214,13 +246,7 @@ export class RecordDisbursementDto extends CommandDto {
   voucherRef?: string;
 }
 
-export class ReverseDisbursementDto extends CommandDto {
-  @ApiProperty({ example: 'voucher entered twice', maxLength: 500 })
-  @IsString()
-  @Length(1, 500)
-  @IsFreeText()
-  reason: string;
-}
+export class ReverseDisbursementDto extends CorrectionDto {}
 
 export class SetOutputTargetDto extends CommandDto {
   @ApiProperty({ example: 'waste-incinerated', pattern: SLUG_PATTERN.source })
@@ -239,13 +265,74 @@ export class SetOutputTargetDto extends CommandDto {
   @IsLabel()
   unit: string;
 
-  @ApiProperty({ example: '328500' })
+  @ApiPropertyOptional({ example: '328500', description: 'required unless denominatorIndicatorId is given' })
+  @ValidateIf((dto: SetOutputTargetDto) => dto.target !== undefined || dto.denominatorIndicatorId === undefined)
   @IsQuantity()
-  target: string;
+  target?: string;
+
+  @ApiPropertyOptional({
+    example: 'completed-units',
+    pattern: SLUG_PATTERN.source,
+    description:
+      "an indicator of this project whose latest actual is this one's denominator: output_completion = actual / the denominator's actual (验收率 = accepted / completed); 422 UNKNOWN_INDICATOR when it does not exist or was withdrawn",
+  })
+  @IsOptionalField()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  denominatorIndicatorId?: string;
 }
 
 export class ReportOutputDto extends CommandDto {
   @ApiProperty({ example: '329721.96' })
   @IsQuantity()
   actual: string;
+}
+
+export class ApprovePaymentDto extends MoneyCommandDto {
+  @ApiProperty({ example: 'approval-2024-03', pattern: SLUG_PATTERN.source })
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  approvalId: string;
+
+  @ApiProperty({ example: '5000000.00', description: 'in amountUnit (default yuan)' })
+  @IsAmount()
+  amount: string;
+
+  @ApiPropertyOptional({ description: 'the receipt the approval is drawn against: at most its unapproved part', pattern: SLUG_PATTERN.source })
+  @IsOptionalField()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  receiptId?: string;
+
+  @ApiPropertyOptional({ description: 'the contract it approves payment of: at most its unapproved part', pattern: SLUG_PATTERN.source })
+  @IsOptionalField()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  contractId?: string;
+}
+
+export class ReportInvestmentCompletedDto extends MoneyCommandDto {
+  @ApiProperty({ example: '120000000.00', description: 'value of work done to date (完成投资, cumulative; the latest report stands), in amountUnit' })
+  @IsAmount()
+  amount: string;
+}
+
+export class AmendContractDto extends MoneyCommandDto {
+  @ApiProperty({ example: '45000000.00', description: "the contract's new amount, in amountUnit; not below what was paid or approved against it" })
+  @IsAmount()
+  amount: string;
+
+  @ApiProperty({ example: '补充协议（一）', maxLength: 500 })
+  @IsString()
+  @Length(1, 500)
+  @IsFreeText()
+  reason: string;
+}
+
+export class ReviseOutputTargetDto extends CommandDto {
+  @ApiProperty({ example: '350000' })
+  @IsQuantity()
+  target: string;
+
+  @ApiProperty({ example: '绩效目标调整', maxLength: 500 })
+  @IsString()
+  @Length(1, 500)
+  @IsFreeText()
+  reason: string;
 }

@@ -23,12 +23,17 @@ export class LabelSchema {
 }
 
 export class FigureSchema {
-  @ApiProperty({ example: 'arrival_rate' }) key: string;
+  @ApiProperty({
+    example: 'arrival_rate',
+    description:
+      'planned_total, allocated_total, received_total, disbursed_total, available_balance, approved_total, investment_completed (yuan); arrival_rate, execution_rate, allocation_execution_rate, contract_payment_progress, approval_rate, investment_completion_rate, receipt_usage_rate:<receiptId>, output_completion:<indicatorId> (percent); output_target:<indicatorId>, output_actual:<indicatorId> (quantity); received_by_source:<source>, disbursed_by_category:<category> (yuan)',
+  })
+  key: string;
   @ApiProperty({ type: LabelSchema }) label: LabelSchema;
   @ApiProperty({ example: '50.74', nullable: true, type: String, description: 'yuan string for amounts, percent string for rates; null with reason when unknown' })
   value: string | null;
   @ApiProperty({ example: '50.74%' }) display: string;
-  @ApiProperty({ enum: ['yuan', 'percent'] }) unit: string;
+  @ApiProperty({ enum: ['yuan', 'percent', 'quantity'], description: "yuan: amounts (a yuan string); percent: rates; quantity: an indicator's target or actual (output_target:, output_actual:), in the indicator's own unit" }) unit: string;
   @ApiProperty({ example: 'Σ receipts excluding carry-over / planned_total × 100, rounded half-up to 2 decimals' }) formula: string;
   @ApiProperty({ example: 1 }) formulaVersion: number;
   @ApiPropertyOptional({ example: '227000000.00' }) numerator?: string;
@@ -127,7 +132,7 @@ export class TracedTermSchema {
   @ApiProperty({ example: { id: 'clerk-wang', role: 'clerk' } }) actor: object;
   @ApiProperty({ enum: ['numerator', 'denominator'] }) term: string;
   @ApiProperty({ enum: ['add', 'set'] }) mode: string;
-  @ApiProperty({ example: '-100.00', description: 'negative for what a reversal takes back' }) signedAmount: string;
+  @ApiProperty({ example: '-100.00', description: 'negative for what a correction takes back (DisbursementReversed, ReceiptReversed, AllocationReversed, PaymentApprovalReversed; ContractAmended moves a contract by amount − previousAmount)' }) signedAmount: string;
   @ApiProperty({ description: 'false for a stated value a later event replaced' }) effective: boolean;
 }
 
@@ -151,7 +156,7 @@ export class VerifySchema {
   @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [], unreadable: [], bonds: 5, bondDifferences: [] } }) readModels: object;
   @ApiProperty({
     description:
-      'every bond assignment against its project receipt (exists, same amount, bond, assignment and source kind) and every receipt that names a bond. problem: receipt-missing | receipt-id-taken | receipt-differs | unknown-bond | no-assignment; pending: assignments the bond process has not reached yet (not a failure)',
+      'every bond assignment against its project receipt (exists, same amount, bond, assignment and source kind) and every receipt that names a bond. problem: receipt-missing | receipt-id-taken | receipt-differs | unknown-bond | no-assignment | receipt-not-reversed (a reversed assignment whose receipt still counts) | receipt-reversed-alone; pending (receipt-pending, receipt-reversal-pending): assignments or reversals the bond process has not reached yet (not a failure)',
     example: {
       ok: false,
       assignments: 5,

@@ -8,12 +8,20 @@ import {
   type Subscription,
   WrongExpectedVersionError,
 } from '@fundtrail/event-store';
-import { BOND_PROCEEDS_CHECKPOINT, type BondProceedsAssigned, FundingRepositories, FundingRuleViolation } from '@fundtrail/funding';
+import {
+  BOND_PROCEEDS_CHECKPOINT,
+  type BondAssignmentReversed,
+  type BondProceedsAssigned,
+  FundingRepositories,
+  FundingRuleViolation,
+} from '@fundtrail/funding';
 import { readCheckpoint } from '@fundtrail/projections';
 import { FundtrailMetrics } from '../metrics/metrics';
 import { type StuckEvent, StuckEvents } from './stuck-events';
 
 const PROCESS = 'bond-proceeds';
+/** An assignment is received by its project; a reversed assignment's receipt is reversed. */
+const ACTED_ON = new Set(['BondProceedsAssigned', 'BondAssignmentReversed']);
 /** The assignment handler receives the proceeds itself; the safety net only acts once it had time to. */
 const GRACE_MS = 5_000;
 /** How often due retries of stuck assignments are looked for. */
@@ -45,6 +53,7 @@ export function storeUnavailable(error: unknown): boolean {
  * The bond process manager's safety net. If the process died between appending an assignment and
  * the project's receipt, this subscriber finds the assignment in the log and receives it.
  * Deterministic receipt ids make a second run for the same assignment a no-op (at-least-once is enough).
+ * A reversed assignment's receipt is reversed the same way, once.
  * An assignment it cannot receive is logged, counted, shown in /health and recorded as stuck; the
  * checkpoint moves past it so the assignments behind it are received, and it is retried with backoff.
  */
@@ -84,7 +93,7 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
         await this.refreshStuckGauge();
         this.subscription = this.database.store.subscribeAll(from, { batchSize: 1000, idleMs: 200 });
         for await (const event of this.subscription) {
-          if (event.type !== 'BondProceedsAssigned') continue;
+          if (!ACTED_ON.has(event.type)) continue;
           const wait = event.recordedAt.getTime() + GRACE_MS - Date.now();
           if (wait > 0) await this.pause(wait);
           if (this.stopped) return;
@@ -129,13 +138,18 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
   /** One try at receiving an assignment. Throws only when the store is unavailable. */
   private async attempt(event: RecordedEvent): Promise<void> {
     try {
-      await this.repositories.receiveAssignedProceeds(event as unknown as BondProceedsAssigned, {
-        actor: { id: 'process:bond-proceeds', role: 'admin' },
+      const context = {
+        actor: { id: 'process:bond-proceeds', role: 'admin' as const },
         correlationId: event.metadata.correlationId,
         causationId: event.eventId,
         effectiveDate: event.metadata.effectiveDate,
         idempotencyKey: `bond-proceeds:${event.eventId}`,
-      });
+      };
+      if (event.type === 'BondAssignmentReversed') {
+        await this.repositories.reverseAssignedReceipt(event as unknown as BondAssignmentReversed, context);
+      } else {
+        await this.repositories.receiveAssignedProceeds(event as unknown as BondProceedsAssigned, context);
+      }
     } catch (error) {
       if (storeUnavailable(error)) throw error;
       await this.refused(event, error);
@@ -152,7 +166,7 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
     const detail = error instanceof Error ? error.message : String(error);
     const stuck = await this.stuck.record(event, { code, detail });
     this.metrics.processFailures.inc({ process: PROCESS, kind: 'refused' });
-    const line = `assignment ${describe(event)} cannot be received: ${code}: ${detail}. Recorded as stuck (attempt ${stuck.attempts}); the assignments after it go on; next attempt at ${stuck.nextAttemptAt}`;
+    const line = `assignment ${describe(event)} cannot be received (or its reversal carried to the project): ${code}: ${detail}. Recorded as stuck (attempt ${stuck.attempts}); the assignments after it go on; next attempt at ${stuck.nextAttemptAt}`;
     if (stuck.attempts === 1) this.logger.error(line);
     else this.logger.warn(line);
     await this.refreshStuckGauge();

@@ -1,6 +1,6 @@
 import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { CalendarFormatError, parseCalendarDate, parseRecordedCutoff } from '@fundtrail/calendar';
-import { DecimalFormatError, parseDecimal, parseQuantity, parseYuan } from '@fundtrail/money';
+import { type AmountUnit, DecimalFormatError, isAmountUnit, parseAmount, parseDecimal, parseQuantity, parseYuan, UNIT_ZH } from '@fundtrail/money';
 
 /** What the shared parsers throw for input that is not what they take (anything else is a bug, rethrown). */
 const isFormatError = (error: unknown): error is Error => error instanceof DecimalFormatError || error instanceof CalendarFormatError;
@@ -38,6 +38,47 @@ export function parsedBy(name: string, parse: (value: unknown) => unknown, descr
 /** Yuan as a string: positive, at most 2 decimals, at most 10^13 ("1234.56"). */
 export const IsYuan = (options?: ValidationOptions) =>
   parsedBy('isYuan', (v) => parseYuan(v), 'a positive yuan amount as a string, e.g. "1234.56"', options);
+
+/** The unit a body's money fields are typed in: its `amountUnit`, yuan when absent, undefined when not a unit (that field is refused on its own). */
+export function amountUnitOf(body: object): AmountUnit | undefined {
+  const unit = (body as { amountUnit?: unknown }).amountUnit;
+  if (unit === undefined) return 'yuan';
+  return isAmountUnit(unit) ? unit : undefined;
+}
+
+/**
+ * A money amount as a string in the body's `amountUnit` (元, 万元 or 亿元): positive, exact to the fen
+ * ("1.23" 亿元; "1.2345678" 万元 is refused: it would need more than 2 decimals of yuan), at most 10^13 yuan.
+ */
+export function IsAmount(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isYuan', // the code clients already know for a bad amount (IS_YUAN), whatever its unit
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate(value: unknown, args) {
+          const unit = amountUnitOf(args!.object);
+          return unit === undefined || amountProblem(value, unit) === undefined;
+        },
+        defaultMessage(args) {
+          const unit = amountUnitOf(args!.object) ?? 'yuan';
+          return `${propertyName} ${amountProblem(args!.value, unit) ?? 'is not an amount'} (a positive amount in ${UNIT_ZH[unit]} as a string, e.g. "1234.56")`;
+        },
+      },
+    });
+}
+
+function amountProblem(value: unknown, unit: AmountUnit): string | undefined {
+  try {
+    parseAmount(value, unit);
+    return undefined;
+  } catch (error) {
+    if (isFormatError(error)) return error.message;
+    throw error;
+  }
+}
 
 /** A quantity as a string: zero or positive, at most 4 decimals ("328500", "3.5"). */
 export const IsQuantity = (options?: ValidationOptions) =>

@@ -1,4 +1,4 @@
-import type { BondCommand } from '../bond/bond.commands';
+import type { BondCommand, ReverseBondAssignment } from '../bond/bond.commands';
 import type { ProjectCommand } from '../project/project.commands';
 import type { CommandContext } from './command-context';
 
@@ -10,10 +10,13 @@ export class ExecuteProjectCommand {
   ) {}
 }
 
+/** A reversal as a client asks for it: the handler looks up what the project's receipt allows. */
+export type BondAssignmentReversal = Omit<ReverseBondAssignment, 'lookedUp'>;
+
 /** A BondIssue command on its way through the CommandBus. */
 export class ExecuteBondCommand {
   constructor(
-    readonly command: BondCommand,
+    readonly command: Exclude<BondCommand, ReverseBondAssignment> | BondAssignmentReversal,
     readonly context: CommandContext,
   ) {}
 }

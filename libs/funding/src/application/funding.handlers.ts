@@ -1,24 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type AppendResult, EVENT_STORE, type EventStore } from '@fundtrail/event-store';
-import type { AssignBondProceeds, BondCommand } from '../bond/bond.commands';
+import type { AssignBondProceeds, BondCommand, ReverseBondAssignment } from '../bond/bond.commands';
 import { decideBond, evolveBond, initialBondState, type BondState } from '../bond/bond.decider';
-import type { BondEvent, BondProceedsAssigned } from '../bond/bond.events';
+import type { BondAssignmentReversed, BondEvent, BondProceedsAssigned } from '../bond/bond.events';
 import {
   assertAssignmentReceivable,
   assertReceiptFromAssignment,
   assignmentAlreadyReceived,
+  assignmentReceiptSettled,
+  bondReceiptId,
   receiveFundsForAssignment,
+  reverseReceiptForAssignment,
 } from '../bond/bond-proceeds.process';
 import type { ProjectCommand, ReceiveFunds } from '../project/project.commands';
-import { decideProject, evolveProject, initialProjectState, type ProjectState } from '../project/project.decider';
+import { decideProject, evolveProject, initialProjectState, type ProjectState, receiptInUse } from '../project/project.decider';
 import type { ProjectEvent } from '../project/project.events';
 import { FundingRuleViolation } from '../shared/funding-rule-violation';
 import { formatYuan } from '@fundtrail/money';
 import { bondStreamId, projectStreamId } from '../shared/vocabulary';
 import { AggregateRepository } from './aggregate-repository';
 import type { CommandContext } from './command-context';
-import { ExecuteBondCommand, ExecuteProjectCommand } from './funding.commands';
+import { type BondAssignmentReversal, ExecuteBondCommand, ExecuteProjectCommand } from './funding.commands';
 
 /** The two aggregates' repositories, shared by every handler of this process. */
 @Injectable()
@@ -40,6 +43,8 @@ export class FundingRepositories {
     if (bond.status !== 'issued') {
       throw new FundingRuleViolation('BOND_NOT_FOUND', `Bond ${assignment.data.bondId} has an assignment but was never issued`, 'bondId');
     }
+    // reversed before its receipt arrived: there are no proceeds to receive any more
+    if (bond.assignments.get(assignment.data.assignmentId)?.reversed) return undefined;
     const streamId = projectStreamId(assignment.data.projectId);
     try {
       return await this.projects.handle(streamId, receiveFundsForAssignment(assignment, bond.kind), context);
@@ -50,6 +55,17 @@ export class FundingRepositories {
       }
       throw error;
     }
+  }
+
+  /**
+   * The bond process manager's step for a reversed assignment: the project's receipt of it is
+   * reversed too. Running it again for one reversal reverses once.
+   */
+  async reverseAssignedReceipt(reversal: BondAssignmentReversed, context: CommandContext): Promise<AppendResult | undefined> {
+    const streamId = projectStreamId(reversal.data.projectId);
+    const { state } = await this.projects.load(streamId);
+    if (assignmentReceiptSettled(state, reversal)) return undefined;
+    return this.projects.handle(streamId, reverseReceiptForAssignment(reversal), context);
   }
 }
 
@@ -82,6 +98,7 @@ export class BondCommandHandler implements ICommandHandler<ExecuteBondCommand, A
   constructor(private readonly repositories: FundingRepositories) {}
 
   async execute({ command, context }: ExecuteBondCommand): Promise<AppendResult> {
+    if (command.type === 'ReverseBondAssignment') return this.reverseAssignment(command, context);
     if (command.type === 'AssignBondProceeds') await this.assertReceivable(command);
     const result = await this.repositories.bonds.handle(bondStreamId(command.data.bondId), command, context);
     if (command.type !== 'AssignBondProceeds') return result;
@@ -93,12 +110,30 @@ export class BondCommandHandler implements ICommandHandler<ExecuteBondCommand, A
       ...context,
       causationId: result.eventIds[result.eventIds.length - 1],
     });
-    if (!receipt) return result;
-    return {
-      ...result,
-      globalPosition: receipt.globalPosition > result.globalPosition ? receipt.globalPosition : result.globalPosition,
-      eventIds: [...result.eventIds, ...receipt.eventIds],
-    };
+    return receipt === undefined ? result : merged(result, receipt);
+  }
+
+  /**
+   * The assignment is reversed only when its project can reverse the receipt of it: the bond's own
+   * rules first (404, ALREADY_REVERSED), then the project's (RECEIPT_IN_USE, INSUFFICIENT_FUNDS), all
+   * before anything is appended. Then the process manager's step reverses the receipt.
+   */
+  private async reverseAssignment(request: BondAssignmentReversal, context: CommandContext): Promise<AppendResult> {
+    const { bondId, assignmentId } = request.data;
+    const bond = (await this.repositories.bonds.load(bondStreamId(bondId))).state;
+    const [unchecked] = decideBond({ ...request, lookedUp: { projectReceiptInUse: false } }, bond) as [BondAssignmentReversed];
+    const project = (await this.repositories.projects.load(projectStreamId(unchecked.data.projectId))).state;
+    const receipt = project.status === 'registered' ? project.receipts.get(bondReceiptId(bondId, assignmentId)) : undefined;
+    const ownReceipt = receipt?.bondId === bondId && receipt.assignmentId === assignmentId ? receipt : undefined;
+    const command: ReverseBondAssignment = { ...request, lookedUp: { projectReceiptInUse: ownReceipt !== undefined && receiptInUse(ownReceipt) } };
+    const [reversal] = decideBond(command, bond) as [BondAssignmentReversed];
+    if (!assignmentReceiptSettled(project, reversal)) decideProject(reverseReceiptForAssignment(reversal), project);
+    const result = await this.repositories.bonds.handle(bondStreamId(bondId), command, context);
+    const receiptReversal = await this.repositories.reverseAssignedReceipt(reversal, {
+      ...context,
+      causationId: result.eventIds[result.eventIds.length - 1],
+    });
+    return receiptReversal === undefined ? result : merged(result, receiptReversal);
   }
 
   /**
@@ -116,6 +151,15 @@ export class BondCommandHandler implements ICommandHandler<ExecuteBondCommand, A
     decideBond(command, bond);
     if (bond.status === 'issued') assertAssignmentReceivable(command.data, bond.kind, project.state);
   }
+}
+
+/** The answer of a command that appended to the bond's stream and then to its project's. */
+function merged(bond: AppendResult, project: AppendResult): AppendResult {
+  return {
+    ...bond,
+    globalPosition: project.globalPosition > bond.globalPosition ? project.globalPosition : bond.globalPosition,
+    eventIds: [...bond.eventIds, ...project.eventIds],
+  };
 }
 
 export const FUNDING_HANDLERS = [ProjectCommandHandler, BondCommandHandler];

@@ -9,11 +9,13 @@ import {
   assertAssignmentReceivable,
   assertReceiptFromAssignment,
   assignmentAlreadyReceived,
+  assignmentReceiptSettled,
   bondReceiptId,
   receiveFundsForAssignment,
+  reverseReceiptForAssignment,
 } from './bond-proceeds.process';
 import { evolveBond, initialBondState } from './bond.decider';
-import type { BondEvent, BondIssued, BondProceedsAssigned } from './bond.events';
+import type { BondAssignmentReversed, BondEvent, BondIssued, BondProceedsAssigned } from './bond.events';
 
 const projectId = 'xishan-ring-road';
 const bondId = 'gd-special-2024-07';
@@ -184,5 +186,40 @@ describe('assertReceiptFromAssignment (a receipt that names a bond)', () => {
     expect(refusal(() => assertReceiptFromAssignment({ ...exact, amount: 39_999n }, withAssignment))).toMatchObject({ code: 'BOND_RECEIPT_MISMATCH', field: 'amount' });
     expect(refusal(() => assertReceiptFromAssignment({ ...exact, source: 'general-bond' }, withAssignment))).toMatchObject({ code: 'BOND_RECEIPT_MISMATCH', field: 'source' });
     expect(refusal(() => assertReceiptFromAssignment({ ...exact, receiptId: 'r-1' }, withAssignment))).toMatchObject({ code: 'BOND_RECEIPT_MISMATCH', field: 'receiptId' });
+  });
+});
+
+describe('the printed precision of an assignment and its reversal', () => {
+  it("the receipt keeps the assignment's printed precision: 0.8 亿元 stays known to 0.05 亿元", () => {
+    const inYi: BondProceedsAssigned = { ...assigned, data: { ...assigned.data, amount: '80000000.00', printed: { unit: 'yi', decimals: 1 } } };
+    const command = receiveFundsForAssignment(inYi, 'special');
+    expect(command.data).toMatchObject({ amount: 8_000_000_000n, printed: { unit: 'yi', decimals: 1 } });
+    const [event] = decideProject(command, fold([registered]));
+    expect(event.data).toMatchObject({ receiptId, amount: '80000000.00', printed: { unit: 'yi', decimals: 1 } });
+    expect(receiveFundsForAssignment(assigned, 'special').data).not.toHaveProperty('printed');
+  });
+
+  const reversal: BondAssignmentReversed = {
+    type: 'BondAssignmentReversed',
+    data: { bondId, assignmentId: 'assign-1', projectId, amount: '400.00', reason: 'assigned to the wrong project' },
+  };
+
+  it("a reversed assignment reverses exactly its receipt, with the assignment's reason", () => {
+    project
+      .given([registered, receivedFromBond])
+      .when(reverseReceiptForAssignment(reversal))
+      .then([
+        {
+          type: 'ReceiptReversed',
+          data: { projectId, receiptId, reason: 'assigned to the wrong project', amount: '400.00', source: 'special-bond', bondId, assignmentId: 'assign-1' },
+        },
+      ]);
+  });
+
+  it('is settled once the receipt is reversed, or when the receipt never arrived; not before', () => {
+    expect(assignmentReceiptSettled(fold([registered, receivedFromBond]), reversal)).toBe(false);
+    const [reversed] = decideProject(reverseReceiptForAssignment(reversal), fold([registered, receivedFromBond]));
+    expect(assignmentReceiptSettled(fold([registered, receivedFromBond, reversed]), reversal)).toBe(true);
+    expect(assignmentReceiptSettled(fold([registered]), reversal)).toBe(true);
   });
 });

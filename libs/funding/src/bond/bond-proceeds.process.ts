@@ -1,12 +1,12 @@
 import { formatYuan, parseYuan } from '@fundtrail/money';
-import type { ReceiveFunds } from '../project/project.commands';
+import type { ReceiveFunds, ReverseBondReceipt } from '../project/project.commands';
 import { decideProject, type ProjectState } from '../project/project.decider';
 import { bondReceiptId } from '../shared/derived-ids';
 import { FundingRuleViolation } from '../shared/funding-rule-violation';
 import { bondSource, type BondKind } from '../shared/vocabulary';
 import type { AssignBondProceeds } from './bond.commands';
 import type { BondState } from './bond.decider';
-import type { BondProceedsAssigned } from './bond.events';
+import type { BondAssignmentReversed, BondProceedsAssigned } from './bond.events';
 
 export { bondReceiptId } from '../shared/derived-ids';
 
@@ -15,7 +15,7 @@ export const BOND_PROCEEDS_CHECKPOINT = 'bond-proceeds-receiver';
 
 /** BondProceedsAssigned (bond stream) -> ReceiveFunds (the project's stream). */
 export function receiveFundsForAssignment(event: BondProceedsAssigned, bondKind: BondKind): ReceiveFunds {
-  const { bondId, assignmentId, projectId, amount } = event.data;
+  const { bondId, assignmentId, projectId, amount, printed } = event.data;
   return {
     type: 'ReceiveFunds',
     data: {
@@ -25,8 +25,30 @@ export function receiveFundsForAssignment(event: BondProceedsAssigned, bondKind:
       amount: parseYuan(amount),
       bondId,
       assignmentId,
+      // the receipt is the assigned amount as it was typed: 1.5 亿元 stays known to 0.05 亿元
+      ...(printed !== undefined && { printed }),
     },
   };
+}
+
+/** BondAssignmentReversed (bond stream) -> ReverseBondReceipt (the project's stream): the proceeds never arrived. */
+export function reverseReceiptForAssignment(event: BondAssignmentReversed): ReverseBondReceipt {
+  const { bondId, assignmentId, projectId, reason } = event.data;
+  return {
+    type: 'ReverseBondReceipt',
+    data: { projectId, receiptId: bondReceiptId(bondId, assignmentId), bondId, assignmentId, reason },
+  };
+}
+
+/**
+ * Whether the project has nothing left to reverse for this assignment: its receipt is reversed
+ * already (a retry), or was never written (the assignment was reversed before its receipt arrived).
+ */
+export function assignmentReceiptSettled(project: ProjectState, event: BondAssignmentReversed): boolean {
+  if (project.status !== 'registered') return true;
+  const receipt = project.receipts.get(bondReceiptId(event.data.bondId, event.data.assignmentId));
+  if (receipt?.bondId !== event.data.bondId || receipt.assignmentId !== event.data.assignmentId) return true;
+  return receipt.reversed === true;
 }
 
 /**

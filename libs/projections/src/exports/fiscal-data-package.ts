@@ -143,7 +143,7 @@ export async function writeFiscalDataPackage(
                 details.name,
                 contextText('programme', details),
                 contextText('region', details),
-                details.department,
+                details.department ?? '',
                 details.category,
                 row.source,
                 row.sourceLabel,

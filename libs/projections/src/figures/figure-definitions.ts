@@ -60,6 +60,8 @@ export const FORMULA_VERSION = 1;
 
 const ROUNDING = '× 100, rounded half-up to 2 decimals';
 const DISBURSED_NET = 'Σ DisbursementRecorded.amount − Σ DisbursementReversed.amount';
+const RECEIVED_NET = 'Σ FundsReceived.amount − Σ ReceiptReversed.amount';
+const CONTRACTED = 'Σ latest contract amounts (ContractSigned.amount, replaced by each later ContractAmended.amount)';
 
 // Keyed by the whole vocabulary (the compiler checks it), so they also answer "is this a source?".
 const SOURCE_ZH: Record<FundingSource, string> = {
@@ -176,13 +178,13 @@ const FIXED_SPECS: Record<FixedFigureKey, FigureSpec> = {
       reasons: { numeratorUnknown: 'no project states a planned total' },
     },
   },
-  allocated_total: amount('预算下达', 'Allocated total', 'Σ FundsAllocated.amount'),
-  received_total: amount('到位资金', 'Funds received', 'Σ FundsReceived.amount, all sources including carry-over'),
+  allocated_total: amount('预算下达', 'Allocated total', 'Σ FundsAllocated.amount − Σ AllocationReversed.amount'),
+  received_total: amount('到位资金', 'Funds received', `${RECEIVED_NET}, all sources including carry-over`),
   disbursed_total: amount('实际支出', 'Disbursed (net of reversals)', DISBURSED_NET),
   available_balance: amount(
     '可用余额',
     'Available balance',
-    `Σ FundsReceived.amount − (${DISBURSED_NET}), i.e. received_total − disbursed_total`,
+    `${RECEIVED_NET} − (${DISBURSED_NET}), i.e. received_total − disbursed_total`,
   ),
   arrival_rate: {
     unit: 'percent',
@@ -191,11 +193,11 @@ const FIXED_SPECS: Record<FixedFigureKey, FigureSpec> = {
     denominator: 'set',
     acrossProjects: true,
     label: () => ({ zh: '资金到位率', en: 'Funds arrival rate' }),
-    formula: () => `Σ FundsReceived.amount where source ≠ carry-over / planned_total ${ROUNDING}`,
+    formula: () => `(${RECEIVED_NET}) where source ≠ carry-over / planned_total ${ROUNDING}`,
     reasons: { denominatorUnknown: 'planned total not recorded', denominatorZero: 'planned total is zero' },
     portfolio: {
       formula:
-        'Σ FundsReceived.amount where source ≠ carry-over, over the projects that state a planned total' +
+        `(${RECEIVED_NET}) where source ≠ carry-over, over the projects that state a planned total` +
         ` / Σ of their latest planned totals ${ROUNDING}; projects without a planned total are left out of both terms`,
       reasons: { denominatorUnknown: 'no project states a planned total', denominatorZero: 'planned total is zero' },
     },
@@ -215,7 +217,7 @@ const FIXED_SPECS: Record<FixedFigureKey, FigureSpec> = {
   contract_payment_progress: moneyRate(
     '合同支付进度',
     'Contract payment progress',
-    `(${DISBURSED_NET}, where contractId is set) / Σ ContractSigned.amount`,
+    `(${DISBURSED_NET}, where contractId is set) / ${CONTRACTED}`,
     'no contracts signed',
   ),
   approved_total: amount(
@@ -295,7 +297,7 @@ const FAMILY_SPECS: Record<FigureFamily, FigureSpec> = {
     acrossProjects: false,
     label: (indicatorId) => ({ zh: `产出完成率（${indicatorId}）`, en: `Output completion of ${indicatorId}` }),
     formula: (indicatorId) =>
-      `latest OutputReported.actual / OutputTargetSet.target, for indicator ${indicatorId}, ${ROUNDING}`,
+      `latest OutputReported.actual / latest target (OutputTargetSet.target, replaced by each later OutputTargetRevised.target), for indicator ${indicatorId}, ${ROUNDING}; no figure once IndicatorWithdrawn`,
     reasons: {
       numeratorUnknown: 'no actual reported',
       denominatorUnknown: 'target not set',
@@ -335,7 +337,7 @@ const FAMILY_SPECS: Record<FigureFamily, FigureSpec> = {
   },
   received_by_source: amountSpec(
     (source) => ({ zh: `到位资金（${chineseName(SOURCE_ZH, source)}）`, en: `Funds received from ${source}` }),
-    (source) => `Σ FundsReceived.amount where source = ${source}`,
+    (source) => `${RECEIVED_NET}, where source = ${source}`,
   ),
   disbursed_by_category: amountSpec(
     (category) => ({

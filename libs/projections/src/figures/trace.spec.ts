@@ -239,3 +239,38 @@ describe('traceFigure: derived figures and corrections', () => {
       expect(traceFigure(figure.key, corrected, figure.value)).toMatchObject({ value: figure.value, matches: true });
   });
 });
+
+describe('traceFigure: corrections are terms with a negative signedAmount', () => {
+  const c = projectEvents('corrected');
+  const allocation = c.allocated('a1', '100.00');
+  const receipt = c.received('r1', '300.00', 'other');
+  const approval = c.approved('ap1', '40.00');
+  const corrected = recordedStream(
+    'project-corrected',
+    [
+      c.registered('1000.00'),
+      allocation,
+      c.received('r0', '500.00', 'district-budget'),
+      receipt,
+      approval,
+      c.receiptReversed(receipt),
+      c.allocationReversed(allocation),
+      c.approvalReversed(approval),
+      c.approved('ap2', '25.00'),
+    ],
+    1n,
+  );
+  const traced = (key: string, stored: string) => traceFigure(key, corrected, stored)!;
+
+  it.each([
+    ['received_total', [['FundsReceived', '500.00'], ['FundsReceived', '300.00'], ['ReceiptReversed', '-300.00']], '500.00'],
+    ['allocated_total', [['FundsAllocated', '100.00'], ['AllocationReversed', '-100.00']], '0.00'],
+    ['approved_total', [['PaymentApproved', '40.00'], ['PaymentApprovalReversed', '-40.00'], ['PaymentApproved', '25.00']], '25.00'],
+  ])('%s', (key, terms, value) => {
+    const t = traced(key, value);
+    expect(t.terms.map((term) => [term.type, term.signedAmount])).toEqual(terms);
+    expect(t.value).toBe(value);
+    expect(sumOf(t.terms.map((term) => term.signedAmount))).toBe(value);
+    expect(t.matches).toBe(true);
+  });
+});

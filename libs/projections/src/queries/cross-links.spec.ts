@@ -102,4 +102,40 @@ describe('CrossLinkCheck', () => {
     const report = check([registered('p4'), issued('b4'), assignment, ownReceipt('b4', 'a1', 'p4', 'one yuan')]).report(position);
     expect(report.broken.map((l) => l.problem)).toEqual(['receipt-differs']);
   });
+
+  describe('reversed assignments', () => {
+    const reversedAssignment = (bondId: string, assignmentId: string, projectId: string, amount: string) =>
+      stored(`bond-${bondId}`, 'BondAssignmentReversed', { bondId, assignmentId, projectId, amount, reason: 'wrong project' });
+    const receiptReversed = (bondId: string, assignmentId: string, projectId: string, amount: string) =>
+      stored(`project-${projectId}`, 'ReceiptReversed', { projectId, receiptId: bondReceiptId(bondId, assignmentId), reason: 'wrong project', amount, source: 'special-bond', bondId, assignmentId });
+
+    it('an assignment and its receipt reversed together, or an assignment reversed before its receipt arrived: nothing wrong', () => {
+      const events = [
+        registered('r1'),
+        issued('rb'),
+        assigned('rb', 'x1', 'r1', '10.00'),
+        ownReceipt('rb', 'x1', 'r1', '10.00'),
+        reversedAssignment('rb', 'x1', 'r1', '10.00'),
+        receiptReversed('rb', 'x1', 'r1', '10.00'),
+        assigned('rb', 'x2', 'r1', '5.00'),
+        reversedAssignment('rb', 'x2', 'r1', '5.00'),
+      ];
+      expect(check(events).report(position)).toMatchObject({ ok: true, broken: [], pending: [] });
+    });
+
+    it('a reversed assignment whose receipt still counts is broken once the bond process passed it, pending before', () => {
+      const reversal = reversedAssignment('rc', 'y1', 'r2', '10.00');
+      const events = [registered('r2'), issued('rc'), assigned('rc', 'y1', 'r2', '10.00'), ownReceipt('rc', 'y1', 'r2', '10.00'), reversal];
+      const passed = check(events).report(position);
+      expect(passed.broken.map((l) => [l.problem, l.assignmentId])).toEqual([['receipt-not-reversed', 'y1']]);
+      const before = check(events).report(reversal.globalPosition - 1n);
+      expect(before).toMatchObject({ ok: true, broken: [] });
+      expect(before.pending.map((l) => l.problem)).toEqual(['receipt-reversal-pending']);
+    });
+
+    it('a receipt reversed while its assignment stands is broken', () => {
+      const events = [registered('r3'), issued('rd'), assigned('rd', 'z1', 'r3', '10.00'), ownReceipt('rd', 'z1', 'r3', '10.00'), receiptReversed('rd', 'z1', 'r3', '10.00')];
+      expect(check(events).report(position).broken.map((l) => l.problem)).toEqual(['receipt-reversed-alone']);
+    });
+  });
 });

@@ -9,9 +9,21 @@ import { parseYuan } from '@fundtrail/money';
  * - receipt-id-taken: the assignment's receipt id is held by a receipt that is not its receipt;
  * - receipt-differs: its receipt exists but has another amount or source;
  * - unknown-bond: a receipt or an assignment names a bond that was never issued;
- * - no-assignment: a receipt names a bond (or an assignment) it is not the receipt of.
+ * - no-assignment: a receipt names a bond (or an assignment) it is not the receipt of;
+ * - receipt-not-reversed: a reversed assignment whose receipt still counts in its project
+ *   (receipt-reversal-pending while the bond process has not reached the reversal);
+ * - receipt-reversed-alone: an assignment's receipt reversed while the assignment stands.
  */
-export type CrossLinkProblem = 'receipt-missing' | 'receipt-pending' | 'receipt-id-taken' | 'receipt-differs' | 'unknown-bond' | 'no-assignment';
+export type CrossLinkProblem =
+  | 'receipt-missing'
+  | 'receipt-pending'
+  | 'receipt-id-taken'
+  | 'receipt-differs'
+  | 'unknown-bond'
+  | 'no-assignment'
+  | 'receipt-not-reversed'
+  | 'receipt-reversal-pending'
+  | 'receipt-reversed-alone';
 
 export interface CrossLink {
   problem: CrossLinkProblem;
@@ -48,6 +60,8 @@ interface Assignment extends Located {
   assignmentId: string;
   projectId: string;
   amount: unknown;
+  /** Where the assignment was reversed, if it was. */
+  reversal?: Located;
 }
 
 interface BondReceipt extends Located {
@@ -57,6 +71,7 @@ interface BondReceipt extends Located {
   assignmentId?: string;
   source: unknown;
   amount: unknown;
+  reversed?: true;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -79,6 +94,7 @@ export class CrossLinkCheck {
   private readonly bondKinds = new Map<string, string>();
   private readonly projects = new Set<string>();
   private readonly assignments: Assignment[] = [];
+  private readonly assignmentsById = new Map<string, Assignment>();
   private readonly receipts = new Map<string, BondReceipt>();
 
   observe(event: RecordedEvent): void {
@@ -87,18 +103,29 @@ export class CrossLinkCheck {
       const bondId = event.streamId.slice('bond-'.length);
       if (event.type === 'BondIssued') this.bondKinds.set(bondId, String(event.data.kind));
       if (event.type === 'BondProceedsAssigned') {
-        this.assignments.push({
+        const assignment = {
           ...located,
           bondId,
           assignmentId: String(event.data.assignmentId),
           projectId: String(event.data.projectId),
           amount: event.data.amount,
-        });
+        };
+        this.assignments.push(assignment);
+        this.assignmentsById.set(`${bondId}\n${assignment.assignmentId}`, assignment);
+      }
+      if (event.type === 'BondAssignmentReversed') {
+        const assignment = this.assignmentsById.get(`${bondId}\n${String(event.data.assignmentId)}`);
+        if (assignment !== undefined) assignment.reversal = located;
       }
     } else if (event.streamId.startsWith('project-')) {
       const projectId = event.streamId.slice('project-'.length);
       if (event.type === 'ProjectRegistered') this.projects.add(projectId);
       const receiptId = text(event.data.receiptId);
+      if (event.type === 'ReceiptReversed' && receiptId !== undefined) {
+        const receipt = this.receipts.get(receiptKey(projectId, receiptId));
+        if (receipt !== undefined) receipt.reversed = true;
+        return;
+      }
       if (event.type !== 'FundsReceived' || receiptId === undefined) return;
       const bondId = text(event.data.bondId);
       const assignmentId = text(event.data.assignmentId);
@@ -135,6 +162,8 @@ export class CrossLinkCheck {
         continue;
       }
       const receipt = this.receipts.get(receiptKey(projectId, receiptId));
+      // reversed before its receipt arrived: the bond process no longer receives it
+      if (receipt === undefined && assignment.reversal !== undefined) continue;
       if (receipt === undefined) {
         const why = this.projects.has(projectId) ? `project ${projectId} holds no receipt ${receiptId}` : `project ${projectId} is not registered`;
         if (assignment.globalPosition > receivedThrough) add(pending, link('receipt-pending', `${why} yet; the bond process has not reached this assignment`));
@@ -152,6 +181,15 @@ export class CrossLinkCheck {
       const source = bondSource(kind as BondKind);
       if (receipt.source !== source) differences.push(`source ${String(receipt.source)} where a ${kind} bond gives ${source}`);
       if (differences.length > 0) add(broken, link('receipt-differs', `receipt ${receiptId} (event ${receipt.eventId}) has ${differences.join(' and ')}`));
+      const { reversal } = assignment;
+      if (reversal !== undefined && !receipt.reversed) {
+        const why = `assignment ${assignmentId} was reversed (event ${reversal.eventId}) but receipt ${receiptId} of project ${projectId} still counts`;
+        if (reversal.globalPosition > receivedThrough) add(pending, link('receipt-reversal-pending', `${why}; the bond process has not reached the reversal`));
+        else add(broken, link('receipt-not-reversed', why));
+      }
+      if (reversal === undefined && receipt.reversed) {
+        add(broken, link('receipt-reversed-alone', `receipt ${receiptId} of project ${projectId} was reversed while assignment ${assignmentId} stands`));
+      }
     }
     for (const receipt of this.receipts.values()) {
       if (matched.has(receipt) || (receipt.bondId === undefined && receipt.assignmentId === undefined)) continue;

@@ -10,8 +10,10 @@ export interface BondDetails {
   issueDate: string;
   termYears?: number;
   couponRate?: string;
+  /** Net of reversed assignments. */
   assignedTotal: string;
-  assignments: Record<string, { projectId: string; amount: string }>;
+  /** Reversed ones stay listed, marked, with the reason. */
+  assignments: Record<string, { projectId: string; amount: string; reversed?: true; reversalReason?: string }>;
 }
 
 export function emptyBondDetails(bondId: string): BondDetails {
@@ -30,6 +32,14 @@ export function foldBondDetails(details: BondDetails, event: EventLike): BondDet
   } else if (event.type === 'BondProceedsAssigned') {
     details.assignments[String(data.assignmentId)] = { projectId: String(data.projectId), amount: String(data.amount) };
     details.assignedTotal = formatYuan(parseYuan(details.assignedTotal, { allowZero: true }) + parseYuan(data.amount));
+  } else if (event.type === 'BondAssignmentReversed') {
+    const assignment = details.assignments[String(data.assignmentId)];
+    if (assignment !== undefined) {
+      assignment.reversed = true;
+      assignment.reversalReason = String(data.reason);
+    }
+    const assigned = parseYuan(details.assignedTotal, { allowZero: true }) - parseYuan(data.amount);
+    details.assignedTotal = formatYuan(assigned);
   }
   return details;
 }

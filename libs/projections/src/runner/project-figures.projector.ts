@@ -46,7 +46,7 @@ export class ProjectFiguresProjector implements Projector {
     });
     await client.query(
       `INSERT INTO ${tables.projects} (project_id, name, department, category, details, terms, event_count, last_position)
-       SELECT u.project_id, u.details->>'name', u.details->>'department', u.details->>'category', u.details, u.terms, u.event_count, u.last_position
+       SELECT u.project_id, u.details->>'name', COALESCE(u.details->>'department', ''), u.details->>'category', u.details, u.terms, u.event_count, u.last_position
          FROM unnest($1::text[], $2::jsonb[], $3::jsonb[], $4::bigint[], $5::bigint[])
               AS u(project_id, details, terms, event_count, last_position)
        ON CONFLICT (project_id) DO UPDATE SET
