@@ -15,6 +15,9 @@ import { HealthController } from './health/health.controller';
 import { ExportsController } from './exports/exports.controller';
 import { DASHBOARD_OPTIONS, DashboardController } from './dashboard/dashboard.controller';
 import { FundtrailMetrics, MetricsController } from './metrics/metrics';
+import { RestatementController } from './restatement/restatement.controller';
+import { BackdatedController } from './audit/backdated.controller';
+import { PortfolioSeriesController, ProjectSeriesController } from './series/series.controller';
 
 export interface AppOptions {
   config: FundtrailConfig;
@@ -40,6 +43,10 @@ export class AppModule {
         ProjectQueriesController,
         BondQueriesController,
         PortfolioAuditController,
+        RestatementController,
+        BackdatedController,
+        ProjectSeriesController,
+        PortfolioSeriesController,
         ExportsController,
         DashboardController,
       ],
