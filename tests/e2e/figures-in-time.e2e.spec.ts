@@ -353,6 +353,31 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
     });
   });
 
+  it('the OpenAPI document names every time parameter and the shape of each new answer', async () => {
+    const doc = (await api.http.get('/docs-json')).body as {
+      paths: Record<string, { get: { parameters: { name: string; in: string; required?: boolean }[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> } }>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const expectations: [string, string[], string[]][] = [
+      ['/api/projects/{projectId}', ['asOfEffective', 'knownAt'], ['asOfEffective', 'knownAt', 'figures']],
+      ['/api/projects/{projectId}/figures', ['asOfEffective', 'knownAt'], ['asOfEffective', 'knownAt', 'figures']],
+      ['/api/projects/{projectId}/figures/{key}/trace', ['asOfEffective', 'knownAt'], ['asOfEffective', 'knownAt', 'terms', 'matches']],
+      ['/api/projects/{projectId}/figures/{key}/restatement', ['asOfEffective', 'knownAt'], ['then', 'now', 'changedBy', 'asOfEffective', 'knownAt']],
+      ['/api/audit/backdated', ['graceDays', 'from', 'to', 'page', 'pageSize'], ['items', 'total', 'next', 'graceDays']],
+      ['/api/projects/{projectId}/series', ['keys', 'interval', 'from', 'to', 'knownAt'], ['points', 'interval', 'keys']],
+      ['/api/portfolio/series', ['keys', 'interval', 'from', 'to', 'knownAt'], ['points', 'interval', 'projects']],
+    ];
+    for (const [path, parameters, fields] of expectations) {
+      const operation = doc.paths[path]?.get;
+      expect({ path, query: operation?.parameters.filter((p) => p.in === 'query').map((p) => p.name) }).toEqual({ path, query: expect.arrayContaining(parameters) });
+      const ref = operation.responses['200'].content?.['application/json'].schema.$ref ?? '';
+      expect({ path, fields: Object.keys(doc.components.schemas[ref.split('/').pop() ?? '']?.properties ?? {}) }).toEqual({ path, fields: expect.arrayContaining(fields) });
+      expect({ path, responses: Object.keys(operation.responses) }).toEqual({ path, responses: expect.arrayContaining(['200', '400', '401', '403']) });
+    }
+    const restatement = doc.paths['/api/projects/{projectId}/figures/{key}/restatement'].get.parameters;
+    expect(restatement.filter((p) => p.required && p.in === 'query').map((p) => p.name).sort()).toEqual(['asOfEffective', 'knownAt']);
+  });
+
   describe('series', () => {
     interface Point {
       period: string;
