@@ -147,6 +147,60 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
       });
     });
 
+    describe('back-dated events', () => {
+      // The bureau's calendar, computed here independently: Asia/Shanghai has been UTC+8 since 1991.
+      const dayOf = (instant: Date) => new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+      const shift = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+      const lagOf = (e: RecordedEvent) => (Date.parse(`${dayOf(e.recordedAt)}T00:00:00Z`) - Date.parse(`${e.metadata.effectiveDate}T00:00:00Z`)) / 86_400_000;
+
+      it('finds across streams, in global order and paged, the events recorded more than graceDays after they took effect', async () => {
+        const today = dayOf(new Date());
+        const dated = (lag: number) => {
+          const event = newEvent('Dated', { lag });
+          event.metadata.effectiveDate = shift(today, -lag);
+          return event;
+        };
+        const a = stream('backdated-a');
+        const b = stream('backdated-b');
+        await store.append(a, [0, 29, 30].map(dated), { expectedRevision: 'no_stream' });
+        await store.append(b, [31, 45, 400].map(dated), { expectedRevision: 'no_stream' });
+        const ours = [...(await store.readStream(a)), ...(await store.readStream(b))].sort((x, y) => (x.globalPosition < y.globalPosition ? -1 : 1));
+        const mine = (events: RecordedEvent[]) => events.filter((e) => e.streamId === a || e.streamId === b);
+        const ids = (events: RecordedEvent[]) => events.map((e) => e.eventId);
+        // From each event's own recordedAt: the day may turn between "today" above and the append.
+        const expected = ours.filter((e) => lagOf(e) > 30);
+        expect(expected.map((e) => e.data.lag)).toEqual(expect.arrayContaining([31, 45, 400]));
+
+        const found = await store.readBackdated({ graceDays: 30 });
+        expect(ids(mine(found.events))).toEqual(ids(expected));
+        expect(found.total).toBe(found.events.length);
+        for (const event of found.events) expect(lagOf(event)).toBeGreaterThan(30);
+        for (let i = 1; i < found.events.length; i += 1) expect(found.events[i].globalPosition > found.events[i - 1].globalPosition).toBe(true);
+        expect(mine(found.events)[0]).toMatchObject({ type: 'Dated', streamRevision: expect.any(BigInt), recordedAt: expect.any(Date), hash: expect.any(String) });
+
+        // Pages of two, walked to the end, are the whole list; each knows the whole total.
+        const walked: string[] = [];
+        for (let offset = 0; offset < found.total; offset += 2) {
+          const page = await store.readBackdated({ graceDays: 30, offset, limit: 2 });
+          expect(page.total).toBe(found.total);
+          expect(page.events.length).toBeLessThanOrEqual(2);
+          walked.push(...ids(page.events));
+        }
+        expect(walked).toEqual(ids(found.events));
+        expect(await store.readBackdated({ graceDays: 30, offset: found.total, limit: 2 })).toEqual({ events: [], total: found.total });
+
+        // The recording-day window is inclusive at both ends.
+        const first = ours.map((e) => dayOf(e.recordedAt)).sort()[0];
+        const last = ours.map((e) => dayOf(e.recordedAt)).sort().at(-1)!;
+        expect(mine((await store.readBackdated({ graceDays: 30, recordedTo: shift(first, -1) })).events)).toEqual([]);
+        expect(mine((await store.readBackdated({ graceDays: 30, recordedFrom: shift(last, 1) })).events)).toEqual([]);
+        expect(ids(mine((await store.readBackdated({ graceDays: 30, recordedFrom: first, recordedTo: last })).events))).toEqual(ids(expected));
+        // A longer grace keeps only the longer lags; none is longer than the calendar allows.
+        expect(mine((await store.readBackdated({ graceDays: 399 })).events).map((e) => e.data.lag)).toEqual([400]);
+        expect(await store.readBackdated({ graceDays: 100_000 })).toEqual({ events: [], total: 0 });
+      });
+    });
+
     describe('tamper evidence', () => {
       it('chains each stream: hash = sha256(prevHash ‖ canonical event), starting from the genesis hash', async () => {
         const id = stream('chain');

@@ -1001,6 +1001,30 @@ const queryRows: QueryRow[] = [
     ),
   ),
   { name: 'project: pageSize=1001', path: (f) => `/api/projects/${f.projectId}?pageSize=1001`, status: 400, code: 'VALIDATION_FAILED', field: 'pageSize' },
+  // Figures in time: every new parameter refuses a date or instant that does not exist, and says which.
+  ...(['figures', '', 'figures/received_total/trace', 'series'] as const).flatMap((route) => [
+    ...BAD_DAYS.map((v): QueryRow => ({ name: `${route || 'project'}?asOfEffective=${v}`, path: (f) => `/api/projects/${f.projectId}${route && `/${route}`}?${route === 'series' ? 'from' : 'asOfEffective'}=${v}`, status: 400, code: 'VALIDATION_FAILED', field: route === 'series' ? 'from' : 'asOfEffective' })),
+    ...[...BAD_INSTANTS, '2024-09-05', '-1', '1.5', '9'.repeat(20), '9223372036854775808'].map((v): QueryRow => ({ name: `${route || 'project'}?knownAt=${v}`, path: (f) => `/api/projects/${f.projectId}${route && `/${route}`}?knownAt=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' })),
+  ]),
+  ...BAD_DAYS.map((v): QueryRow => ({ name: `restatement?asOfEffective=${v}`, path: (f) => `/api/projects/${f.projectId}/figures/received_total/restatement?knownAt=1&asOfEffective=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOfEffective' })),
+  { name: 'restatement?knownAt=2024-09-05 (a day is not a moment)', path: (f) => `/api/projects/${f.projectId}/figures/received_total/restatement?asOfEffective=2024-08-31&knownAt=2024-09-05`, status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' },
+  ...BAD_INSTANTS.map((v): QueryRow => ({ name: `restatement?knownAt=${v}`, path: (f) => `/api/projects/${f.projectId}/figures/received_total/restatement?asOfEffective=2024-08-31&knownAt=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' })),
+  { name: 'restatement without knownAt', path: (f) => `/api/projects/${f.projectId}/figures/received_total/restatement?asOfEffective=2024-08-31`, status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' },
+  { name: 'restatement without asOfEffective', path: (f) => `/api/projects/${f.projectId}/figures/received_total/restatement?knownAt=1`, status: 400, code: 'VALIDATION_FAILED', field: 'asOfEffective' },
+  ...[...BAD_DAYS, '2024-09-05T00:00:00Z'].flatMap((v): QueryRow[] => [
+    { name: `audit/backdated?from=${v}`, path: () => `/api/audit/backdated?from=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'from' },
+    { name: `audit/backdated?to=${v}`, path: () => `/api/audit/backdated?to=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'to' },
+  ]),
+  ...['-1', '1.5', 'x', '', '100000', '030'].map((v): QueryRow => ({ name: `audit/backdated?graceDays=${v}`, path: () => `/api/audit/backdated?graceDays=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'graceDays' })),
+  { name: 'audit/backdated: to before from', path: () => '/api/audit/backdated?from=2024-09-02&to=2024-09-01', status: 400, code: 'VALIDATION_FAILED', field: 'to' },
+  { name: 'audit/backdated?pageSize=1001', path: () => '/api/audit/backdated?pageSize=1001', status: 400, code: 'VALIDATION_FAILED', field: 'pageSize' },
+  ...['2026-13', '2026-02-30', '2026-1', '1948-12', '2201-01', 'now', ''].map((v): QueryRow => ({ name: `series?to=${v}`, path: (f) => `/api/projects/${f.projectId}/series?to=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'to' })),
+  ...['day', 'Month', '', 'month,year'].map((v): QueryRow => ({ name: `series?interval=${v}`, path: (f) => `/api/projects/${f.projectId}/series?interval=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'interval' })),
+  ...['', 'nope', 'received_total,received_total', 'received_total%2C', `${'received_total,'.repeat(21)}execution_rate`].map((v): QueryRow => ({ name: `series?keys=${v.slice(0, 40)}`, path: (f) => `/api/projects/${f.projectId}/series?keys=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'keys' })),
+  { name: 'series: more points than a series holds', path: (f) => `/api/projects/${f.projectId}/series?interval=month&from=2000-01&to=2024-12`, status: 400, code: 'VALIDATION_FAILED', field: 'to' },
+  { name: 'series: to before from', path: (f) => `/api/projects/${f.projectId}/series?from=2024-05&to=2024-04-30`, status: 400, code: 'VALIDATION_FAILED', field: 'to' },
+  { name: 'portfolio/series?keys=receipt_usage_rate:r1 (no district total)', path: () => '/api/portfolio/series?keys=receipt_usage_rate:r1', status: 400, code: 'VALIDATION_FAILED', field: 'keys' },
+  { name: 'portfolio/series?knownAt=2026-02-29T00:00:00Z', path: () => '/api/portfolio/series?knownAt=2026-02-29T00:00:00Z', status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' },
   // The portfolio filters of the exports: each bad value names its field; nothing is ignored.
   ...(['figures.csv', 'figures.xlsx'] as const).flatMap((file) =>
     (
@@ -1060,6 +1084,12 @@ const GOOD_QUERIES: readonly string[] = [
   'events?pageSize=1000&page=999999',
   'figures?pageSize=1',
   'figures/received_total/trace?page=2&pageSize=1',
+  'figures?asOfEffective=2200-12-31&knownAt=9223372036854775807',
+  'figures?knownAt=2200-12-31T23:59:59.999999999%2B08:00',
+  'figures/received_total/trace?asOfEffective=2200-12-31&knownAt=2199-01-01T12:00Z',
+  'figures/received_total/restatement?asOfEffective=2200-12-31&knownAt=9223372036854775807',
+  'series?from=2024-02&to=2024-02-29&interval=quarter&knownAt=0',
+  'series?keys=received_total,receipt_usage_rate:no-such-receipt&interval=year',
 ];
 
 describe('bad input is refused as problem+json, never 500, nothing appended (DESIGN §3, §5)', () => {

@@ -208,6 +208,37 @@ const ROUTES: readonly RouteRow[] = [
     prepare: (api, f, uid) => prepared(api, `/api/bonds/${f.bondId}/assignments`, { assignmentId: uid, projectId: f.projectId, amount: '1.00' }),
     okStatus: 201,
   },
+  // Figures in time: as of a day, as known at a moment; restatement and the back-dating report.
+  {
+    name: 'ProjectFiguresAsOf',
+    method: 'get',
+    path: (f) => `/api/projects/${f.projectId}/figures?asOfEffective=2200-12-31&knownAt=9223372036854775807`,
+    allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
+    okStatus: 200,
+  },
+  {
+    name: 'TraceFigureAsOf',
+    method: 'get',
+    path: (f) => `/api/projects/${f.projectId}/figures/received_total/trace?asOfEffective=2200-12-31`,
+    allowed: ['auditor', 'analyst'],
+    okStatus: 200,
+  },
+  {
+    name: 'Restatement',
+    method: 'get',
+    path: (f) => `/api/projects/${f.projectId}/figures/received_total/restatement?asOfEffective=2200-12-31&knownAt=9223372036854775807`,
+    allowed: ['auditor', 'analyst'],
+    okStatus: 200,
+  },
+  { name: 'Backdated', method: 'get', path: () => '/api/audit/backdated?graceDays=30', allowed: ['auditor'], okStatus: 200 },
+  {
+    name: 'ProjectSeries',
+    method: 'get',
+    path: (f) => `/api/projects/${f.projectId}/series?keys=received_total&interval=quarter`,
+    allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
+    okStatus: 200,
+  },
+  { name: 'PortfolioSeries', method: 'get', path: () => '/api/portfolio/series?interval=year', allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
   // Exports: the roles that analyse, audit and publish the portfolio; a clerk enters data and does not take it away.
   {
     name: 'ExportFiguresXlsx',

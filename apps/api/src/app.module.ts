@@ -16,6 +16,9 @@ import { ExportsController } from './exports/exports.controller';
 import { DASHBOARD_OPTIONS, DashboardController } from './dashboard/dashboard.controller';
 import { FundtrailMetrics, MetricsController } from './metrics/metrics';
 import { MonitoringModule } from './monitoring/monitoring.module';
+import { RestatementController } from './restatement/restatement.controller';
+import { BackdatedController } from './audit/backdated.controller';
+import { PortfolioSeriesController, ProjectSeriesController } from './series/series.controller';
 
 export interface AppOptions {
   config: FundtrailConfig;
@@ -42,6 +45,10 @@ export class AppModule {
         ProjectQueriesController,
         BondQueriesController,
         PortfolioAuditController,
+        RestatementController,
+        BackdatedController,
+        ProjectSeriesController,
+        PortfolioSeriesController,
         ExportsController,
         DashboardController,
       ],

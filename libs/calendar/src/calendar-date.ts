@@ -45,3 +45,12 @@ export function isCalendarDate(input: unknown): input is string {
     throw error;
   }
 }
+
+/** Whole days from one existing date to another: positive when `to` is later (2024-08-31 → 2024-09-05 is 5). */
+export function daysBetween(from: string, to: string): number {
+  const day = (date: string) => {
+    const [year, month, dayOfMonth] = parseCalendarDate(date).split('-').map(Number);
+    return Date.UTC(year, month - 1, dayOfMonth) / 86_400_000;
+  };
+  return day(to) - day(from);
+}

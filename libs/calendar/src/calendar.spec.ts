@@ -3,6 +3,7 @@ import {
   bureauDayOf,
   type CalendarErrorReason,
   CalendarFormatError,
+  daysBetween,
   endOfBureauDay,
   isCalendarDate,
   parseCalendarDate,
@@ -222,5 +223,19 @@ describe('the bureau’s calendar (Asia/Shanghai)', () => {
     expect(reasonOf(() => parseRecordedCutoff('2024-01-01T25:00:00Z'))).toBe('no-such-time');
     expect(reasonOf(() => parseRecordedCutoff(7))).toBe('not-a-string');
     expect(() => parseRecordedCutoff('yesterday')).toThrow('or a calendar date YYYY-MM-DD (the end of that day in Asia/Shanghai)');
+  });
+});
+
+describe('daysBetween', () => {
+  it('counts calendar days, across a leap day and a year end; negative backwards', () => {
+    expect(daysBetween('2024-08-31', '2024-09-05')).toBe(5);
+    expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
+    expect(daysBetween('2023-02-28', '2023-03-01')).toBe(1);
+    expect(daysBetween('2023-12-31', '2024-01-01')).toBe(1);
+    expect(daysBetween('2024-09-05', '2024-08-31')).toBe(-5);
+    expect(daysBetween('1949-01-01', '2200-12-31')).toBe(92_040);
+  });
+  it('refuses a day that does not exist', () => {
+    expect(() => daysBetween('2026-02-29', '2026-03-01')).toThrow(CalendarFormatError);
   });
 });

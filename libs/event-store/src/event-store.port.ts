@@ -74,6 +74,28 @@ export interface SubscribeOptions {
   batchSize?: number;
 }
 
+/**
+ * Back-dated events: recorded more than `graceDays` after the day they took effect. The recording
+ * day is the date of `recordedAt` in the bureau's calendar, the calendar of effective dates.
+ */
+export interface BackdatedQuery {
+  /** Only events whose effective date lies more than this many days before their recording day. */
+  graceDays: number;
+  /** First and last recording day (YYYY-MM-DD, inclusive). */
+  recordedFrom?: string;
+  recordedTo?: string;
+  /** Matching events to skip, in global order, and how many to return after them. */
+  offset?: number;
+  limit?: number;
+}
+
+export interface BackdatedEvents {
+  /** This page, in global order. */
+  events: RecordedEvent[];
+  /** Every matching event, not only this page. */
+  total: number;
+}
+
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
@@ -82,6 +104,8 @@ export interface EventStore {
   subscribeAll(fromPosition: bigint, options?: SubscribeOptions): Subscription;
   /** Position of the last event a subscriber can safely see (no earlier event still in flight). */
   headPosition(): Promise<bigint>;
+  /** Across every stream, the events recorded long after they took effect (see isBackdated). */
+  readBackdated(query: BackdatedQuery): Promise<BackdatedEvents>;
   close(): Promise<void>;
 }
 

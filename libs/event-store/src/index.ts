@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './canonical-json';
 export * from './hash-chain';
+export * from './backdating';
 export * from './postgres/database';
 export * from './postgres/postgres-event-store';
 export * from './postgres/embedded/embedded-postgres';

@@ -17,3 +17,4 @@ export * from './queries/portfolio-filter';
 export * from './exports';
 export * from './reconciliation';
 export * from './monitoring';
+export * from './figures-in-time';

@@ -64,12 +64,16 @@ export class PageFieldsSchema {
 
 export class ProjectFiguresPageSchema extends PageFieldsSchema {
   @ApiProperty() projectId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'as given; null: every effective day' }) asOfEffective: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'as given; null: everything recorded' }) knownAt: string | null;
   @ApiProperty() asOfPosition: string;
   @ApiProperty({ type: [FigureSchema], description: 'this page of the figures: the fixed ones first, then per receipt, indicator, source and category' })
   figures: FigureSchema[];
 }
 
 export class ProjectPageSchema extends PageFieldsSchema {
+  @ApiProperty({ nullable: true, type: String, description: 'as given; null: every effective day' }) asOfEffective: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'as given; null: everything recorded' }) knownAt: string | null;
   @ApiProperty({ description: 'names, allocations, receipts, contracts, indicators; eventCount, lastPosition' }) project: object;
   @ApiProperty({ type: [FigureSchema], description: 'this page of the figures' }) figures: FigureSchema[];
   @ApiProperty() asOfPosition: string;
@@ -138,7 +142,9 @@ export class TracedTermSchema {
 
 export class TraceSchema extends FigureSchema {
   @ApiProperty({ type: [TracedTermSchema], description: 'this page of the terms (total: all of them)' }) terms: TracedTermSchema[];
-  @ApiProperty({ nullable: true, type: String, description: 'what the read model says' }) storedValue: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'what the read model says (with a time: the figure folded from every event of that cut)' }) storedValue: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'as given; null: every effective day' }) asOfEffective: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'as given; null: everything recorded' }) knownAt: string | null;
   @ApiProperty({ description: 'the value recomputed from all the events (every page) equals the read model' }) matches: boolean;
   @ApiProperty({ example: 1 }) page: number;
   @ApiProperty({ example: 100 }) pageSize: number;

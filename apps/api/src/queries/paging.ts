@@ -24,11 +24,17 @@ export function pageOf<T>(
   request: Request,
   pin: Record<string, string> = {},
 ): { items: T[]; paging: PageFields } {
+  const paging = pageFields(items.length, query, request, pin);
+  const start = (paging.page - 1) * paging.pageSize;
+  return { items: items.slice(start, start + paging.pageSize), paging };
+}
+
+/** The paging fields of a list of `total` items that is paged where it is stored (the page itself read there). */
+export function pageFields(total: number, query: { page?: string; pageSize?: string }, request: Request, pin: Record<string, string> = {}): PageFields {
   const page = Number(query.page ?? 1);
   const pageSize = Number(query.pageSize ?? DEFAULT_PAGE_SIZE);
-  const start = (page - 1) * pageSize;
   let next: string | null = null;
-  if (start + pageSize < items.length) {
+  if (page * pageSize < total) {
     const query = request.originalUrl.indexOf('?');
     const params = new URLSearchParams(query === -1 ? '' : request.originalUrl.slice(query + 1));
     for (const [name, value] of Object.entries(pin)) params.set(name, value);
@@ -36,5 +42,5 @@ export function pageOf<T>(
     params.set('pageSize', String(pageSize));
     next = `${request.path}?${params.toString()}`;
   }
-  return { items: items.slice(start, start + pageSize), paging: { page, pageSize, total: items.length, next } };
+  return { page, pageSize, total, next };
 }

@@ -6,6 +6,7 @@ import { Roles } from '@fundtrail/auth';
 import { parseRecordedCutoff } from '@fundtrail/calendar';
 import type { RecordedEvent } from '@fundtrail/event-store';
 import {
+  type Absent,
   type FigureTrace,
   GetBond,
   GetPortfolioFigures,
@@ -33,8 +34,10 @@ import {
 } from '../openapi/schemas';
 import { SlugPipe } from '../validation/validation';
 import { pageOf } from './paging';
-import { EventsQueryDto, HistoryQueryDto, ListProjectsQueryDto, PageQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
+import { EventsQueryDto, HistoryQueryDto, ListProjectsQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
+import { echoedTime, figureTimeOf, FigureTimeQueryDto } from './figure-time.dto';
+import { absentProject } from './absent-project';
 
 const EVERYONE = ['clerk', 'budget-officer', 'auditor', 'analyst'] as const;
 const READ_ERRORS = [
@@ -58,9 +61,10 @@ function notFound(code: string, detail: string): ProblemException {
 export class ProjectQueriesController {
   constructor(private readonly queries: QueryBus) {}
 
-  private async view(projectId: string): Promise<ProjectView> {
-    const view = await this.queries.execute<GetProject, ProjectView | undefined>(new GetProject(projectId));
+  private async view(projectId: string, time: FigureTimeQueryDto = {}): Promise<ProjectView> {
+    const view = await this.queries.execute<GetProject, ProjectView | undefined | Absent>(new GetProject(projectId, figureTimeOf(time)));
     if (!view) throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist (or is not projected yet: pass minPosition)`);
+    if (typeof view === 'string') throw absentProject(projectId, view, time);
     return view;
   }
 
@@ -75,41 +79,47 @@ export class ProjectQueriesController {
 
   @Get(':projectId')
   @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'A project: what it holds, and its figures (paged: page, pageSize, total, next)' })
+  @ApiOperation({ summary: 'A project: what it holds, and its figures (paged: page, pageSize, total, next); asOfEffective and knownAt: as the books stood' })
   @ApiResponse({ status: 200, type: ProjectPageSchema })
-  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
-  async get(@Param('projectId', SlugPipe) projectId: string, @Query() query: PageQueryDto, @Req() request: Request) {
-    const view = await this.view(projectId);
+  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND, PROJECT_NOT_YET_RECORDED' }))
+  async get(@Param('projectId', SlugPipe) projectId: string, @Query() query: FigureTimeQueryDto, @Req() request: Request) {
+    const view = await this.view(projectId, query);
     const { items, paging } = pageOf(view.figures, query, request);
-    return { ...view, figures: items, ...paging };
+    return { ...view, ...echoedTime(query), figures: items, ...paging };
   }
 
   @Get(':projectId/figures')
   @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'The figures of a project, each with its formula and terms; paged, fixed figures first, then per receipt, indicator, source and category' })
+  @ApiOperation({
+    summary:
+      'The figures of a project, each with its formula and terms; paged, fixed figures first, then per receipt, indicator, source and category. ' +
+      'With asOfEffective and/or knownAt: folded from the events of that cut of the log',
+  })
   @ApiResponse({ status: 200, type: ProjectFiguresPageSchema })
-  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
-  async figures(@Param('projectId', SlugPipe) projectId: string, @Query() query: PageQueryDto, @Req() request: Request) {
-    const view = await this.view(projectId);
+  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND, PROJECT_NOT_YET_RECORDED (no event of the project in the cut)' }))
+  async figures(@Param('projectId', SlugPipe) projectId: string, @Query() query: FigureTimeQueryDto, @Req() request: Request) {
+    const view = await this.view(projectId, query);
     const { items, paging } = pageOf(view.figures, query, request);
-    return { projectId, asOfPosition: view.asOfPosition, figures: items, ...paging };
+    return { projectId, ...echoedTime(query), asOfPosition: view.asOfPosition, figures: items, ...paging };
   }
 
   @Get(':projectId/figures/:key/trace')
   @Roles('auditor', 'analyst')
   @ApiOperation({
-    summary: 'The formula, every contributing event (terms, paged), the value recomputed from all of them, and whether it matches the read model',
+    summary:
+      'The formula, every contributing event (terms, paged), the value recomputed from all of them, and whether it matches the read model ' +
+      '(with asOfEffective and/or knownAt: the events of that cut, matched against the figure folded from the whole cut)',
   })
   @ApiResponse({ status: 200, type: TraceSchema })
-  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND, FIGURE_NOT_FOUND' }))
-  async trace(@Param('projectId', SlugPipe) projectId: string, @Param('key') key: string, @Query() query: PageQueryDto, @Req() request: Request) {
+  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND, PROJECT_NOT_YET_RECORDED, FIGURE_NOT_FOUND' }))
+  async trace(@Param('projectId', SlugPipe) projectId: string, @Param('key') key: string, @Query() query: FigureTimeQueryDto, @Req() request: Request) {
     if (!/^[a-z_]{1,40}(:[a-z0-9][a-z0-9-]{0,63})?$/.test(key)) throw notFound('FIGURE_NOT_FOUND', `no figure ${key}`);
-    const trace = await this.queries.execute<TraceFigure, FigureTrace | undefined | 'no-project'>(new TraceFigure(projectId, key));
-    if (trace === 'no-project') throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist`);
+    const trace = await this.queries.execute<TraceFigure, FigureTrace | undefined | Absent>(new TraceFigure(projectId, key, figureTimeOf(query)));
+    if (typeof trace === 'string') throw absentProject(projectId, trace, query);
     if (!trace) throw notFound('FIGURE_NOT_FOUND', `project ${projectId} has no figure ${key}`);
     // Only the list of terms is paged: value, numerator, denominator and matches are the whole figure's.
     const { items, paging } = pageOf(trace.terms, query, request);
-    return { projectId, ...trace, terms: items, ...paging };
+    return { projectId, ...echoedTime(query), ...trace, terms: items, ...paging };
   }
 
   @Get(':projectId/events')

@@ -29,6 +29,7 @@ import {
   type RecordedEvent,
   WrongExpectedVersionError,
 } from '../event-store.port';
+import { bureauDayOf } from '@fundtrail/calendar';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
 import { type EsdbClient, EventStoreDbEventStore } from './eventstoredb-event-store';
 import { SEAL_KEY, UnsealedEventError } from './eventstoredb-mapping';
@@ -468,6 +469,19 @@ describe('EventStoreDbEventStore: unit test of control flow against a fake clien
       expect(tail.map((e) => e.eventId)).toEqual([all[3].eventId]);
       expect(await collect(store.readAll({ fromPosition: all[0].globalPosition, maxCount: 2 }))).toEqual(all.slice(1, 3));
       expect(await collect(store.readAll({ fromPosition: all[3].globalPosition }))).toEqual([]);
+    });
+
+    it('readBackdated reads $all past system records and pages the events isBackdated keeps', async () => {
+      const recent = newEvent('Recent');
+      recent.metadata.effectiveDate = bureauDayOf(new Date());
+      await store.append('a-1', [newEvent('Old1'), recent], { expectedRevision: 'no_stream' });
+      fake.systemRecord();
+      await store.append('b-1', [newEvent('Old2'), newEvent('Old3')], { expectedRevision: 'no_stream' });
+      const all = await store.readBackdated({ graceDays: 30 });
+      expect({ total: all.total, types: all.events.map((e) => e.type) }).toEqual({ total: 3, types: ['Old1', 'Old2', 'Old3'] });
+      const page = await store.readBackdated({ graceDays: 30, offset: 1, limit: 1 });
+      expect({ total: page.total, types: page.events.map((e) => e.type) }).toEqual({ total: 3, types: ['Old2'] });
+      expect(await store.readBackdated({ graceDays: 30, recordedTo: '2024-09-01' })).toEqual({ events: [], total: 0 });
     });
 
     it('headPosition is the last non-system event, past more than a page of trailing system records; 0 when empty', async () => {

@@ -14,8 +14,11 @@ import {
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { canonicalJson } from '../canonical-json';
+import { isBackdated } from '../backdating';
 import {
   type AppendResult,
+  type BackdatedEvents,
+  type BackdatedQuery,
   EventIdConflictError,
   type EventStore,
   EventStoreUnavailableError,
@@ -406,6 +409,20 @@ export class EventStoreDbEventStore implements EventStore {
       if (page.count < want || older.length === 0) return 0n;
       cursor = older[older.length - 1].position;
     }
+  }
+
+  /** `$all` read once and filtered here: ESDB cannot compare a recording day with an effective date. */
+  async readBackdated(query: BackdatedQuery): Promise<BackdatedEvents> {
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const events: RecordedEvent[] = [];
+    let total = 0;
+    for await (const event of this.readAll({ batchSize: 1000 })) {
+      if (!isBackdated(event, query)) continue;
+      if (total >= offset && events.length < limit) events.push(event);
+      total += 1;
+    }
+    return { events, total };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 import { canonicalJson } from '../canonical-json';
+import { BUREAU_TIME_ZONE } from '@fundtrail/calendar';
 import {
   type AppendResult,
+  type BackdatedEvents,
+  type BackdatedQuery,
   EventIdConflictError,
   type EventStore,
   type ExpectedRevision,
@@ -288,6 +291,33 @@ export class PostgresEventStore implements EventStore {
         `SELECT max(global_position) AS head FROM events WHERE global_position < ${SAFE_POSITION_BOUND}`,
       );
       return BigInt(rows[0].head ?? 0);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** In SQL what isBackdated says, in one statement (one snapshot for the page and its total). */
+  async readBackdated(query: BackdatedQuery): Promise<BackdatedEvents> {
+    try {
+      const { rows } = await this.pool.query<Partial<EventRow> & { total: string }>(
+        `WITH matching AS (
+           SELECT ${COLUMNS} FROM events
+            WHERE global_position < ${SAFE_POSITION_BOUND}
+              AND ($2::date IS NULL OR (recorded_at AT TIME ZONE $1)::date >= $2::date)
+              AND ($3::date IS NULL OR (recorded_at AT TIME ZONE $1)::date <= $3::date)
+              AND CASE WHEN metadata->>'effectiveDate' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+                       THEN (recorded_at AT TIME ZONE $1)::date - (metadata->>'effectiveDate')::date > $4
+                       ELSE false END)
+         SELECT counted.total, page.*
+           FROM (SELECT count(*) AS total FROM matching) AS counted
+           LEFT JOIN LATERAL (SELECT * FROM matching ORDER BY global_position LIMIT $5 OFFSET $6) AS page ON true
+          ORDER BY page.global_position`,
+        [BUREAU_TIME_ZONE, query.recordedFrom ?? null, query.recordedTo ?? null, query.graceDays, query.limit ?? null, query.offset ?? 0],
+      );
+      return {
+        total: rows.length ? Number(rows[0].total) : 0,
+        events: rows.filter((row) => row.global_position !== null).map((row) => toRecordedEvent(row as EventRow)),
+      };
     } catch (error) {
       throw toStoreError(error);
     }

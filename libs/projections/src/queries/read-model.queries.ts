@@ -3,18 +3,22 @@ import { Inject } from '@nestjs/common';
 import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
 import { Projections } from '../projections';
 import { verifyLog } from './audit-verify';
-import type { AsOf, EventFilter } from './read-model-queries';
+import type { AsOf, EventFilter, ProjectView } from './read-model-queries';
+import type { FigureTrace } from '../figures';
+import { type FigureTime, isNow } from '../figures/figure-time';
+import { type Absent, type ProjectAt, projectAt, traceAt } from '../figures-in-time/project-at';
 import { type FigureTableSink, writeFigureTable } from '../exports/figure-table';
 import type { PortfolioFilter } from './portfolio-filter';
 
 export class ListProjects {
   constructor(readonly search: string | undefined, readonly page: number, readonly pageSize: number) {}
 }
+/** Without a time, the read model answers; with one, the project's stream is cut and folded. */
 export class GetProject {
-  constructor(readonly projectId: string) {}
+  constructor(readonly projectId: string, readonly time: FigureTime = {}) {}
 }
 export class TraceFigure {
-  constructor(readonly projectId: string, readonly key: string) {}
+  constructor(readonly projectId: string, readonly key: string, readonly time: FigureTime = {}) {}
 }
 export class GetProjectEvents {
   constructor(readonly projectId: string, readonly filter: EventFilter) {}
@@ -42,17 +46,25 @@ export class ListProjectsHandler implements IQueryHandler<ListProjects> {
 
 @QueryHandler(GetProject)
 export class GetProjectHandler implements IQueryHandler<GetProject> {
-  constructor(private readonly projections: Projections) {}
-  execute(q: GetProject) {
-    return this.projections.queries.project(q.projectId);
+  constructor(
+    private readonly projections: Projections,
+    @Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase,
+  ) {}
+  async execute(q: GetProject): Promise<ProjectView | ProjectAt | undefined | Absent> {
+    if (isNow(q.time)) return this.projections.queries.project(q.projectId);
+    return projectAt(q.projectId, await this.database.store.readStream(`project-${q.projectId}`), q.time);
   }
 }
 
 @QueryHandler(TraceFigure)
 export class TraceFigureHandler implements IQueryHandler<TraceFigure> {
-  constructor(private readonly projections: Projections) {}
-  execute(q: TraceFigure) {
-    return this.projections.queries.trace(q.projectId, q.key);
+  constructor(
+    private readonly projections: Projections,
+    @Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase,
+  ) {}
+  async execute(q: TraceFigure): Promise<FigureTrace | undefined | Absent> {
+    if (isNow(q.time)) return this.projections.queries.trace(q.projectId, q.key);
+    return traceAt(q.key, await this.database.store.readStream(`project-${q.projectId}`), q.time);
   }
 }
 
