@@ -1,4 +1,5 @@
 import type { BondCommand } from '../bond/bond.commands';
+import type { ProgrammeCommand } from '../programme/programme.commands';
 import type { ProjectCommand } from '../project/project.commands';
 import type { CommandContext } from './command-context';
 
@@ -14,6 +15,14 @@ export class ExecuteProjectCommand {
 export class ExecuteBondCommand {
   constructor(
     readonly command: BondCommand,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/** A Programme command on its way through the CommandBus. */
+export class ExecuteProgrammeCommand {
+  constructor(
+    readonly command: ProgrammeCommand,
     readonly context: CommandContext,
   ) {}
 }

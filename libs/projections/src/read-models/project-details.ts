@@ -6,6 +6,10 @@ export interface ProjectDetails {
   name: string;
   department: string;
   category: string;
+  /** The programme it belongs to now (ProjectProgrammeChanged moves it). */
+  programmeId?: string;
+  /** Slugs broadest first: "yunnan/kunming/xishan". */
+  region?: string;
   plannedTotalLabel?: string;
   fiscalYear?: number;
   allocations: Record<string, { source: string; sourceLabel?: string; amount: string; fiscalYear: number; documentRef?: string }>;
@@ -38,10 +42,15 @@ export function foldDetails(details: ProjectDetails, event: EventLike): ProjectD
   switch (event.type) {
     case 'ProjectRegistered':
       details.name = String(data.name);
-      details.department = String(data.department);
+      details.department = text(data, 'department') ?? '';
       details.category = String(data.category);
+      if (text(data, 'programmeId') !== undefined) details.programmeId = text(data, 'programmeId');
+      if (text(data, 'region') !== undefined) details.region = text(data, 'region');
       if (data.plannedTotalLabel !== undefined) details.plannedTotalLabel = String(data.plannedTotalLabel);
       if (typeof data.fiscalYear === 'number') details.fiscalYear = data.fiscalYear;
+      break;
+    case 'ProjectProgrammeChanged':
+      details.programmeId = String(data.programmeId);
       break;
     case 'FundsAllocated':
       details.allocations[String(data.allocationId)] = strip({
