@@ -15,6 +15,9 @@ import { HealthController } from './health/health.controller';
 import { ExportsController } from './exports/exports.controller';
 import { DASHBOARD_OPTIONS, DashboardController } from './dashboard/dashboard.controller';
 import { FundtrailMetrics, MetricsController } from './metrics/metrics';
+import { PortfolioController } from './portfolio/portfolio.controller';
+import { ProgrammeCommandsController } from './programmes/programme-commands.controller';
+import { ProgrammeQueriesController } from './programmes/programme-queries.controller';
 
 export interface AppOptions {
   config: FundtrailConfig;
@@ -40,6 +43,9 @@ export class AppModule {
         ProjectQueriesController,
         BondQueriesController,
         PortfolioAuditController,
+        PortfolioController,
+        ProgrammeCommandsController,
+        ProgrammeQueriesController,
         ExportsController,
         DashboardController,
       ],

@@ -51,7 +51,7 @@ export class ProjectCommandsController {
   @ApiOperation({ summary: 'RegisterProject' })
   @ApiBody({ type: RegisterProjectDto })
   @ApiResponse({ status: 201, type: CommandAccepted })
-  @CommandErrors('DUPLICATE_ID')
+  @CommandErrors('DUPLICATE_ID', 'UNKNOWN_PROGRAMME')
   register(@Req() request: Request, @CurrentActor() actor: Actor, @Body() body: RegisterProjectDto) {
     const { effectiveDate, plannedTotal, ...rest } = body;
     return this.send(request, actor, { type: 'RegisterProject', data: { ...rest, plannedTotal: optionalYuan(plannedTotal) } }, effectiveDate);

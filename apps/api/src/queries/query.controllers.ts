@@ -8,11 +8,9 @@ import type { RecordedEvent } from '@fundtrail/event-store';
 import {
   type FigureTrace,
   GetBond,
-  GetPortfolioFigures,
   GetProject,
   GetProjectEvents,
   GetProjectHistory,
-  ListProjects,
   type ProjectView,
   type ReadModelQueries,
   toEventView,
@@ -25,15 +23,13 @@ import {
   HistoryPageSchema,
   ProblemSchema,
   ProjectFiguresPageSchema,
-  ProjectFiguresSchema,
-  ProjectListSchema,
   ProjectPageSchema,
   TraceSchema,
   VerifySchema,
 } from '../openapi/schemas';
 import { SlugPipe } from '../validation/validation';
 import { pageOf } from './paging';
-import { EventsQueryDto, HistoryQueryDto, ListProjectsQueryDto, PageQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
+import { EventsQueryDto, HistoryQueryDto, PageQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
 
 const EVERYONE = ['clerk', 'budget-officer', 'auditor', 'analyst'] as const;
@@ -62,15 +58,6 @@ export class ProjectQueriesController {
     const view = await this.queries.execute<GetProject, ProjectView | undefined>(new GetProject(projectId));
     if (!view) throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist (or is not projected yet: pass minPosition)`);
     return view;
-  }
-
-  @Get()
-  @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'Projects with headline figures; search by name or id, paginated' })
-  @ApiResponse({ status: 200, type: ProjectListSchema })
-  @errors()
-  list(@Query() query: ListProjectsQueryDto) {
-    return this.queries.execute(new ListProjects(query.search, Number(query.page ?? 1), Number(query.pageSize ?? 20)));
   }
 
   @Get(':projectId')
@@ -168,21 +155,12 @@ export class BondQueriesController {
   }
 }
 
-@ApiTags('portfolio and audit')
+@ApiTags('audit')
 @ApiBearerAuth()
 @Controller('api')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class PortfolioAuditController {
   constructor(private readonly queries: QueryBus) {}
-
-  @Get('portfolio/figures')
-  @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'District totals across every project' })
-  @ApiResponse({ status: 200, type: ProjectFiguresSchema, description: 'district totals (projectId absent)' })
-  @errors()
-  portfolio(@Query() _query: ReadQueryDto) {
-    return this.queries.execute(new GetPortfolioFigures());
-  }
 
   @Get('audit/verify')
   @Roles('auditor')

@@ -20,7 +20,7 @@ import { PROGRAMME_STREAM } from '../programmes/programmes.projector';
 import type { PortfolioFilter } from '../queries/portfolio-filter';
 import { HEADLINE_FIGURES } from '../queries/read-model-queries';
 import { compareFigureValues, type FigureCondition, passes } from './figure-condition';
-import { foldFromLog, inReadSnapshot, type PortfolioProject, positionAt, selectPortfolio } from './portfolio-selection';
+import { foldFromLog, inReadSnapshot, type PortfolioProject, selectPortfolio } from './portfolio-selection';
 
 export const BREAKDOWN_DIMENSIONS = ['programme', 'region', 'department', 'category', 'source'] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
@@ -111,7 +111,7 @@ export class PortfolioQueries {
     };
   }
 
-  async breakdown(by: BreakdownDimension, filter: PortfolioFilter, time: FigureTime): Promise<{ by: BreakdownDimension; groups: BreakdownGroup[] }> {
+  async breakdown(by: BreakdownDimension, filter: PortfolioFilter, time: FigureTime): Promise<{ by: BreakdownDimension; asOfPosition: string; groups: BreakdownGroup[] }> {
     const selection = await selectPortfolio(this.pool, this.store, filter, time);
     const groupsOf = by === 'programme' ? await this.programmeGrouping(filter.programme) : DIMENSION_GROUPS[by];
     const members = new Map<string | null, { label: string; projects: PortfolioProject[] }>();
@@ -130,7 +130,7 @@ export class PortfolioQueries {
         projectCount: projects.length,
         figures: computeFigures(mergeTerms(projects.map((p) => p.terms)), selection.asOfPosition),
       }));
-    return { by, groups };
+    return { by, asOfPosition: selection.asOfPosition.toString(), groups };
   }
 
   /**

@@ -1,3 +1,5 @@
+import { REGION_PATH_PATTERN } from '@fundtrail/funding';
+
 /**
  * Which projects a portfolio question is about. Every portfolio answer (figures, breakdowns,
  * traces, the project list, exports) takes this one filter, so a new way of selecting projects
@@ -20,8 +22,8 @@ export interface PortfolioFilter {
 
 export const PORTFOLIO_FILTER_FIELDS = ['programme', 'region', 'department', 'category', 'fiscalYear'] as const;
 
-/** A region is a path of slugs, broadest first, at most ten levels. */
-export const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}(?:\/[a-z0-9][a-z0-9-]{1,63}){0,9}$/;
+/** A region is a path of slugs, broadest first, at most ten levels: the one pattern projects are registered with. */
+export const REGION_PATTERN = REGION_PATH_PATTERN;
 
 /** The programmes a programme filter stands for: itself and its descendants (programmeScopeIn). */
 export type ProgrammeScope = (programmeId: string) => Promise<string[]>;
