@@ -409,6 +409,25 @@ describe('programmes, regions and the portfolio at any level', () => {
     expect(await api.eventCount()).toBe(before);
   });
 
+  it('OpenAPI documents every new endpoint with its parameters and refusals', async () => {
+    const document = (await api.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown>; requestBody?: unknown }>>;
+    };
+    const query = (path: string, method = 'get') => (document.paths[path][method].parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    const filters = ['programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'];
+    expect(query('/api/portfolio/figures')).toEqual(expect.arrayContaining(filters));
+    expect(query('/api/portfolio/breakdown')).toEqual(expect.arrayContaining([...filters, 'by']));
+    expect(query('/api/portfolio/figures/{key}/trace')).toEqual(expect.arrayContaining(filters));
+    expect(query('/api/projects')).toEqual(expect.arrayContaining([...filters, 'search', 'page', 'pageSize', 'sort', 'order', 'filter']));
+    expect(query('/api/programmes/{programmeId}')).toEqual(expect.arrayContaining(['asOfEffective', 'knownAt', 'minPosition']));
+    expect(Object.keys(document.paths['/api/portfolio/figures/{key}/trace'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
+    expect(Object.keys(document.paths['/api/programmes/{programmeId}'].get.responses)).toEqual(expect.arrayContaining(['200', '404']));
+    for (const path of ['/api/programmes', '/api/programmes/{programmeId}/indicators', '/api/programmes/{programmeId}/indicators/{indicatorId}/actuals', '/api/projects/{projectId}/programme']) {
+      expect({ path, responses: Object.keys(document.paths[path].post.responses) }).toEqual({ path, responses: expect.arrayContaining(['201', '400', '401', '403', '422']) });
+    }
+    expect(JSON.stringify(document.paths['/api/programmes'].post.responses['422'])).toMatch(/UNKNOWN_PROGRAMME/);
+  });
+
   it('audit/verify replays the programme read models too, and finds them equal', async () => {
     const report = await get('/api/audit/verify', `Bearer ${api.token('auditor')}`);
     expect(report.readModels).toMatchObject({ ok: true, programmes: PROGRAMMES.length, programmeDifferences: [] });
