@@ -14,8 +14,12 @@ import {
   bondStreamId,
   DISBURSEMENT_CATEGORIES,
   FUNDING_SOURCES,
+  type ProgrammeCommand,
+  programmeStreamId,
+  PROGRAMME_LEVELS,
   type ProjectCommand,
   projectStreamId,
+  REGION_PATH_PATTERN,
   SLUG_PATTERN,
 } from '@fundtrail/funding';
 import { CalendarFormatError, isCalendarDate, parseCalendarDate } from '@fundtrail/calendar';
@@ -55,7 +59,8 @@ export interface StatedFigure {
 /** A seed entry ready for the CommandBus. */
 export type SeedCommand =
   | { aggregate: 'project'; streamId: string; command: ProjectCommand }
-  | { aggregate: 'bond'; streamId: string; command: BondCommand };
+  | { aggregate: 'bond'; streamId: string; command: BondCommand }
+  | { aggregate: 'programme'; streamId: string; command: ProgrammeCommand };
 
 export interface Dataset {
   name: string;
@@ -167,13 +172,18 @@ export function resolveFigureKey(key: string): string {
 
 // ---------------------------------------------------------------- entries -> domain commands
 
-type FieldKind = 'slug' | 'text' | 'wan' | 'quantity' | 'year' | 'int' | 'date' | 'source' | 'category' | 'bond-kind' | 'from-assignment';
+type FieldKind = 'slug' | 'text' | 'wan' | 'quantity' | 'year' | 'int' | 'date' | 'source' | 'category' | 'bond-kind' | 'from-assignment' | 'level' | 'region';
 
-const FIELDS: Record<string, { aggregate: 'project' | 'bond'; required: Record<string, FieldKind>; optional: Record<string, FieldKind> }> = {
+const FIELDS: Record<string, { aggregate: SeedCommand['aggregate']; required: Record<string, FieldKind>; optional: Record<string, FieldKind> }> = {
   RegisterProject: {
     aggregate: 'project',
     required: { projectId: 'slug', name: 'text', department: 'text', category: 'text' },
-    optional: { plannedTotal: 'wan', plannedTotalLabel: 'text', fiscalYear: 'year' },
+    optional: { plannedTotal: 'wan', plannedTotalLabel: 'text', fiscalYear: 'year', programmeId: 'slug', region: 'region' },
+  },
+  RegisterProgramme: {
+    aggregate: 'programme',
+    required: { programmeId: 'slug', name: 'text' },
+    optional: { parentId: 'slug', level: 'level', region: 'region' },
   },
   RevisePlannedTotal: { aggregate: 'project', required: { projectId: 'slug', amount: 'wan', reason: 'text' }, optional: {} },
   AllocateFunds: {
@@ -260,6 +270,10 @@ function convert(kind: FieldKind, value: unknown, where: string): unknown {
       return (DISBURSEMENT_CATEGORIES as readonly unknown[]).includes(value)
         ? value
         : fail(`expected one of ${DISBURSEMENT_CATEGORIES.join(', ')}`);
+    case 'level':
+      return (PROGRAMME_LEVELS as readonly unknown[]).includes(value) ? value : fail(`expected one of ${PROGRAMME_LEVELS.join(', ')}`);
+    case 'region':
+      return typeof value === 'string' && REGION_PATH_PATTERN.test(value) ? value : fail('expected a region path of slugs, broadest first');
     case 'bond-kind':
       return (BOND_KINDS as readonly unknown[]).includes(value) ? value : fail(`expected one of ${BOND_KINDS.join(', ')}`);
     case 'from-assignment': {
@@ -300,6 +314,9 @@ export function toSeedCommand(entry: SeedEntry, index: number): SeedCommand {
     } else {
       data[field] = convert(kind, value, `${where}.${field}`);
     }
+  }
+  if (spec.aggregate === 'programme') {
+    return { aggregate: 'programme', streamId: programmeStreamId(data.programmeId as string), command: { type: entry.type, data } as ProgrammeCommand };
   }
   if (spec.aggregate === 'bond') {
     return { aggregate: 'bond', streamId: bondStreamId(data.bondId as string), command: { type: entry.type, data } as BondCommand };

@@ -18,6 +18,7 @@ import {
   bondStreamId,
   type CommandContext,
   ExecuteBondCommand,
+  ExecuteProgrammeCommand,
   ExecuteProjectCommand,
   FundingRuleViolation,
   projectStreamId,
@@ -55,6 +56,7 @@ export class SeedError extends Error {
 
 /** The events each command type produces (the first one, for AssignBondProceeds: the bond's own). */
 const EVENT_OF: Record<string, string> = {
+  RegisterProgramme: 'ProgrammeRegistered',
   RegisterProject: 'ProjectRegistered',
   RevisePlannedTotal: 'PlannedTotalRevised',
   AllocateFunds: 'FundsAllocated',
@@ -137,9 +139,14 @@ class Loader {
   }
 
   private send(seed: SeedCommand, context: CommandContext): Promise<AppendResult> {
-    return seed.aggregate === 'project'
-      ? this.target.commands.execute(new ExecuteProjectCommand(seed.command, context))
-      : this.target.commands.execute(new ExecuteBondCommand(seed.command, context));
+    switch (seed.aggregate) {
+      case 'project':
+        return this.target.commands.execute(new ExecuteProjectCommand(seed.command, context));
+      case 'bond':
+        return this.target.commands.execute(new ExecuteBondCommand(seed.command, context));
+      case 'programme':
+        return this.target.commands.execute(new ExecuteProgrammeCommand(seed.command, context));
+    }
   }
 
   /** The event this data set's entry wrote to `streamId`, found by its idempotency key and actor. */

@@ -140,8 +140,9 @@ const QUANTITY_FIELDS = ['target', 'actual'];
 const FIELDS: Record<string, { required: string[]; optional: string[] }> = {
   RegisterProject: {
     required: ['projectId', 'name', 'department', 'category'],
-    optional: ['plannedTotal', 'plannedTotalLabel', 'fiscalYear'],
+    optional: ['plannedTotal', 'plannedTotalLabel', 'fiscalYear', 'programmeId', 'region'],
   },
+  RegisterProgramme: { required: ['programmeId', 'name'], optional: ['parentId', 'level', 'region'] },
   RevisePlannedTotal: { required: ['projectId', 'amount', 'reason'], optional: [] },
   AllocateFunds: {
     required: ['projectId', 'allocationId', 'source', 'amount', 'fiscalYear'],
@@ -210,10 +211,17 @@ function replay(list: SeedCommand[]): Map<string, ProjectLedger> {
   };
   const total = (values: Iterable<{ amount: bigint }>): bigint => [...values].reduce((sum, v) => sum + v.amount, 0n);
 
+  const programmes = new Set<string>();
   for (const { type, data } of list) {
     switch (type) {
+      case 'RegisterProgramme':
+        if (programmes.has(str(data, 'programmeId'))) throw new Error(`duplicate programme ${str(data, 'programmeId')}`);
+        if (data.parentId !== undefined && !programmes.has(str(data, 'parentId'))) throw new Error(`programme ${str(data, 'programmeId')} before its parent`);
+        programmes.add(str(data, 'programmeId'));
+        break;
       case 'RegisterProject': {
         const projectId = str(data, 'projectId');
+        if (data.programmeId !== undefined && !programmes.has(str(data, 'programmeId'))) throw new Error(`project ${projectId} before its programme`);
         if (projects.has(projectId)) throw new Error(`duplicate project ${projectId}`);
         projects.set(projectId, {
           plannedTotal: data.plannedTotal === undefined ? null : wanToFen(str(data, 'plannedTotal')),
@@ -449,6 +457,11 @@ describe('xishan-2024 seed: commands.json', () => {
       const places = locate(quote);
       expect({ quote, inReport: places.length > 0 }).toEqual({ quote, inReport: true });
       expect({ quote, section, labels: places.map((p) => p.label) }).toEqual({ quote, section, labels: expect.arrayContaining([section]) });
+      // A programme belongs to no project: it is cited from the report's preamble.
+      if (command.type === 'RegisterProgramme') {
+        expect({ quote, project: places.find((p) => p.label === section)?.project }).toEqual({ quote, project: null });
+        continue;
+      }
       const projectId = command.data.projectId as string | undefined;
       const projectIds = projectId ? [projectId] : [...(bondProjects.get(str(command.data, 'bondId')) ?? [])];
       expect(projectIds.length).toBeGreaterThan(0);

@@ -32,6 +32,10 @@ type EndpointKey =
   | 'targetRevision'
   | 'withdrawal'
   | 'assignmentReversal'
+  | 'programmes'
+  | 'programmeIndicators'
+  | 'programmeActuals'
+  | 'projectProgramme'
   | MonitoringEndpointKey;
 
 interface Endpoint {
@@ -144,6 +148,26 @@ const ENDPOINTS: Record<EndpointKey, Endpoint> = {
     valid: () => ({ reason: '分配有误' }),
   },
   ...MONITORING_ENDPOINTS,
+  programmes: {
+    path: () => '/api/programmes',
+    role: 'budget-officer',
+    valid: (f, uid) => ({ programmeId: uid, name: '输入校验专项', parentId: f.programmeId, level: 'county', region: 'yunnan/kunming/xishan' }),
+  },
+  programmeIndicators: {
+    path: (f) => `/api/programmes/${f.programmeId}/indicators`,
+    role: 'budget-officer',
+    valid: (_f, uid) => ({ indicatorId: uid, name: '新改建公路', unit: '公里', target: '12.5' }),
+  },
+  programmeActuals: {
+    path: (f) => `/api/programmes/${f.programmeId}/indicators/${f.programmeIndicatorId}/actuals`,
+    role: 'budget-officer',
+    valid: () => ({ actual: '3.5' }),
+  },
+  projectProgramme: {
+    path: (f) => `/api/projects/${f.projectId}/programme`,
+    role: 'budget-officer',
+    valid: (f) => ({ programmeId: f.programmeId, reason: '划归专项' }),
+  },
 };
 
 /** Marks a field to delete from the valid body. */
@@ -867,7 +891,44 @@ const invisibleRows: Row[] = [
   },
 ];
 
+// ---- programmes and regions ---------------------------------------------------------------------
+
+const BAD_REGIONS: readonly unknown[] = ['Yunnan', '/yunnan', 'yunnan//kunming', 'yunnan/', 'yunnan kunming', 'y', Array.from({ length: 11 }, (_, i) => `r${i}`).join('/'), '云南', 42, ['yunnan']];
+
+const programmeRows: Row[] = [
+  ...BAD_REGIONS.flatMap((region) =>
+    (['programmes', 'register'] as const).map((endpoint): Row => ({ name: `${endpoint}.region ${JSON.stringify(region).slice(0, 30)}`, endpoint, patch: { region }, status: 400, code: 'VALIDATION_FAILED', field: 'region' })),
+  ),
+  ...(['city', 'Prefecture', '', 3] as const).map((level): Row => ({ name: `programmes.level ${JSON.stringify(level)}`, endpoint: 'programmes', patch: { level }, status: 400, code: 'VALIDATION_FAILED', field: 'level' })),
+  { name: 'programmes.programmeId missing', endpoint: 'programmes', patch: { programmeId: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'programmeId' },
+  { name: 'programmes.programmeId not a slug', endpoint: 'programmes', patch: { programmeId: 'Bad Id' }, status: 400, code: 'VALIDATION_FAILED', field: 'programmeId' },
+  { name: 'programmes.name missing', endpoint: 'programmes', patch: { name: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'name' },
+  { name: 'programmes.name with a control character', endpoint: 'programmes', patch: { name: 'a\u0007b' }, status: 400, code: 'VALIDATION_FAILED', field: 'name' },
+  { name: 'programmes.parentId not a slug', endpoint: 'programmes', patch: { parentId: '../x' }, status: 400, code: 'VALIDATION_FAILED', field: 'parentId' },
+  { name: 'programmes: an unknown field (parent)', endpoint: 'programmes', patch: { parent: 'x' }, status: 400, code: 'VALIDATION_FAILED', field: 'parent' },
+  { name: 'programmes: a parent that is not registered', endpoint: 'programmes', patch: { parentId: 'no-such-programme' }, status: 422, code: 'UNKNOWN_PROGRAMME', field: 'parentId' },
+  { name: 'programmes: the fixture programme again', endpoint: 'programmes', patch: { programmeId: 'bi-programme', parentId: OMIT }, status: 409, code: 'DUPLICATE_ID', field: 'programmeId' },
+  { name: 'register.programmeId not a slug', endpoint: 'register', patch: { programmeId: 'Bad_Id' }, status: 400, code: 'VALIDATION_FAILED', field: 'programmeId' },
+  { name: 'register.programmeId not registered', endpoint: 'register', patch: { programmeId: 'no-such-programme' }, status: 422, code: 'UNKNOWN_PROGRAMME', field: 'programmeId' },
+  { name: 'register.department empty (it may be left out, not sent empty)', endpoint: 'register', patch: { department: '' }, status: 400, code: 'VALIDATION_FAILED', field: 'department' },
+  { name: 'programme indicator: target negative', endpoint: 'programmeIndicators', patch: { target: '-1' }, status: 400, code: 'VALIDATION_FAILED', field: 'target' },
+  { name: 'programme indicator: indicatorId not a slug', endpoint: 'programmeIndicators', patch: { indicatorId: 'A B' }, status: 400, code: 'VALIDATION_FAILED', field: 'indicatorId' },
+  { name: 'programme indicator: the fixture indicator again', endpoint: 'programmeIndicators', patch: { indicatorId: 'bi-programme-indicator' }, status: 409, code: 'DUPLICATE_ID', field: 'indicatorId' },
+  { name: 'programme indicator on an unknown programme', endpoint: 'programmeIndicators', path: () => '/api/programmes/no-such-programme/indicators', status: 404, code: 'PROGRAMME_NOT_FOUND', field: 'programmeId' },
+  { name: 'programme indicator on a programme id that is not a slug', endpoint: 'programmeIndicators', path: () => '/api/programmes/Bad%20Id/indicators', status: 400, code: 'INVALID_PATH', field: 'programmeId' },
+  { name: 'programme actual: exponent', endpoint: 'programmeActuals', patch: { actual: '1e3' }, status: 400, code: 'VALIDATION_FAILED', field: 'actual' },
+  { name: 'programme actual of an unknown indicator', endpoint: 'programmeActuals', path: (f) => `/api/programmes/${f.programmeId}/indicators/no-such-indicator/actuals`, status: 404, code: 'INDICATOR_NOT_FOUND', field: 'indicatorId' },
+  { name: 'programme actual on an unknown programme', endpoint: 'programmeActuals', path: () => '/api/programmes/no-such-programme/indicators/x1/actuals', status: 404, code: 'PROGRAMME_NOT_FOUND', field: 'programmeId' },
+  { name: 'project programme: reason missing', endpoint: 'projectProgramme', patch: { reason: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
+  { name: 'project programme: reason empty', endpoint: 'projectProgramme', patch: { reason: '' }, status: 400, code: 'VALIDATION_FAILED', field: 'reason' },
+  { name: 'project programme: programmeId not a slug', endpoint: 'projectProgramme', patch: { programmeId: 'X' }, status: 400, code: 'VALIDATION_FAILED', field: 'programmeId' },
+  { name: 'project programme: programme not registered', endpoint: 'projectProgramme', patch: { programmeId: 'no-such-programme' }, status: 422, code: 'UNKNOWN_PROGRAMME', field: 'programmeId' },
+  { name: 'project programme: unknown project', endpoint: 'projectProgramme', path: () => '/api/projects/no-such-project/programme', status: 404, code: 'PROJECT_NOT_FOUND', field: 'projectId' },
+  { name: 'project programme: an unknown field', endpoint: 'projectProgramme', patch: { programme: 'x' }, status: 400, code: 'VALIDATION_FAILED', field: 'programme' },
+];
+
 const GROUPS: readonly [string, Row[]][] = [
+  ['programmes and regions', programmeRows],
   ['amounts', amountRows],
   ['amounts in 万元 and 亿元', unitRows],
   ['corrections', correctionRows],
@@ -1056,6 +1117,62 @@ const queryRows: QueryRow[] = [
   { name: 'exports/figures.csv?department given twice', path: () => '/api/exports/figures.csv?department=a&department=b', status: 400, code: 'VALIDATION_FAILED', field: 'department' },
   { name: 'exports/figures.csv?regions=x (an unknown filter is refused, not ignored)', path: () => '/api/exports/figures.csv?regions=x', status: 400, code: 'VALIDATION_FAILED', field: 'regions' },
   { name: 'exports/figures.xlsx?minPosition=-1', path: () => '/api/exports/figures.xlsx?minPosition=-1', status: 400, code: 'VALIDATION_FAILED', field: 'minPosition' },
+  // The portfolio: the same filters, the time of the figures, breakdown dimensions, figure keys and operators.
+  ...(['portfolio/figures?', 'portfolio/breakdown?by=region&', 'portfolio/figures/received_total/trace?', 'projects?', 'programmes/bi-programme?'] as const).flatMap((route) => [
+    ...['2026-02-30', '2026-13-01', 'yesterday', '', '2024-02-29T00:00:00Z'].map((v): QueryRow => ({ name: `${route}asOfEffective=${v}`, path: () => `/api/${route}asOfEffective=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'asOfEffective' })),
+    ...['-1', '9'.repeat(20), '2026-01-01T25:00:00Z', '2026-01-01T12:00:00', '2026-02-29T12:00:00Z', 'x', ''].map((v): QueryRow => ({ name: `${route}knownAt=${v}`, path: () => `/api/${route}knownAt=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' })),
+    { name: `${route}knownAt given twice`, path: () => `/api/${route}knownAt=1&knownAt=2`, status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' },
+  ]),
+  ...(['portfolio/figures?', 'portfolio/breakdown?by=region&', 'portfolio/figures/received_total/trace?', 'projects?'] as const).flatMap((route) =>
+    (
+      [
+        ['region', 'Yunnan'],
+        ['region', 'yunnan%2F'],
+        ['programme', 'Bad_Id'],
+        ['fiscalYear', '24'],
+        ['department', ''],
+        ['regions', 'yunnan'],
+      ] as const
+    ).map(([field, value]): QueryRow => ({ name: `${route}${field}=${value}`, path: () => `/api/${route}${field}=${value}`, status: 400, code: 'VALIDATION_FAILED', field })),
+  ),
+  { name: 'portfolio/breakdown without by', path: () => '/api/portfolio/breakdown', status: 400, code: 'VALIDATION_FAILED', field: 'by' },
+  ...['county', 'Programme', 'project', ''].map((v): QueryRow => ({ name: `portfolio/breakdown?by=${v}`, path: () => `/api/portfolio/breakdown?by=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'by' })),
+  { name: 'programmes/:id with a portfolio filter (its scope is the filter)', path: () => '/api/programmes/bi-programme?region=yunnan', status: 400, code: 'VALIDATION_FAILED', field: 'region' },
+  ...['no_such_figure', 'Execution_Rate', 'execution_rate:x', 'output_completion:', 'execution_rate%3C60', ''].map((v): QueryRow => ({ name: `projects?sort=${v}`, path: () => `/api/projects?sort=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'sort' })),
+  ...['up', 'ASC', ''].map((v): QueryRow => ({ name: `projects?order=${v}`, path: () => `/api/projects?sort=execution_rate&order=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'order' })),
+  ...[
+    'execution_rate',
+    'execution_rate%3C',
+    'execution_rate%3C%3C60',
+    'execution_rate%3D%3C60',
+    'execution_rate!%3D60',
+    'execution_rate~60',
+    'execution_rate%3C60%25',
+    'execution_rate%3C1e3',
+    'execution_rate%3Cabc',
+    'execution_rate%3C%2B60',
+    'execution_rate%3C.5',
+    'no_such_figure%3C60',
+    'Execution_Rate%3C60',
+    '%3C60',
+    '',
+  ].map((v): QueryRow => ({ name: `projects?filter=${v}`, path: () => `/api/projects?filter=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'filter' })),
+  { name: 'projects?filter given 11 times', path: () => `/api/projects?${Array.from({ length: 11 }, () => 'filter=execution_rate%3C60').join('&')}`, status: 400, code: 'VALIDATION_FAILED', field: 'filter' },
+  { name: 'projects?filter[a]=b (not a field: query strings are flat)', path: () => '/api/projects?filter[a]=b', status: 400, code: 'VALIDATION_FAILED', field: 'filter[a]' },
+];
+
+/** Odd but valid portfolio questions: answered 200. */
+const GOOD_PORTFOLIO_QUERIES: readonly string[] = [
+  'portfolio/figures?knownAt=0',
+  'portfolio/figures?asOfEffective=2024-02-29&knownAt=2026-01-01T12:00:00.123%2B08:00',
+  'portfolio/figures?programme=no-such-programme',
+  'portfolio/breakdown?by=source&programme=bi-programme&asOfEffective=2200-12-31',
+  'portfolio/figures/arrival_rate/trace?region=yunnan&knownAt=99999999',
+  'projects?filter=available_balance%3E%3D-10&filter=execution_rate%3C%3D100.5&sort=available_balance&order=desc',
+  'projects?sort=output_completion:no-such-indicator',
+  'projects?filter=output_completion:x%3D0',
+  'projects?pageSize=200&page=999999',
+  'programmes/bi-programme?asOfEffective=1949-01-01&knownAt=1',
 ];
 
 /** Odd but valid filters: answered 200. */
@@ -1231,6 +1348,11 @@ describe('bad input is refused as problem+json, never 500, nothing appended (DES
 
     it.each(GOOD_MONITORING_QUERIES.map((q) => [q] as const))('%s is answered', async (query) => {
       const response = await api.http.get(query).set('Authorization', tokenFor('analyst'));
+      if (response.status !== 200) throw new Error(`expected 200, got ${describeResponse(response)}`);
+    });
+
+    it.each(GOOD_PORTFOLIO_QUERIES.map((q) => [q] as const))('%s is answered', async (query) => {
+      const response = await api.http.get(`/api/${query}`).set('Authorization', tokenFor('auditor'));
       if (response.status !== 200) throw new Error(`expected 200, got ${describeResponse(response)}`);
     });
 

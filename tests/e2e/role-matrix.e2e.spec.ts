@@ -239,6 +239,49 @@ const ROUTES: readonly RouteRow[] = [
     okStatus: 200,
   },
   { name: 'PortfolioSeries', method: 'get', path: () => '/api/portfolio/series?interval=year', allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
+  {
+    name: 'RegisterProgramme',
+    method: 'post',
+    path: () => '/api/programmes',
+    allowed: ['budget-officer'],
+    body: (f, uid) => ({ programmeId: uid, name: '新专项', parentId: f.programmeId, level: 'county' }),
+    okStatus: 201,
+  },
+  {
+    name: 'SetProgrammeOutputTarget',
+    method: 'post',
+    path: (f) => `/api/programmes/${f.programmeId}/indicators`,
+    allowed: ['budget-officer'],
+    body: (_f, uid) => ({ indicatorId: uid, name: '新改建公路', unit: '公里', target: '12.5' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ReportProgrammeOutput',
+    method: 'post',
+    path: (f) => `/api/programmes/${f.programmeId}/indicators/${f.programmeIndicatorId}/actuals`,
+    allowed: ['budget-officer'],
+    body: () => ({ actual: '7.5' }),
+    okStatus: 201,
+  },
+  {
+    name: 'ChangeProjectProgramme',
+    method: 'post',
+    path: (f) => `/api/projects/${f.projectId}/programme`,
+    allowed: ['budget-officer'],
+    body: (_f, uid) => ({ programmeId: uid, reason: '划归新专项' }),
+    // A programme of its own to move to, so every allowed call is a real move.
+    prepare: async (api, _f, uid) => {
+      const made = await api.http.post('/api/programmes').set('Authorization', bearer(api.token('admin'))).send({ programmeId: uid, name: '目标专项' });
+      if (made.status !== 201) throw new Error(`prepare programme: ${describeResponse(made)}`);
+    },
+    okStatus: 201,
+  },
+  { name: 'GetProgramme', method: 'get', path: (f) => `/api/programmes/${f.programmeId}`, allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
+  { name: 'ListProjects', method: 'get', path: () => '/api/projects?sort=execution_rate&filter=execution_rate%3C60&region=yunnan', allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
+  { name: 'PortfolioFigures', method: 'get', path: () => '/api/portfolio/figures?region=yunnan&asOfEffective=2024-06-30', allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
+  { name: 'PortfolioBreakdown', method: 'get', path: (f) => `/api/portfolio/breakdown?by=programme&programme=${f.programmeId}`, allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
+  // Like a project's trace: the roles that audit and analyse.
+  { name: 'PortfolioTrace', method: 'get', path: () => '/api/portfolio/figures/execution_rate/trace?knownAt=1', allowed: ['auditor', 'analyst'], okStatus: 200 },
   // Exports: the roles that analyse, audit and publish the portfolio; a clerk enters data and does not take it away.
   {
     name: 'ExportFiguresXlsx',

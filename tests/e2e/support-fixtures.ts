@@ -21,6 +21,8 @@ export interface Fixtures {
   disbursementId: string;
   indicatorId: string;
   bondId: string;
+  programmeId: string;
+  programmeIndicatorId: string;
 }
 
 async function expect201(what: string, response: Response): Promise<Response> {
@@ -32,7 +34,7 @@ async function expect201(what: string, response: Response): Promise<Response> {
 
 /**
  * A project with plenty of money received (so disbursements succeed), one disbursement, one
- * indicator, and a bond with plenty of unassigned proceeds. Ids are prefixed so suites can share
+ * indicator, a programme with one indicator, and a bond with plenty of unassigned proceeds. Ids are prefixed so suites can share
  * a database without colliding.
  */
 export async function createFixtures(api: ApiHarness, prefix: string): Promise<Fixtures> {
@@ -43,6 +45,8 @@ export async function createFixtures(api: ApiHarness, prefix: string): Promise<F
     disbursementId: `${prefix}-disbursement`,
     indicatorId: `${prefix}-indicator`,
     bondId: `${prefix}-bond`,
+    programmeId: `${prefix}-programme`,
+    programmeIndicatorId: `${prefix}-programme-indicator`,
   };
   const post = (path: string, body: object) => api.http.post(path).set('Authorization', admin).send(body);
   await expect201(
@@ -60,6 +64,11 @@ export async function createFixtures(api: ApiHarness, prefix: string): Promise<F
   await expect201(
     'indicator',
     await post(`/api/projects/${f.projectId}/indicators`, { indicatorId: f.indicatorId, name: '完成量', unit: '吨', target: '1000' }),
+  );
+  await expect201('programme', await post('/api/programmes', { programmeId: f.programmeId, name: '测试专项', level: 'prefecture', region: 'yunnan/kunming' }));
+  await expect201(
+    'programme indicator',
+    await post(`/api/programmes/${f.programmeId}/indicators`, { indicatorId: f.programmeIndicatorId, name: '新改建公路', unit: '公里', target: '100' }),
   );
   await expect201(
     'bond',

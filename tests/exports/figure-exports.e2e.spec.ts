@@ -29,6 +29,8 @@ interface ApiProject {
   department: string;
   category: string;
   fiscalYear?: number;
+  programmeId?: string;
+  region?: string;
   figures: Map<string, ApiFigure>;
 }
 type XlsxCell = { t: 'n' | 's'; v: string; fmt: string } | null;
@@ -122,7 +124,7 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
       expect(row.slice(1, 7)).toEqual(
         row[0] === HOSTILE.projectId
           ? [`'${HOSTILE.name}`, '', '', `'${HOSTILE.department}`, `'${HOSTILE.category}`, '2031']
-          : [project.name, '', '', project.department, project.category, project.fiscalYear === undefined ? '' : String(project.fiscalYear)],
+          : [project.name, project.programmeId ?? '', project.region ?? '', project.department, project.category, project.fiscalYear === undefined ? '' : String(project.fiscalYear)],
       );
     }
     expect(compared).toBeGreaterThan(12 * 20);
@@ -184,7 +186,7 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
     expect(about.get('截至日志位置 As of global position')).toBe(head);
   });
 
-  it('filters select projects by department, category and fiscal year; programme and region select none yet', async () => {
+  it('filters select projects by department, category, fiscal year, programme (with its descendants) and region (a prefix)', async () => {
     const expectIds = async (query: string, expected: (p: ApiProject) => boolean) => {
       const { read } = await csvOf(query);
       const ids = read.rows.slice(1).map((row) => row[0]).sort();
@@ -195,7 +197,11 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
     expect(await expectIds('?category=drainage', (p) => p.category === 'drainage')).toHaveLength(2);
     expect(await expectIds(`?department=${encodeURIComponent('区卫健局')}`, (p) => p.department === '区卫健局')).toHaveLength(1);
     expect(await expectIds('?category=public-health&fiscalYear=2023', (p) => p.category === 'public-health' && p.fiscalYear === 2023)).toHaveLength(2);
-    expect(await expectIds('?region=yunnan%2Fkunming', () => false)).toHaveLength(0);
+    // The report's district programme holds all 11 projects; 四 is in the Haikou subdistrict, under Xishan.
+    expect(await expectIds('?region=yunnan%2Fkunming', (p) => PROJECT_IDS.includes(p.projectId))).toHaveLength(11);
+    expect(await expectIds('?region=yunnan%2Fkunming%2Fxishan%2Fhaikou', (p) => p.projectId === 'haikou-landscaping-maintenance')).toHaveLength(1);
+    expect(await expectIds('?region=yunnan%2Fkunming%2Fxi', () => false)).toHaveLength(0);
+    expect(await expectIds('?programme=xishan-2024-major-policies-key-projects&category=drainage', (p) => p.category === 'drainage')).toHaveLength(2);
     expect(await expectIds('?programme=urban-renewal', () => false)).toHaveLength(0);
     // An empty selection is still a table: its header.
     const { read } = await csvOf('?fiscalYear=1999');

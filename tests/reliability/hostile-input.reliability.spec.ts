@@ -46,14 +46,17 @@ const POSTS: readonly PostEndpoint[] = [
 
 /** Every GET route, with the role that may read it and the query keys it knows. */
 const GETS: readonly { path: (f: Fixtures) => string; role: Role; keys: string[] }[] = [
-  { path: () => '/api/projects', role: 'analyst', keys: ['search', 'page', 'pageSize', 'minPosition'] },
+  { path: () => '/api/projects', role: 'analyst', keys: ['search', 'page', 'pageSize', 'sort', 'order', 'filter', 'programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'] },
   { path: (f) => `/api/projects/${f.projectId}`, role: 'clerk', keys: ['page', 'pageSize', 'minPosition'] },
   { path: (f) => `/api/projects/${f.projectId}/figures`, role: 'analyst', keys: ['page', 'pageSize', 'minPosition'] },
   { path: (f) => `/api/projects/${f.projectId}/figures/received_total/trace`, role: 'auditor', keys: ['page', 'pageSize', 'minPosition'] },
   { path: (f) => `/api/projects/${f.projectId}/events`, role: 'auditor', keys: ['toPosition', 'asOfRecorded', 'asOfEffective', 'page', 'pageSize', 'minPosition'] },
   { path: (f) => `/api/projects/${f.projectId}/history`, role: 'auditor', keys: ['asOf', 'page', 'pageSize', 'minPosition'] },
   { path: (f) => `/api/bonds/${f.bondId}`, role: 'analyst', keys: ['minPosition'] },
-  { path: () => '/api/portfolio/figures', role: 'analyst', keys: ['minPosition'] },
+  { path: () => '/api/portfolio/figures', role: 'analyst', keys: ['programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'] },
+  { path: () => '/api/portfolio/breakdown', role: 'analyst', keys: ['by', 'programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'] },
+  { path: () => '/api/portfolio/figures/execution_rate/trace', role: 'auditor', keys: ['programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'] },
+  { path: (f) => `/api/programmes/${f.programmeId}`, role: 'clerk', keys: ['asOfEffective', 'knownAt', 'minPosition'] },
   { path: () => '/api/audit/verify', role: 'auditor', keys: ['minPosition'] },
 ];
 

@@ -19,6 +19,9 @@ import { MonitoringModule } from './monitoring/monitoring.module';
 import { RestatementController } from './restatement/restatement.controller';
 import { BackdatedController } from './audit/backdated.controller';
 import { PortfolioSeriesController, ProjectSeriesController } from './series/series.controller';
+import { PortfolioController } from './portfolio/portfolio.controller';
+import { ProgrammeCommandsController } from './programmes/programme-commands.controller';
+import { ProgrammeQueriesController } from './programmes/programme-queries.controller';
 
 export interface AppOptions {
   config: FundtrailConfig;
@@ -49,6 +52,9 @@ export class AppModule {
         BackdatedController,
         ProjectSeriesController,
         PortfolioSeriesController,
+        PortfolioController,
+        ProgrammeCommandsController,
+        ProgrammeQueriesController,
         ExportsController,
         DashboardController,
       ],

@@ -1,4 +1,4 @@
-import { CreateReadModels1732000000200 } from '@fundtrail/projections';
+import { CreateProgrammeReadModels1732000000220, CreateReadModels1732000000200 } from '@fundtrail/projections';
 import { CreateIdempotencyKeys1732000000100 } from './idempotency/1732000000100-create-idempotency-keys';
 import { StoreIdempotentAnswersAsBytes1732000000110 } from './idempotency/1732000000110-store-idempotent-answers-as-bytes';
 import { CreateProcessStuckEvents1732000000350 } from './process-managers/1732000000350-create-process-stuck-events';
@@ -8,5 +8,6 @@ export const APPLICATION_MIGRATIONS = [
   CreateIdempotencyKeys1732000000100,
   StoreIdempotentAnswersAsBytes1732000000110,
   CreateReadModels1732000000200,
+  CreateProgrammeReadModels1732000000220,
   CreateProcessStuckEvents1732000000350,
 ];

@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
+import { PortfolioQueries } from './portfolio/portfolio-queries';
 import { ReadModelQueries } from './queries/read-model-queries';
+import { ProgrammesProjector } from './programmes/programmes.projector';
 import { BondsProjector } from './runner/bonds.projector';
 import { ProjectFiguresProjector } from './runner/project-figures.projector';
 import { ProjectionRunner } from './runner/projection-runner';
@@ -11,6 +13,7 @@ import { StoredCheckpoints } from './runner/stored-checkpoints';
 export class Projections implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly runners: ProjectionRunner[];
   readonly queries: ReadModelQueries;
+  readonly portfolio: PortfolioQueries;
   /** Set by the host to observe errors (logs) and progress (metrics). */
   onError: (projector: string, error: unknown) => void = () => undefined;
   /** Whether this process runs the projectors; when not, their progress is read from the database. */
@@ -18,13 +21,14 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly stored: StoredCheckpoints;
 
   constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {
-    this.runners = [new ProjectFiguresProjector(), new BondsProjector()].map(
+    this.runners = [new ProjectFiguresProjector(), new BondsProjector(), new ProgrammesProjector()].map(
       (projector) =>
         new ProjectionRunner(database.store, database.pool, projector, {
           onError: (error) => this.onError(projector.name, error),
         }),
     );
     this.queries = new ReadModelQueries(database.pool, database.store);
+    this.portfolio = new PortfolioQueries(database.pool, database.store);
     this.stored = new StoredCheckpoints(
       database.pool,
       this.runners.map((runner) => runner.checkpointName),

@@ -61,7 +61,7 @@ export class ProjectCommandsController {
   @ApiOperation({ summary: 'RegisterProject' })
   @ApiBody({ type: RegisterProjectDto })
   @ApiResponse({ status: 201, type: CommandAccepted })
-  @CommandErrors('DUPLICATE_ID')
+  @CommandErrors('DUPLICATE_ID', 'UNKNOWN_PROGRAMME')
   register(@Req() request: Request, @CurrentActor() actor: Actor, @Body() body: RegisterProjectDto) {
     const { effectiveDate, plannedTotal, amountUnit, ...rest } = body;
     const planned = plannedTotal === undefined ? undefined : amountIn(plannedTotal, amountUnit);

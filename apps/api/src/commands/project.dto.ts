@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { AMOUNT_UNITS, type AmountUnit } from '@fundtrail/money';
-import { DERIVED_RECEIPT_ID_RULE, DISBURSEMENT_CATEGORIES, FUNDING_SOURCES, isDerivedReceiptId, SLUG_PATTERN } from '@fundtrail/funding';
+import { DERIVED_RECEIPT_ID_RULE, DISBURSEMENT_CATEGORIES, FUNDING_SOURCES, isDerivedReceiptId, REGION_PATH_PATTERN, SLUG_PATTERN } from '@fundtrail/funding';
 import { IsAmount, IsCalendarDate, IsFreeText, IsLabel, IsNotReservedId, IsOptionalField, IsQuantity, SLUG_MESSAGE } from '../validation/validators';
 
 const YUAN_EXAMPLE = '16719160.00';
@@ -47,11 +47,22 @@ export class RegisterProjectDto extends MoneyCommandDto {
   @IsLabel()
   name: string;
 
-  @ApiProperty({ example: '昆明市西山区水务局', maxLength: 200 })
+  @ApiPropertyOptional({ example: '昆明市西山区水务局', maxLength: 200 })
+  @IsOptionalField()
   @IsString()
   @Length(1, 200)
   @IsLabel()
-  department: string;
+  department?: string;
+
+  @ApiPropertyOptional({ example: 'xishan-2024-special-bonds', description: 'the programme it belongs to; must be registered (else 422 UNKNOWN_PROGRAMME)' })
+  @IsOptionalField()
+  @Matches(SLUG_PATTERN, SLUG_MESSAGE)
+  programmeId?: string;
+
+  @ApiPropertyOptional({ example: 'yunnan/kunming/xishan', description: 'a path of slugs, broadest first', pattern: REGION_PATH_PATTERN.source })
+  @IsOptionalField()
+  @Matches(REGION_PATH_PATTERN, { message: '$property must be a path of slugs separated by "/", broadest first (e.g. yunnan/kunming/xishan), at most 10 levels' })
+  region?: string;
 
   @ApiProperty({ example: 'drainage', maxLength: 64 })
   @IsString()

@@ -9,11 +9,9 @@ import {
   type Absent,
   type FigureTrace,
   GetBond,
-  GetPortfolioFigures,
   GetProject,
   GetProjectEvents,
   GetProjectHistory,
-  ListProjects,
   type ProjectView,
   type ReadModelQueries,
   toEventView,
@@ -26,15 +24,13 @@ import {
   HistoryPageSchema,
   ProblemSchema,
   ProjectFiguresPageSchema,
-  ProjectFiguresSchema,
-  ProjectListSchema,
   ProjectPageSchema,
   TraceSchema,
   VerifySchema,
 } from '../openapi/schemas';
 import { SlugPipe } from '../validation/validation';
 import { pageOf } from './paging';
-import { EventsQueryDto, HistoryQueryDto, ListProjectsQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
+import { EventsQueryDto, HistoryQueryDto, PageQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
 import { echoedTime, figureTimeOf, FigureTimeQueryDto } from './figure-time.dto';
 import { absentProject } from './absent-project';
@@ -66,15 +62,6 @@ export class ProjectQueriesController {
     if (!view) throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist (or is not projected yet: pass minPosition)`);
     if (typeof view === 'string') throw absentProject(projectId, view, time);
     return view;
-  }
-
-  @Get()
-  @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'Projects with headline figures; search by name or id, paginated' })
-  @ApiResponse({ status: 200, type: ProjectListSchema })
-  @errors()
-  list(@Query() query: ListProjectsQueryDto) {
-    return this.queries.execute(new ListProjects(query.search, Number(query.page ?? 1), Number(query.pageSize ?? 20)));
   }
 
   @Get(':projectId')
@@ -178,21 +165,12 @@ export class BondQueriesController {
   }
 }
 
-@ApiTags('portfolio and audit')
+@ApiTags('audit')
 @ApiBearerAuth()
 @Controller('api')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class PortfolioAuditController {
   constructor(private readonly queries: QueryBus) {}
-
-  @Get('portfolio/figures')
-  @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'District totals across every project' })
-  @ApiResponse({ status: 200, type: ProjectFiguresSchema, description: 'district totals (projectId absent)' })
-  @errors()
-  portfolio(@Query() _query: ReadQueryDto) {
-    return this.queries.execute(new GetPortfolioFigures());
-  }
 
   @Get('audit/verify')
   @Roles('auditor')

@@ -3,7 +3,7 @@ import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { parseRecordedCutoff } from '@fundtrail/calendar';
 import { SLUG_PATTERN } from '@fundtrail/funding';
 import { type AsOf, type PortfolioFilter, REGION_PATTERN } from '@fundtrail/projections';
-import { IsCalendarDate, IsLabel, IsRecordedCutoff, parsedBy, PRINTABLE, SLUG_MESSAGE } from '../validation/validators';
+import { IsCalendarDate, IsLabel, IsRecordedCutoff, parsedBy, SLUG_MESSAGE } from '../validation/validators';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging';
 
 const POSITION = /^\d{1,19}$/;
@@ -27,25 +27,6 @@ export class PageQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ example: String(DEFAULT_PAGE_SIZE), description: `items per page, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` })
   @IsOptional()
   @Matches(/^(?:[1-9]\d{0,2}|1000)$/, { message: `$property must be an integer from 1 to ${MAX_PAGE_SIZE}` })
-  pageSize?: string;
-}
-
-export class ListProjectsQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ description: 'part of the project name or id (compared in Unicode NFC)', maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  @Matches(PRINTABLE, { message: '$property must not contain control characters' })
-  search?: string;
-
-  @ApiPropertyOptional({ example: '1', description: 'page number from 1' })
-  @IsOptional()
-  @Matches(/^[1-9]\d{0,5}$/, { message: '$property must be an integer from 1' })
-  page?: string;
-
-  @ApiPropertyOptional({ example: '20', description: '1 to 200' })
-  @IsOptional()
-  @Matches(/^([1-9]|[1-9]\d|1\d\d|200)$/, { message: '$property must be an integer from 1 to 200' })
   pageSize?: string;
 }
 
@@ -88,13 +69,11 @@ export class HistoryQueryDto extends PageQueryDto {
 }
 
 /**
- * The filters every portfolio question takes (programme, region, department, category,
- * fiscalYear): one DTO, one PortfolioFilter. Today department, category and fiscalYear select
- * projects; programme and region are validated and select the projects that record them, which
- * none does until projects carry a programme and a region.
+ * The filters every portfolio question takes (programme with its descendants, region prefix,
+ * department, category, fiscalYear): one DTO, one PortfolioFilter.
  */
 export class PortfolioFilterQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ description: 'a programme id: its projects (and, once programmes form a tree, those of its descendants)', example: 'urban-renewal-2024' })
+  @ApiPropertyOptional({ description: 'a programme id: its projects and those of every programme under it', example: 'urban-renewal-2024' })
   @IsOptional()
   @Matches(SLUG_PATTERN, SLUG_MESSAGE)
   programme?: string;

@@ -53,9 +53,18 @@ export function replayDataset(name: string): ReplayedDataset {
     projects.set(streamId, events.reduce(evolveProject, state));
     for (const event of events) record(streamId, event, effectiveDate);
   };
+  // Programme events move no project figure: the programmes only need to exist for the projects' look-up.
+  const programmes = new Set<string>();
   readDataset(name).entries.forEach((entry, index) => {
     const seed = toSeedCommand(entry, index);
-    if (seed.aggregate === 'project') return onProject(seed.streamId, seed.command, entry.effectiveDate);
+    if (seed.aggregate === 'programme') return void programmes.add(seed.command.data.programmeId);
+    if (seed.aggregate === 'project') {
+      const command =
+        seed.command.type === 'RegisterProject' && seed.command.data.programmeId !== undefined
+          ? { ...seed.command, lookedUp: { programmeRegistered: programmes.has(seed.command.data.programmeId) } }
+          : seed.command;
+      return onProject(seed.streamId, command, entry.effectiveDate);
+    }
     const state = bonds.get(seed.streamId) ?? initialBondState;
     const events = decideBond(seed.command, state);
     const bond = events.reduce(evolveBond, state);

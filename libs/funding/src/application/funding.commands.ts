@@ -1,4 +1,5 @@
 import type { BondCommand, ReverseBondAssignment } from '../bond/bond.commands';
+import type { ProgrammeCommand } from '../programme/programme.commands';
 import type { ProjectCommand } from '../project/project.commands';
 import type { CommandContext } from './command-context';
 
@@ -17,6 +18,14 @@ export type BondAssignmentReversal = Omit<ReverseBondAssignment, 'lookedUp'>;
 export class ExecuteBondCommand {
   constructor(
     readonly command: Exclude<BondCommand, ReverseBondAssignment> | BondAssignmentReversal,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/** A Programme command on its way through the CommandBus. */
+export class ExecuteProgrammeCommand {
+  constructor(
+    readonly command: ProgrammeCommand,
     readonly context: CommandContext,
   ) {}
 }

@@ -18,20 +18,29 @@ import { decideProject, evolveProject, initialProjectState, type ProjectState, r
 import type { ProjectEvent } from '../project/project.events';
 import { FundingRuleViolation } from '../shared/funding-rule-violation';
 import { formatYuan } from '@fundtrail/money';
-import { bondStreamId, projectStreamId } from '../shared/vocabulary';
+import type { ProgrammeCommand } from '../programme/programme.commands';
+import { decideProgramme, evolveProgramme, initialProgrammeState, type ProgrammeState } from '../programme/programme.decider';
+import type { ProgrammeEvent } from '../programme/programme.events';
+import { bondStreamId, programmeStreamId, projectStreamId } from '../shared/vocabulary';
 import { AggregateRepository } from './aggregate-repository';
 import type { CommandContext } from './command-context';
-import { type BondAssignmentReversal, ExecuteBondCommand, ExecuteProjectCommand } from './funding.commands';
+import { type BondAssignmentReversal, ExecuteBondCommand, ExecuteProgrammeCommand, ExecuteProjectCommand } from './funding.commands';
 
 /** The two aggregates' repositories, shared by every handler of this process. */
 @Injectable()
 export class FundingRepositories {
   readonly projects: AggregateRepository<ProjectCommand, ProjectEvent, ProjectState>;
   readonly bonds: AggregateRepository<BondCommand, BondEvent, BondState>;
+  readonly programmes: AggregateRepository<ProgrammeCommand, ProgrammeEvent, ProgrammeState>;
 
   constructor(@Inject(EVENT_STORE) store: EventStore) {
     this.projects = new AggregateRepository(store, { initial: initialProjectState, evolve: evolveProject, decide: decideProject });
     this.bonds = new AggregateRepository(store, { initial: initialBondState, evolve: evolveBond, decide: decideBond });
+    this.programmes = new AggregateRepository(store, { initial: initialProgrammeState, evolve: evolveProgramme, decide: decideProgramme });
+  }
+
+  async programmeRegistered(programmeId: string): Promise<boolean> {
+    return (await this.programmes.load(programmeStreamId(programmeId))).state.status === 'registered';
   }
 
   /**
@@ -73,12 +82,21 @@ export class FundingRepositories {
 export class ProjectCommandHandler implements ICommandHandler<ExecuteProjectCommand, AppendResult> {
   constructor(private readonly repositories: FundingRepositories) {}
 
-  async execute({ command, context }: ExecuteProjectCommand): Promise<AppendResult> {
-    const streamId = projectStreamId(command.data.projectId);
+  async execute({ command: asSent, context }: ExecuteProjectCommand): Promise<AppendResult> {
+    const streamId = projectStreamId(asSent.data.projectId);
+    const command = await this.withProgrammeLookedUp(asSent);
     if (command.type === 'ReceiveFunds' && (command.data.bondId !== undefined || command.data.assignmentId !== undefined)) {
       await this.assertBondLink(streamId, command.data);
     }
     return this.repositories.projects.handle(streamId, command, context);
+  }
+
+  /** A programme is never deleted, so a programme found registered here is still registered at the append. */
+  private async withProgrammeLookedUp(command: ProjectCommand): Promise<ProjectCommand> {
+    if (command.type !== 'RegisterProject' && command.type !== 'ChangeProjectProgramme') return command;
+    const { programmeId } = command.data;
+    if (programmeId === undefined) return command;
+    return { ...command, lookedUp: { programmeRegistered: await this.repositories.programmeRegistered(programmeId) } };
   }
 
   /**
@@ -162,4 +180,18 @@ function merged(bond: AppendResult, project: AppendResult): AppendResult {
   };
 }
 
-export const FUNDING_HANDLERS = [ProjectCommandHandler, BondCommandHandler];
+@CommandHandler(ExecuteProgrammeCommand)
+export class ProgrammeCommandHandler implements ICommandHandler<ExecuteProgrammeCommand, AppendResult> {
+  constructor(private readonly repositories: FundingRepositories) {}
+
+  /** A parent, once registered, stays registered: what the lookup sees stays true at the append. */
+  async execute({ command, context }: ExecuteProgrammeCommand): Promise<AppendResult> {
+    const lookedUp =
+      command.type === 'RegisterProgramme' && command.data.parentId !== undefined
+        ? { ...command, lookedUp: { parentRegistered: await this.repositories.programmeRegistered(command.data.parentId) } }
+        : command;
+    return this.repositories.programmes.handle(programmeStreamId(command.data.programmeId), lookedUp, context);
+  }
+}
+
+export const FUNDING_HANDLERS = [ProjectCommandHandler, BondCommandHandler, ProgrammeCommandHandler];

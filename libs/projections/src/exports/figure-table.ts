@@ -69,13 +69,9 @@ export interface FigureTableSink {
 
 const text = (value: string | undefined): ExportCell => (value === undefined || value === '' ? { kind: 'empty' } : { kind: 'text', value });
 
-/**
- * A project field read by name: details gain fields as the model grows (a programme, a region),
- * and their columns fill in without a change here.
- */
-function field(details: ProjectDetails, name: string): string | undefined {
-  const value = (details as unknown as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : undefined;
+/** A text field of the project's details; an absent one (no programme, no region) is an empty cell. */
+function field(details: ProjectDetails, name: 'programmeId' | 'region'): string | undefined {
+  return details[name];
 }
 
 export const PROJECT_CONTEXT_COLUMNS: readonly ContextColumn[] = [

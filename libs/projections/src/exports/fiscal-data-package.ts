@@ -88,7 +88,7 @@ export interface FiscalDataPackageResult {
   asOfPosition: bigint;
 }
 
-/** A context column's text, the same as figures.csv shows (programme and region once projects record them). */
+/** A context column's text, the same as figures.csv shows. */
 const contextText = (key: string, details: ProjectDetails): string => {
   const cell = PROJECT_CONTEXT_COLUMNS.find((column) => column.key === key)!.cell(details);
   return cell.kind === 'text' ? cell.value : '';

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { type ProjectTerms, termsFromJson } from '../figures';
 import type { ProjectDetails } from '../read-models/project-details';
+import { programmeScopeIn } from '../programmes/programme-scope';
 import { type PortfolioFilter, portfolioFilterSql } from '../queries/portfolio-filter';
 import { PROJECT_CHECKPOINT } from '../queries/read-model-queries';
 
@@ -37,7 +38,7 @@ export async function withPortfolioSnapshot<T>(
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const checkpoint = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [PROJECT_CHECKPOINT]);
     const asOfPosition = BigInt(checkpoint.rows[0]?.position ?? 0);
-    const { condition, parameters } = await portfolioFilterSql(filter, 3);
+    const { condition, parameters } = await portfolioFilterSql(filter, 3, programmeScopeIn(client));
     const result = await work({ asOfPosition, projects: () => batches(client, condition, parameters, batchSize) });
     await client.query('COMMIT');
     return result;

@@ -3,6 +3,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { type BackdatedQuery, FUNDTRAIL_DATABASE, type FundtrailDatabase, lagDaysOf, recordingDayOf, type RecordedEvent } from '@fundtrail/event-store';
 import type { KnownAt } from '../figures/figure-time';
 import { type PortfolioFilter, portfolioFilterSql } from '../queries/portfolio-filter';
+import { programmeScopeIn } from '../programmes/programme-scope';
 import type { Absent } from './project-at';
 import { type Restatement, restate } from './restatement';
 import {
@@ -95,7 +96,7 @@ const PARALLEL_READS = 8;
 export class GetPortfolioSeriesHandler implements IQueryHandler<GetPortfolioSeries> {
   constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {}
   async execute(q: GetPortfolioSeries): Promise<{ points: PortfolioSeriesPoint[]; projectIds: string[] }> {
-    const { condition, parameters } = await portfolioFilterSql(q.filter, 1);
+    const { condition, parameters } = await portfolioFilterSql(q.filter, 1, programmeScopeIn(this.database.pool));
     const { rows } = await this.database.pool.query<{ project_id: string }>(`SELECT project_id FROM project_read_models WHERE ${condition} ORDER BY project_id`, parameters);
     const projectIds = rows.map((row) => row.project_id);
     const streams: RecordedEvent[][] = [];

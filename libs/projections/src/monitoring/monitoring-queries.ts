@@ -3,6 +3,7 @@ import type { ActorRef, EventStore, RecordedEvent } from '@fundtrail/event-store
 import { MONITORING_RULES_STREAM, type MonitoringRuleKind, type WarningStatus, warningStreamId } from '@fundtrail/funding';
 import { isKnownAsOf, type KnownAt } from '../figures/figure-time';
 import { portfolioFilterSql, type PortfolioFilter } from '../queries/portfolio-filter';
+import { programmeScopeIn } from '../programmes/programme-scope';
 import { evaluateWarnings, type MonitoringWarning } from './evaluate-warnings';
 import { monitoredRules, type RuleVersion } from './rule-versions';
 import { currentStatus, warningHistory, warningStatuses, type WarningDispositionRecord } from './warning-history';
@@ -127,7 +128,7 @@ export class MonitoringQueries {
   }
 
   private async projectIds(filter: PortfolioFilter): Promise<string[]> {
-    const { condition, parameters } = await portfolioFilterSql(filter, 1);
+    const { condition, parameters } = await portfolioFilterSql(filter, 1, programmeScopeIn(this.pool));
     const { rows } = await this.pool.query<{ project_id: string }>(
       `SELECT project_id FROM project_read_models WHERE ${condition} ORDER BY project_id`,
       parameters,

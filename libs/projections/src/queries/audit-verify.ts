@@ -5,6 +5,8 @@ import { CrossLinkCheck, type CrossLinkReport } from './cross-links';
 import { computeFigures, emptyTerms, FigureEventDataError, foldEvents, foldTerms, type ProjectTerms, termsFromJson } from '../figures';
 import { type BondDetails, emptyBondDetails, foldBondDetails } from '../read-models/bond-details';
 import { DispositionCheck, type DispositionReport } from '../monitoring/disposition-check';
+import { emptyProgrammeDetails, foldProgrammeDetails, type ProgrammeDetails } from '../programmes/programme-details';
+import { PROGRAMME_STREAM } from '../programmes/programmes.projector';
 
 export interface BrokenLink {
   streamId: string;
@@ -28,6 +30,14 @@ export interface BondDifference {
   key: string;
   readModel: string | undefined;
   replayed: string | undefined;
+}
+
+/** A programme read model that differs from the replay: `key` is name, parentId, level, region or a figure key. */
+export interface ProgrammeDifference {
+  programmeId: string;
+  key: string;
+  readModel: string | null | undefined;
+  replayed: string | null | undefined;
 }
 
 /** A stored event whose data the figures cannot read (e.g. an amount rewritten into text): left out of the replay. */
@@ -56,6 +66,9 @@ export interface VerifyReport {
     /** Bond read models (issued, assigned, per project) against the replay of the bond streams. */
     bonds: number;
     bondDifferences: BondDifference[];
+    /** Programme read models (the tree, their own indicators' figures) against the replay of the programme streams. */
+    programmes: number;
+    programmeDifferences: ProgrammeDifference[];
   };
   /** Links between streams: every bond assignment against its project receipt, every receipt that names a bond. */
   crossLinks: CrossLinkReport;
@@ -83,7 +96,9 @@ export async function verifyLog(
   pool: Pool,
   options: { includeHeads?: boolean; maxBrokenLinks?: number; onProgress?: (events: number) => void } = {},
 ): Promise<VerifyReport> {
-  const { checkpoint, stored, bondCheckpoint, storedBonds, lastPositions, receivedThrough } = await readModelSnapshot(pool);
+  const { checkpoint, stored, bondCheckpoint, storedBonds, programmeCheckpoint, storedProgrammes, lastPositions, receivedThrough } =
+    await readModelSnapshot(pool);
+  const replayedProgrammes = new Map<string, { details: ProgrammeDetails; events: RecordedEvent[] }>();
   const crossLinks = new CrossLinkCheck();
   const dispositions = new DispositionCheck();
   const replayedBonds = new Map<string, BondDetails>();
@@ -173,6 +188,13 @@ export async function verifyLog(
         });
       }
     }
+    if (event.globalPosition <= programmeCheckpoint && event.streamId.startsWith(PROGRAMME_STREAM)) {
+      const programmeId = event.streamId.slice(PROGRAMME_STREAM.length);
+      const replay = replayedProgrammes.get(programmeId) ?? { details: emptyProgrammeDetails(programmeId), events: [] };
+      replay.details = foldProgrammeDetails(replay.details, event);
+      replay.events.push(event);
+      replayedProgrammes.set(programmeId, replay);
+    }
     if (event.globalPosition <= checkpoint && event.streamId.startsWith('project-')) {
       const projectId = event.streamId.slice('project-'.length);
       const buffer = pending.get(projectId);
@@ -209,6 +231,18 @@ export async function verifyLog(
       if (fromLog.get(key) !== fromReadModel.get(key)) bondDifferences.push({ bondId, key, readModel: fromReadModel.get(key), replayed: fromLog.get(key) });
     }
   }
+  const programmeDifferences: ProgrammeDifference[] = [];
+  for (const programmeId of new Set([...replayedProgrammes.keys(), ...storedProgrammes.keys()])) {
+    const replay = replayedProgrammes.get(programmeId);
+    const fromLog = programmeFields(replay?.details, replay ? foldEvents(replay.events) : undefined, programmeCheckpoint);
+    const row = storedProgrammes.get(programmeId);
+    const fromReadModel = programmeFields(row?.details, row?.terms, programmeCheckpoint);
+    for (const key of new Set([...fromLog.keys(), ...fromReadModel.keys()])) {
+      if (fromLog.get(key) !== fromReadModel.get(key)) {
+        programmeDifferences.push({ programmeId, key, readModel: fromReadModel.get(key), replayed: fromLog.get(key) });
+      }
+    }
+  }
   // A stream's newest events leave no broken link behind when deleted; the read models witness them:
   // each row remembers the position of the last event it applied, which the log must still hold.
   for (const [streamId, lastPosition] of lastPositions) {
@@ -227,7 +261,12 @@ export async function verifyLog(
     });
   }
   const readModelsOk =
-    differences.length === 0 && missing.length === 0 && unexpected.length === 0 && unreadable.length === 0 && bondDifferences.length === 0;
+    differences.length === 0 &&
+    missing.length === 0 &&
+    unexpected.length === 0 &&
+    unreadable.length === 0 &&
+    bondDifferences.length === 0 &&
+    programmeDifferences.length === 0;
   const chainsOk = brokenLinks.length === 0;
   const links = crossLinks.report(receivedThrough, options.maxBrokenLinks ?? 1000);
   const monitoring = dispositions.report(options.maxBrokenLinks ?? 1000);
@@ -238,7 +277,7 @@ export async function verifyLog(
     streams: chains.size,
     asOfPosition: checkpoint.toString(),
     hashChains: { ok: chainsOk, brokenLinks },
-    readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected, unreadable, bonds: storedBonds.size, bondDifferences },
+    readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected, unreadable, bonds: storedBonds.size, bondDifferences, programmes: storedProgrammes.size, programmeDifferences },
     crossLinks: links,
     monitoring,
     ...(options.includeHeads ? { heads: Object.fromEntries([...chains].map(([stream, state]) => [stream, state.hash])) } : {}),
@@ -258,6 +297,16 @@ function bondFields(details: BondDetails | undefined): Map<string, string> {
   return fields;
 }
 
+/** What a programme read model states: its place in the tree and its own indicators' figures (a missing one states nothing). */
+function programmeFields(details: ProgrammeDetails | undefined, terms: ProjectTerms | undefined, position: bigint): Map<string, string | null> {
+  const fields = new Map<string, string | null>();
+  if (details) {
+    for (const key of ['name', 'parentId', 'level', 'region'] as const) if (details[key] !== undefined) fields.set(key, details[key]);
+  }
+  if (terms) for (const figure of computeFigures(terms, position)) fields.set(figure.key, figure.value);
+  return fields;
+}
+
 /** The read models and their checkpoints, read in one snapshot so they agree with each other. */
 async function readModelSnapshot(
   pool: Pool,
@@ -266,6 +315,8 @@ async function readModelSnapshot(
   stored: Map<string, ProjectTerms>;
   bondCheckpoint: bigint;
   storedBonds: Map<string, BondDetails>;
+  programmeCheckpoint: bigint;
+  storedProgrammes: Map<string, { details: ProgrammeDetails; terms: ProjectTerms }>;
   lastPositions: Map<string, bigint>;
   receivedThrough: bigint;
 }> {
@@ -280,6 +331,10 @@ async function readModelSnapshot(
     const { rows: bonds } = await client.query<{ bond_id: string; details: BondDetails; last_position: string }>(
       'SELECT bond_id, details, last_position FROM bond_read_models',
     );
+    const { rows: programmeCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'programmes'");
+    const { rows: programmes } = await client.query<{ programme_id: string; details: ProgrammeDetails; terms: unknown; last_position: string }>(
+      'SELECT programme_id, details, terms, last_position FROM programme_read_models',
+    );
     const { rows: received } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [BOND_PROCEEDS_CHECKPOINT]);
     await client.query('COMMIT');
     return {
@@ -288,9 +343,14 @@ async function readModelSnapshot(
       bondCheckpoint: BigInt(bondCp[0]?.position ?? 0),
       receivedThrough: BigInt(received[0]?.position ?? 0),
       storedBonds: new Map(bonds.map((row) => [row.bond_id, row.details])),
+      programmeCheckpoint: BigInt(programmeCp[0]?.position ?? 0),
+      storedProgrammes: new Map(
+        programmes.map((row) => [row.programme_id, { details: row.details, terms: termsFromJson(row.terms) as ProjectTerms }]),
+      ),
       lastPositions: new Map([
         ...rows.map((row) => [`project-${row.project_id}`, BigInt(row.last_position)] as const),
         ...bonds.map((row) => [`bond-${row.bond_id}`, BigInt(row.last_position)] as const),
+        ...programmes.map((row) => [`${PROGRAMME_STREAM}${row.programme_id}`, BigInt(row.last_position)] as const),
       ]),
     };
   } catch (error) {

@@ -1,14 +1,16 @@
+import { REGION_PATH_PATTERN } from '@fundtrail/funding';
+
 /**
- * Which projects a portfolio question is about. Every portfolio answer (exports today; figures,
- * breakdowns and series as they come) takes this one filter, so a new way of selecting projects
+ * Which projects a portfolio question is about. Every portfolio answer (figures, breakdowns,
+ * traces, the project list, exports) takes this one filter, so a new way of selecting projects
  * is added here once.
  *
  * - `department`, `category`: the project's own, exactly (after NFC at the edge).
  * - `fiscalYear`: the fiscal year the project was registered for.
  * - `region`: the project's region path or anything under it (`yunnan/kunming` selects
- *   `yunnan/kunming/xishan`). Projects do not record a region yet, so today it selects none.
- * - `programme`: the projects of that programme. Projects do not record a programme yet, and the
- *   programme tree (a programme's descendants) is not kept yet, so today it selects none.
+ *   `yunnan/kunming/xishan`, not `yunnan/kunming-east`).
+ * - `programme`: the projects of that programme and of every programme under it (the scope).
+ *   An id no programme has selects none, like a department no project has.
  */
 export interface PortfolioFilter {
   programme?: string;
@@ -20,12 +22,11 @@ export interface PortfolioFilter {
 
 export const PORTFOLIO_FILTER_FIELDS = ['programme', 'region', 'department', 'category', 'fiscalYear'] as const;
 
-/** A region is a path of slugs, broadest first, at most ten levels. */
-export const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}(?:\/[a-z0-9][a-z0-9-]{1,63}){0,9}$/;
+/** A region is a path of slugs, broadest first, at most ten levels: the one pattern projects are registered with. */
+export const REGION_PATTERN = REGION_PATH_PATTERN;
 
-/** The programmes a programme filter stands for: itself and, once the tree is kept, its descendants. */
+/** The programmes a programme filter stands for: itself and its descendants (programmeScopeIn). */
 export type ProgrammeScope = (programmeId: string) => Promise<string[]>;
-export const PROGRAMME_ITSELF: ProgrammeScope = async (programmeId) => [programmeId];
 
 /**
  * The filter as an SQL condition on a project read-model table (alias-free column names), with
@@ -34,7 +35,7 @@ export const PROGRAMME_ITSELF: ProgrammeScope = async (programmeId) => [programm
 export async function portfolioFilterSql(
   filter: PortfolioFilter,
   firstParameter: number,
-  programmeScope: ProgrammeScope = PROGRAMME_ITSELF,
+  programmeScope: ProgrammeScope,
 ): Promise<{ condition: string; parameters: unknown[] }> {
   const conditions: string[] = [];
   const parameters: unknown[] = [];

@@ -1,12 +1,10 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '@fundtrail/event-store';
 import {
-  computeFigure,
   computeFigures,
   type Figure,
   type FigureTrace,
   foldEvents,
-  mergeTerms,
   type ProjectTerms,
   termsFromJson,
   traceFigure,
@@ -17,14 +15,6 @@ import { foldDetails, emptyDetails } from '../read-models/project-details';
 
 /** Figures a project list shows for each item. */
 export const HEADLINE_FIGURES = ['planned_total', 'received_total', 'disbursed_total', 'available_balance', 'arrival_rate', 'execution_rate'];
-
-export interface ProjectSummary {
-  projectId: string;
-  name: string;
-  department: string;
-  category: string;
-  figures: Figure[];
-}
 
 export interface ProjectView {
   project: ProjectDetails & { eventCount: number; lastPosition: string };
@@ -84,41 +74,6 @@ export class ReadModelQueries {
     private readonly pool: Pool,
     private readonly store: EventStore,
   ) {}
-
-  async listProjects(search: string | undefined, page: number, pageSize: number): Promise<{ items: ProjectSummary[]; total: number; page: number; pageSize: number; asOfPosition: string }> {
-    const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : '%';
-    const { rows } = await this.pool.query<{ project_id: string; name: string; department: string; category: string; terms: unknown; total: string; checkpoint: string | null }>(
-      `SELECT project_id, name, department, category, terms, count(*) OVER () AS total,
-              (SELECT position FROM projection_checkpoints WHERE projector = $4) AS checkpoint
-         FROM project_read_models
-        WHERE name ILIKE $1 OR project_id ILIKE $1
-        ORDER BY project_id
-        LIMIT $2 OFFSET $3`,
-      [pattern, pageSize, (page - 1) * pageSize, PROJECT_CHECKPOINT],
-    );
-    const asOf = BigInt(rows[0]?.checkpoint ?? (await this.checkpoint()));
-    return {
-      items: rows.map((row) => {
-        const terms = termsFromJson(row.terms);
-        return {
-          projectId: row.project_id,
-          name: row.name,
-          department: row.department,
-          category: row.category,
-          figures: HEADLINE_FIGURES.map((key) => computeFigure(key, terms, asOf)).filter((f): f is Figure => f !== undefined),
-        };
-      }),
-      total: rows.length ? Number(rows[0].total) : await this.countProjects(pattern),
-      page,
-      pageSize,
-      asOfPosition: asOf.toString(),
-    };
-  }
-
-  private async countProjects(pattern: string): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM project_read_models WHERE name ILIKE $1 OR project_id ILIKE $1', [pattern]);
-    return Number(rows[0].n);
-  }
 
   async checkpoint(projector = PROJECT_CHECKPOINT): Promise<bigint> {
     const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [projector]);
@@ -187,24 +142,5 @@ export class ReadModelQueries {
       [bondId],
     );
     return rows.length ? { ...rows[0].details, lastPosition: rows[0].last_position } : undefined;
-  }
-
-  /** District totals: every project's stored terms merged (DESIGN §4, portfolio). */
-  async portfolio(): Promise<{ figures: Figure[]; asOfPosition: string; projects: number }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const checkpoint = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [PROJECT_CHECKPOINT]);
-      const { rows } = await client.query<{ terms: unknown }>('SELECT terms FROM project_read_models');
-      await client.query('COMMIT');
-      const asOf = BigInt(checkpoint.rows[0]?.position ?? 0);
-      const merged = mergeTerms(rows.map((row) => termsFromJson(row.terms)));
-      return { figures: computeFigures(merged, asOf), asOfPosition: asOf.toString(), projects: rows.length };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 }

@@ -10,9 +10,6 @@ import { type Absent, type ProjectAt, projectAt, traceAt } from '../figures-in-t
 import { type FigureTableSink, writeFigureTable } from '../exports/figure-table';
 import type { PortfolioFilter } from './portfolio-filter';
 
-export class ListProjects {
-  constructor(readonly search: string | undefined, readonly page: number, readonly pageSize: number) {}
-}
 /** Without a time, the read model answers; with one, the project's stream is cut and folded. */
 export class GetProject {
   constructor(readonly projectId: string, readonly time: FigureTime = {}) {}
@@ -29,20 +26,11 @@ export class GetProjectHistory {
 export class GetBond {
   constructor(readonly bondId: string) {}
 }
-export class GetPortfolioFigures {}
 /** Streams the analysts' table of the selected projects into a sink (figures.csv, figures.xlsx). */
 export class WriteFigureTable {
   constructor(readonly filter: PortfolioFilter, readonly sink: FigureTableSink) {}
 }
 export class VerifyAudit {}
-
-@QueryHandler(ListProjects)
-export class ListProjectsHandler implements IQueryHandler<ListProjects> {
-  constructor(private readonly projections: Projections) {}
-  execute(q: ListProjects) {
-    return this.projections.queries.listProjects(q.search, q.page, q.pageSize);
-  }
-}
 
 @QueryHandler(GetProject)
 export class GetProjectHandler implements IQueryHandler<GetProject> {
@@ -92,14 +80,6 @@ export class GetBondHandler implements IQueryHandler<GetBond> {
   }
 }
 
-@QueryHandler(GetPortfolioFigures)
-export class GetPortfolioFiguresHandler implements IQueryHandler<GetPortfolioFigures> {
-  constructor(private readonly projections: Projections) {}
-  execute() {
-    return this.projections.queries.portfolio();
-  }
-}
-
 @QueryHandler(VerifyAudit)
 export class VerifyAuditHandler implements IQueryHandler<VerifyAudit> {
   constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {}
@@ -118,12 +98,10 @@ export class WriteFigureTableHandler implements IQueryHandler<WriteFigureTable> 
 
 export const READ_MODEL_QUERY_HANDLERS = [
   WriteFigureTableHandler,
-  ListProjectsHandler,
   GetProjectHandler,
   TraceFigureHandler,
   GetProjectEventsHandler,
   GetProjectHistoryHandler,
   GetBondHandler,
-  GetPortfolioFiguresHandler,
   VerifyAuditHandler,
 ];

@@ -19,6 +19,10 @@ export interface ProjectDetails {
   /** Absent when the project names none. */
   department?: string;
   category: string;
+  /** The programme it belongs to now (ProjectProgrammeChanged moves it). */
+  programmeId?: string;
+  /** Slugs broadest first: "yunnan/kunming/xishan". */
+  region?: string;
   plannedTotalLabel?: string;
   fiscalYear?: number;
   allocations: Record<string, { source: string; sourceLabel?: string; amount: string; fiscalYear: number; documentRef?: string; printed?: PrintedView } & Reversal>;
@@ -77,8 +81,13 @@ export function foldDetails(details: ProjectDetails, event: EventLike): ProjectD
       if (typeof data.department === 'string') details.department = data.department;
       else delete details.department;
       details.category = String(data.category);
+      if (text(data, 'programmeId') !== undefined) details.programmeId = text(data, 'programmeId');
+      if (text(data, 'region') !== undefined) details.region = text(data, 'region');
       if (data.plannedTotalLabel !== undefined) details.plannedTotalLabel = String(data.plannedTotalLabel);
       if (typeof data.fiscalYear === 'number') details.fiscalYear = data.fiscalYear;
+      break;
+    case 'ProjectProgrammeChanged':
+      details.programmeId = String(data.programmeId);
       break;
     case 'FundsAllocated':
       details.allocations[String(data.allocationId)] = strip({

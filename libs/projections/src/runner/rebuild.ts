@@ -35,7 +35,7 @@ export async function rebuildReadModels(
   let from = positions.reduce((min, p) => (p < min ? p : min), positions[0] ?? 0n);
   const resumed = !options.fresh && from > 0n;
   if (!resumed) {
-    await pool.query(`TRUNCATE ${REBUILD_TABLES.projects}, ${REBUILD_TABLES.bonds}`);
+    await pool.query(`TRUNCATE ${Object.values(REBUILD_TABLES).join(', ')}`);
     await pool.query('DELETE FROM projection_checkpoints WHERE projector = ANY($1)', [projectors.map(shadow)]);
     from = 0n;
   }
@@ -100,10 +100,8 @@ async function swapIn(store: EventStore, pool: Pool, projectors: readonly Projec
       tail.push(event);
     }
     if (tail.length > 0) for (const projector of projectors) await applyInTransaction(client, projector, shadow(projector), REBUILD_TABLES, tail);
-    for (const [liveTable, shadowTable] of [
-      [LIVE_TABLES.projects, REBUILD_TABLES.projects],
-      [LIVE_TABLES.bonds, REBUILD_TABLES.bonds],
-    ]) {
+    for (const table of Object.keys(LIVE_TABLES) as (keyof typeof LIVE_TABLES)[]) {
+      const [liveTable, shadowTable] = [LIVE_TABLES[table], REBUILD_TABLES[table]];
       await client.query(`ALTER TABLE ${liveTable} RENAME TO ${liveTable}_swap`);
       await client.query(`ALTER TABLE ${shadowTable} RENAME TO ${liveTable}`);
       await client.query(`ALTER TABLE ${liveTable}_swap RENAME TO ${shadowTable}`);

@@ -1,0 +1,3 @@
+export * from './figure-condition';
+export * from './portfolio-queries';
+export * from './portfolio-selection';

@@ -1,0 +1,3 @@
+export * from './programme-details';
+export * from './programme-scope';
+export * from './programmes.projector';
