@@ -110,6 +110,11 @@ export async function runWriters(
   );
   clearTimeout(startTimer);
   clearTimeout(endTimer);
+  // The loops can finish a moment before the end timer's turn comes: then the window ends now.
+  if (cpuAtEnd === undefined) {
+    cpuAtEnd = process.cpuUsage();
+    statementsAtEnd = statementCount?.() ?? zero;
+  }
   const cpu = cpuAtStart && cpuAtEnd ? cpuAtEnd.user + cpuAtEnd.system - cpuAtStart.user - cpuAtStart.system : Number.NaN;
   const seconds = durationMs / 1000;
   return {
