@@ -23,11 +23,11 @@ import { closeHttpAgent } from './http-client';
 import { repoRoot, runCli, runWorker, startApi, type ApiProcess } from './processes';
 import { type Profile, profileFromArgs } from './profiles';
 import { type BenchResults, formatTable, type ScenarioResult, scenario, validateResults } from './results';
-import { figuresLatency, figuresUnderLoad, httpAppend, type HttpAppendResult, prefundProjects, traceTiming } from './scenarios/http';
+import { figuresLatency, figuresUnderLoad, httpAppend, type HttpAppendResult, type LatencyResult, prefundProjects, type TraceResult, traceTiming } from './scenarios/http';
 import type { ScanResult, VerifyResult } from './scenarios/scan';
 import { median } from './stats';
 import { loadSyntheticLog, type LoadResult } from './synthetic';
-import type { WritersResult } from './writers';
+import type { PerOp, WritersResult } from './writers';
 
 const PHASES = ['append', 'http', 'load', 'rebuild', 'verify', 'query', 'trace', 'micro'] as const;
 type Phase = (typeof PHASES)[number];
@@ -57,6 +57,12 @@ function outPath(argv: readonly string[]): string | undefined {
   return inline ? inline.slice('--out='.length) : argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : undefined;
 }
 
+/** Median statements of each kind per command over rounds: what a side sends PostgreSQL for one command. */
+function workPerCommand(rounds: readonly WritersResult[]): { statements: number; reads: number; appends: number; transactionControl: number; other: number } {
+  const of = (key: keyof PerOp) => r2(median(rounds.map((r) => r.perOp?.[key] ?? Number.NaN)));
+  return { statements: of('statements'), reads: of('reads'), appends: of('appends'), transactionControl: of('transactionControl'), other: of('other') };
+}
+
 async function countEvents(url: string): Promise<number> {
   const pool = new Pool({ connectionString: url, max: 1 });
   try {
@@ -70,7 +76,7 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const profile: Profile = profileFromArgs(argv);
   const phases = parsePhases(argv);
-  log(`profile ${profile.name}: ${profile.load.targetEvents.toLocaleString('en-US')}-event log, ${profile.appendRounds} append round(s) of ${profile.durationMs / 1000} s`);
+  log(`profile ${profile.name}: ${profile.load.targetEvents.toLocaleString('en-US')}-event log, ${profile.rounds} rounds of every scenario, append windows of ${profile.durationMs / 1000} s`);
   const server: BenchServer = await openBenchServer(process.env.DATABASE_URL || undefined, log);
   const interrupted = () => {
     log('interrupted: dropping the bench databases');
@@ -89,7 +95,7 @@ async function main(): Promise<number> {
   let postgres = 'unknown';
   let logEvents = 0;
   let load: LoadResult | undefined;
-  let commandBus: number | undefined;
+  let commandBusValues: number[] | undefined;
 
   const phase = async (name: Phase, work: () => Promise<void>) => {
     if (!phases.has(name)) return;
@@ -118,7 +124,7 @@ async function main(): Promise<number> {
       const bus: WritersResult[] = [];
       const peer: WritersResult[] = [];
       const common = { writers: profile.writers, warmupMs: profile.warmupMs, durationMs: profile.durationMs };
-      for (let round = 1; round <= profile.appendRounds; round += 1) {
+      for (let round = 1; round <= profile.rounds; round += 1) {
         raw.push(await runWorker<WritersResult>({ kind: 'append.raw', url, round: `r${round}`, ...common }));
         log(`append round ${round}: raw ${r0(raw[raw.length - 1].perSecond)} inserts/s`);
         bus.push(await runWorker<WritersResult>({ kind: 'append.command-bus', url, round: `r${round}`, ...common }));
@@ -126,34 +132,53 @@ async function main(): Promise<number> {
         peer.push(await runWorker<WritersResult>({ kind: 'append.emmett', url: emmettUrl, round: `r${round}`, ...common }));
         log(`append round ${round}: emmett ${r0(peer[peer.length - 1].perSecond)} commands/s`);
       }
+      // Diagnostic, one round: Emmett's stock command handler, which reads the whole stream per command.
+      const stock = await runWorker<WritersResult>({ kind: 'append.emmett-stock', url: emmettUrl, round: 'stock', ...common });
+      log(`append diagnostic: emmett stock DeciderCommandHandler ${r0(stock.perSecond)} commands/s`);
+      const work = { raw: workPerCommand(raw), fundtrail: workPerCommand(bus), emmett: workPerCommand(peer) };
       const summary = (rs: WritersResult[]) => ({
         perRound: rs.map((r) => r0(r.perSecond)),
-        statementsPerOp: r2(median(rs.map((r) => r.statementsPerOp ?? Number.NaN))),
         clientCpuMicrosPerOp: r0(median(rs.map((r) => r.cpuMicrosPerOp))),
         errors: rs.reduce((n, r) => n + r.errors, 0),
         ...(rs.find((r) => r.firstError) ? { firstError: rs.find((r) => r.firstError)?.firstError } : {}),
       });
-      const rawValue = median(raw.map((r) => r.perSecond));
-      commandBus = median(bus.map((r) => r.perSecond));
-      const emmettValue = median(peer.map((r) => r.perSecond));
-      const shape = { writers: profile.writers, windowSeconds: profile.durationMs / 1000, rounds: profile.appendRounds };
+      commandBusValues = bus.map((r) => r.perSecond);
+      const shape = { writers: profile.writers, warmupSeconds: profile.warmupMs / 1000, windowSeconds: profile.durationMs / 1000 };
       scenarios.push(
-        scenario('append.command-bus', commandBus, { name: 'raw pg single-row INSERT, 8 writers', value: rawValue }, {
-          ...shape,
-          fundtrail: summary(bus),
-          raw: summary(raw),
-        }),
+        scenario(
+          'append.command-bus',
+          commandBusValues,
+          { name: 'raw pg single-row INSERT, named prepared statement, 8 writers', values: raw.map((r) => r.perSecond), prepared: true },
+          { ...shape, perCommand: work, fundtrail: summary(bus), raw: summary(raw) },
+        ),
       );
       scenarios.push(
-        scenario('append.peer-emmett', commandBus, { name: '@event-driven-io/emmett-postgresql 0.42.0, same workload', value: emmettValue }, {
-          ...shape,
-          note: 'value = FundTrail command bus (same rounds as append.command-bus); ratio = FundTrail / Emmett',
-          emmett: summary(peer),
-        }),
+        scenario(
+          'append.peer-emmett',
+          commandBusValues,
+          {
+            name: '@event-driven-io/emmett-postgresql 0.42.0, same workload, cached state, no read before append',
+            values: peer.map((r) => r.perSecond),
+            extraReads: r2(work.emmett.reads - work.fundtrail.reads),
+          },
+          {
+            ...shape,
+            note: 'value = FundTrail command bus (same rounds as append.command-bus); ratio = FundTrail / Emmett, round by round',
+            perCommand: { fundtrail: work.fundtrail, emmett: work.emmett },
+            emmett: summary(peer),
+          },
+        ),
       );
+      diagnostics['append.emmett stock DeciderCommandHandler (one round)'] = {
+        commandsPerSecond: r0(stock.perSecond),
+        perCommand: workPerCommand([stock]),
+        clientCpuMicrosPerOp: r0(stock.cpuMicrosPerOp),
+        errors: stock.errors,
+        note: 'aggregateStream (the whole stream) before every command, then appendToStream: its cost grows with the stream',
+      };
     });
 
-    // 2. HTTP: the deployed API in its own process, autocannon from this one.
+    // 2. HTTP: the deployed API in its own process, autocannon from this one; round i against the command bus's round i.
     await phase('http', async () => {
       const projectIds = Array.from({ length: profile.httpProjects }, (_, i) => `http-${String(i).padStart(3, '0')}`);
       await prefundProjects(url, projectIds);
@@ -161,15 +186,18 @@ async function main(): Promise<number> {
       try {
         const base = { token: clerk, projectIds, connections: profile.httpConnections };
         await httpAppend(api, url, { ...base, requests: profile.httpWarmupRequests, prefix: 'hw-', idempotencyKey: true });
-        const measured: HttpAppendResult = await httpAppend(api, url, { ...base, requests: profile.httpRequests, prefix: 'h-', idempotencyKey: true });
-        log(`append.http: ${r0(measured.perSecond)} created/s, statuses ${JSON.stringify(measured.statusCounts)}, accepted ${measured.accepted}`);
-        if (!measured.acceptedEqualsCreated) errors.push(`append.http: ${measured.accepted} disbursements accepted but ${measured.created} answered 201`);
-        const nonCreated = measured.requests - measured.created;
-        if (nonCreated > 0) log(`append.http: ${nonCreated} non-201 answers, e.g. ${measured.nonCreatedSamples[0]}`);
-        let withoutKey: HttpAppendResult | undefined;
+        const measured: HttpAppendResult[] = [];
+        for (let round = 1; round <= profile.rounds; round += 1) {
+          const result = await httpAppend(api, url, { ...base, requests: profile.httpRequests, prefix: `h${round}-`, idempotencyKey: true });
+          measured.push(result);
+          log(`append.http round ${round}: ${r0(result.perSecond)} created/s, statuses ${JSON.stringify(result.statusCounts)}, accepted ${result.accepted}`);
+          if (!result.acceptedEqualsCreated) errors.push(`append.http round ${round}: ${result.accepted} disbursements accepted but ${result.created} answered 201`);
+          const nonCreated = result.requests - result.created;
+          if (nonCreated > 0) log(`append.http round ${round}: ${nonCreated} non-201 answers, e.g. ${result.nonCreatedSamples[0]}`);
+        }
         if (profile.httpRequestsWithoutKey > 0) {
-          withoutKey = await httpAppend(api, url, { ...base, requests: profile.httpRequestsWithoutKey, prefix: 'hn-', idempotencyKey: false });
-          diagnostics['append.http without Idempotency-Key'] = {
+          const withoutKey = await httpAppend(api, url, { ...base, requests: profile.httpRequestsWithoutKey, prefix: 'hn-', idempotencyKey: false });
+          diagnostics['append.http without Idempotency-Key (one round)'] = {
             perSecond: r0(withoutKey.perSecond),
             apiCpuMsPerRequest: r2(withoutKey.apiCpuMsPerRequest),
             latencyMs: withoutKey.latencyMs,
@@ -177,22 +205,24 @@ async function main(): Promise<number> {
             acceptedEqualsCreated: withoutKey.acceptedEqualsCreated,
           };
         }
+        const samples = measured.flatMap((m) => m.nonCreatedSamples).slice(0, 5);
         const details = {
           connections: profile.httpConnections,
-          requests: measured.requests,
+          requestsPerRound: profile.httpRequests,
           idempotencyKey: true,
-          statusCounts: measured.statusCounts,
-          created: measured.created,
-          acceptedInLog: measured.accepted,
-          acceptedEqualsCreated: measured.acceptedEqualsCreated,
-          nonCreated,
-          ...(measured.nonCreatedSamples.length ? { nonCreatedSamples: measured.nonCreatedSamples } : {}),
-          latencyMs: measured.latencyMs,
-          apiCpuMsPerRequest: r2(measured.apiCpuMsPerRequest),
-          connectionErrors: measured.connectionErrors,
+          statusCounts: measured.map((m) => m.statusCounts),
+          created: measured.map((m) => m.created),
+          acceptedInLog: measured.map((m) => m.accepted),
+          acceptedEqualsCreated: measured.every((m) => m.acceptedEqualsCreated),
+          nonCreated: measured.reduce((n, m) => n + m.requests - m.created, 0),
+          ...(samples.length ? { nonCreatedSamples: samples } : {}),
+          latencyMs: measured.map((m) => m.latencyMs),
+          apiCpuMsPerRequest: measured.map((m) => r2(m.apiCpuMsPerRequest)),
+          connectionErrors: measured.reduce((n, m) => n + m.connectionErrors, 0),
+          pairing: 'round i of the API against round i of append.command-bus (measured minutes apart, not at once)',
         };
-        if (commandBus === undefined) throw new Error('append.http needs append.command-bus in the same run (phase append)');
-        scenarios.push(scenario('append.http', measured.perSecond, { name: 'append.command-bus', value: commandBus }, details));
+        if (commandBusValues === undefined) throw new Error('append.http needs append.command-bus in the same run (phase append)');
+        scenarios.push(scenario('append.http', measured.map((m) => m.perSecond), { name: 'append.command-bus', values: commandBusValues }, details));
       } finally {
         await api.stop();
       }
@@ -226,37 +256,54 @@ async function main(): Promise<number> {
     });
     logEvents = await countEvents(url);
 
-    // 4. Rebuild: the product's CLI in its own process; the raw scan right before it is the baseline.
+    // 4. Rebuild: the product's CLI in its own process; a raw scan right before each round is its baseline.
     await phase('rebuild', async () => {
-      const scan = await runWorker<ScanResult>({ kind: 'scan.raw', url });
-      log(`raw scan: ${r0(scan.perSecond)} events/s`);
-      const cli = await runCli(['rebuild', '--fresh'], { DATABASE_URL: url });
-      if (cli.code !== 0) throw new Error(`rebuild exited ${cli.code}: ${cli.stderr.slice(-2000)}`);
-      const match = /rebuilt read models from (\d+) events.* in ([\d.]+) s/.exec(cli.stdout);
-      if (!match) throw new Error(`unexpected rebuild output: ${cli.stdout}`);
-      const events = Number(match[1]);
-      const secondsInRebuild = Number(match[2]);
-      log(`rebuild: ${events} events in ${secondsInRebuild} s; peak RSS ${cli.peakRssMb.toFixed(1)} MB`);
-      const details = { events, seconds: secondsInRebuild, processWallSeconds: r2(cli.wallSeconds), command: 'node dist/apps/cli/src/main.js rebuild --fresh', batchSize: 2000 };
-      scenarios.push(scenario('rebuild', events / secondsInRebuild, { name: 'raw ordered scan + sum (pg)', value: scan.perSecond }, { ...details, scan: { events: scan.events, seconds: r2(scan.seconds) } }));
-      scenarios.push(scenario('rebuild.rss', cli.peakRssMb, undefined, { events, samples: cli.samples, source: '/proc/<pid>/status VmHWM of the rebuild process' }));
+      const rounds: { events: number; seconds: number; wallSeconds: number; peakRssMb: number; samples: number; scan: ScanResult }[] = [];
+      for (let round = 1; round <= profile.rounds; round += 1) {
+        const scan = await runWorker<ScanResult>({ kind: 'scan.raw', url });
+        const cli = await runCli(['rebuild', '--fresh'], { DATABASE_URL: url });
+        if (cli.code !== 0) throw new Error(`rebuild exited ${cli.code}: ${cli.stderr.slice(-2000)}`);
+        const match = /rebuilt read models from (\d+) events.* in ([\d.]+) s/.exec(cli.stdout);
+        if (!match) throw new Error(`unexpected rebuild output: ${cli.stdout}`);
+        rounds.push({ events: Number(match[1]), seconds: Number(match[2]), wallSeconds: cli.wallSeconds, peakRssMb: cli.peakRssMb, samples: cli.samples, scan });
+        log(`rebuild round ${round}: ${match[1]} events in ${match[2]} s (raw scan ${r0(scan.perSecond)} events/s); peak RSS ${cli.peakRssMb.toFixed(1)} MB`);
+      }
+      const events = rounds[0].events;
+      const details = {
+        events,
+        seconds: rounds.map((r) => r.seconds),
+        processWallSeconds: rounds.map((r) => r2(r.wallSeconds)),
+        command: 'node dist/apps/cli/src/main.js rebuild --fresh',
+        scan: rounds.map((r) => ({ events: r.scan.events, seconds: r2(r.scan.seconds) })),
+      };
+      scenarios.push(
+        scenario('rebuild', rounds.map((r) => r.events / r.seconds), { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) }, details),
+      );
+      scenarios.push(
+        scenario('rebuild.rss', rounds.map((r) => r.peakRssMb), undefined, { events, samples: rounds.map((r) => r.samples), source: '/proc/<pid>/status VmHWM of the rebuild process' }),
+      );
     });
 
-    // 5. Verify: hash chains and read models, in a fresh process; a fresh raw scan as its baseline.
+    // 5. Verify: hash chains and read models, in a fresh process; a fresh raw scan right before each round.
     await phase('verify', async () => {
-      const scan = await runWorker<ScanResult>({ kind: 'scan.raw', url });
-      const verify = await runWorker<VerifyResult>({ kind: 'verify', url });
-      log(`verify: ${r0(verify.perSecond)} events/s (raw scan ${r0(scan.perSecond)}), ok=${verify.ok}`);
-      if (!verify.ok) errors.push(`verify: the log or the read models did not verify (${verify.brokenLinks} broken links, ${verify.differences} differences, ${verify.missing} missing)`);
+      const rounds: { scan: ScanResult; verify: VerifyResult }[] = [];
+      for (let round = 1; round <= profile.rounds; round += 1) {
+        const scan = await runWorker<ScanResult>({ kind: 'scan.raw', url });
+        const verify = await runWorker<VerifyResult>({ kind: 'verify', url });
+        log(`verify round ${round}: ${r0(verify.perSecond)} events/s (raw scan ${r0(scan.perSecond)}), ok=${verify.ok}`);
+        if (!verify.ok) errors.push(`verify: the log or the read models did not verify (${verify.brokenLinks} broken links, ${verify.differences} differences, ${verify.missing} missing)`);
+        rounds.push({ scan, verify });
+      }
+      const last = rounds[rounds.length - 1].verify;
       scenarios.push(
-        scenario('verify', verify.perSecond, { name: 'raw ordered scan + sum (pg)', value: scan.perSecond }, {
-          events: verify.events,
-          seconds: r2(verify.seconds),
-          ok: verify.ok,
-          streams: verify.streams,
-          projects: verify.projects,
-          cpuSeconds: r2(verify.cpuSeconds),
-          scan: { events: scan.events, seconds: r2(scan.seconds), cpuSeconds: r2(scan.cpuSeconds) },
+        scenario('verify', rounds.map((r) => r.verify.perSecond), { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) }, {
+          events: last.events,
+          seconds: rounds.map((r) => r2(r.verify.seconds)),
+          ok: rounds.every((r) => r.verify.ok),
+          streams: last.streams,
+          projects: last.projects,
+          cpuSeconds: rounds.map((r) => r2(r.verify.cpuSeconds)),
+          scan: rounds.map((r) => ({ events: r.scan.events, seconds: r2(r.scan.seconds), cpuSeconds: r2(r.scan.cpuSeconds) })),
         }),
       );
     });
@@ -269,39 +316,46 @@ async function main(): Promise<number> {
       await phase('query', async () => {
         if (!api) return;
         if (projects.length === 0) throw new Error('query.figures.p99 needs the loaded log (phase load)');
-        const latency = await figuresLatency(api, analyst, projects, profile.queryRequests, 42);
-        log(`query.figures: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms over ${latency.requests} requests`);
-        if ((latency.statusCounts['200'] ?? 0) !== latency.requests) throw new Error(`query.figures: not every answer was 200: ${JSON.stringify(latency.statusCounts)}`);
-        const underLoad = await figuresUnderLoad(api, analyst, projects, 8, profile.queryUnderLoadSeconds, 43);
-        diagnostics['query.figures under load (8 connections)'] = underLoad;
+        const latencies: LatencyResult[] = [];
+        for (let round = 1; round <= profile.rounds; round += 1) {
+          const latency = await figuresLatency(api, analyst, projects, profile.queryRequests, 41 + round);
+          log(`query.figures round ${round}: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms over ${latency.requests} requests`);
+          if ((latency.statusCounts['200'] ?? 0) !== latency.requests) throw new Error(`query.figures: not every answer was 200: ${JSON.stringify(latency.statusCounts)}`);
+          latencies.push(latency);
+        }
+        diagnostics['query.figures under load (8 connections, one round)'] = await figuresUnderLoad(api, analyst, projects, 8, profile.queryUnderLoadSeconds, 43);
         scenarios.push(
-          scenario('query.figures.p99', latency.p99, undefined, {
-            requests: latency.requests,
+          scenario('query.figures.p99', latencies.map((l) => l.p99), undefined, {
+            requestsPerRound: profile.queryRequests,
             connections: 1,
-            p50: r2(latency.p50),
-            p999: r2(latency.p999),
-            mean: r2(latency.mean),
-            max: r2(latency.max),
+            p50: latencies.map((l) => r2(l.p50)),
+            p999: latencies.map((l) => r2(l.p999)),
+            mean: latencies.map((l) => r2(l.mean)),
+            max: latencies.map((l) => r2(l.max)),
             logEvents,
             projects: projects.length,
-            bytesPerResponse: r0(latency.bytesPerResponse),
-            statusCounts: latency.statusCounts,
+            bytesPerResponse: r0(median(latencies.map((l) => l.bytesPerResponse))),
           }),
         );
       });
       await phase('trace', async () => {
         if (!api || !load) throw new Error('trace.10k needs the loaded log (phase load)');
-        const trace = await traceTiming(api, auditor, load.traceProjectId, profile.traceRepeats);
-        log(`trace.10k: median ${trace.median.toFixed(1)} ms, ${trace.terms} terms, matches=${trace.matches}`);
-        if (trace.terms !== profile.load.traceDisbursements) errors.push(`trace.10k: ${trace.terms} contributing events, expected ${profile.load.traceDisbursements}`);
-        if (!trace.matches) errors.push('trace.10k: the recomputed figure does not match the read model');
+        const traces: TraceResult[] = [];
+        for (let round = 1; round <= profile.rounds; round += 1) {
+          const trace = await traceTiming(api, auditor, load.traceProjectId, profile.traceRepeats);
+          log(`trace.10k round ${round}: median ${trace.median.toFixed(1)} ms, ${trace.terms} terms, matches=${trace.matches}`);
+          if (trace.terms !== profile.load.traceDisbursements) errors.push(`trace.10k: ${trace.terms} contributing events, expected ${profile.load.traceDisbursements}`);
+          if (!trace.matches) errors.push('trace.10k: the recomputed figure does not match the read model');
+          traces.push(trace);
+        }
         scenarios.push(
-          scenario('trace.10k', trace.median, undefined, {
-            contributingEvents: trace.terms,
-            matches: trace.matches,
-            timingsMs: trace.ms,
-            firstCallMs: trace.firstMs,
-            responseBytes: trace.responseBytes,
+          scenario('trace.10k', traces.map((t) => t.median), undefined, {
+            contributingEvents: traces[0].terms,
+            matches: traces.every((t) => t.matches),
+            repeatsPerRound: profile.traceRepeats,
+            timingsMs: traces.map((t) => t.ms),
+            firstCallMs: traces[0].firstMs,
+            responseBytes: traces[0].responseBytes,
             logEvents,
           }),
         );

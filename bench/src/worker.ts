@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { commandBusAppend, emmettAppend, rawAppend, type AppendOptions } from './scenarios/append';
+import { commandBusAppend, emmettAppend, emmettStockHandlerAppend, rawAppend, type AppendOptions } from './scenarios/append';
 import { microCosts } from './scenarios/micro';
 import { fundtrailVerify, rawScan } from './scenarios/scan';
 
@@ -12,7 +12,7 @@ import { fundtrailVerify, rawScan } from './scenarios/scan';
 export const RESULT_PREFIX = '@@RESULT ';
 
 type Job =
-  | ({ kind: 'append.raw' | 'append.command-bus' | 'append.emmett' } & AppendOptions)
+  | ({ kind: 'append.raw' | 'append.command-bus' | 'append.emmett' | 'append.emmett-stock' } & AppendOptions)
   | { kind: 'scan.raw' | 'verify'; url: string }
   | { kind: 'micro' };
 
@@ -24,6 +24,8 @@ async function run(job: Job): Promise<unknown> {
       return commandBusAppend(job);
     case 'append.emmett':
       return emmettAppend(job);
+    case 'append.emmett-stock':
+      return emmettStockHandlerAppend(job);
     case 'scan.raw':
       return rawScan(job.url);
     case 'verify':

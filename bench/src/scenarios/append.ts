@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { ExecuteProjectCommand } from '@fundtrail/funding';
+import { ExecuteProjectCommand, type ProjectCommand } from '@fundtrail/funding';
 import { formatYuan } from '@fundtrail/money';
 import { withFundtrail } from '../../../apps/cli/src/cli-context';
 import { clerkContext, disbursementCommand, disbursementFields, officerContext, setupCommands } from '../workload';
@@ -32,6 +32,9 @@ const RAW_TABLE = `
     UNIQUE (stream_id, stream_revision)
   )`;
 
+/** The raw baseline's statement is named, as the product's append is: parsed and planned once per connection. */
+export const RAW_INSERT_STATEMENT = 'bench-raw-insert';
+
 /**
  * The physical limit: one INSERT per event, autocommit, into a table with the event log's columns
  * and unique constraints, from `writers` concurrent connections, with the same payloads. No
@@ -51,10 +54,11 @@ export async function rawAppend(options: AppendOptions): Promise<WritersResult> 
       (writer, n) => {
         const projectId = `raw-${options.round}-w${writer}`;
         const fields = disbursementFields(`d-${n}`, n);
-        return pool.query(
-          `INSERT INTO bench_raw_events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at, hash, prev_hash)
+        return pool.query({
+          name: RAW_INSERT_STATEMENT,
+          text: `INSERT INTO bench_raw_events (event_id, stream_id, stream_revision, type, data, metadata, recorded_at, hash, prev_hash)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
+          values: [
             randomUUID(),
             `project-${projectId}`,
             n,
@@ -65,7 +69,7 @@ export async function rawAppend(options: AppendOptions): Promise<WritersResult> 
             hash,
             hash,
           ],
-        );
+        });
       },
       count,
     );
@@ -95,74 +99,123 @@ export async function commandBusAppend(options: AppendOptions): Promise<WritersR
 }
 
 type EmmettModule = typeof import('@event-driven-io/emmett-postgresql');
+type EmmettVersion = bigint | 'STREAM_DOES_NOT_EXIST';
+type EmmettEvent = EmmettProjectEvent & { metadata: Record<string, unknown> };
 
 /** The part of Emmett's PostgresEventStore the workload uses. */
 interface EmmettStore {
   schema: { migrate(): Promise<unknown> };
-  readStream(streamName: string, options: { from: bigint }): Promise<{ events: Array<EmmettProjectEvent & { metadata: { streamPosition: bigint } }> }>;
-  appendToStream(
+  aggregateStream<S>(
     streamName: string,
-    events: Array<EmmettProjectEvent & { metadata: Record<string, unknown> }>,
-    options: { expectedStreamVersion: bigint },
-  ): Promise<{ nextExpectedStreamVersion: bigint }>;
+    options: { evolve: (state: S, event: EmmettProjectEvent) => S; initialState: () => S },
+  ): Promise<{ state: S; currentStreamVersion: bigint; streamExists: boolean }>;
+  appendToStream(streamName: string, events: EmmettEvent[], options: { expectedStreamVersion: EmmettVersion }): Promise<{ nextExpectedStreamVersion: bigint }>;
   close(): Promise<void>;
 }
 
-/**
- * The same workload on @event-driven-io/emmett-postgresql: the same commands, decided by an
- * equivalent decider, appended with an expected stream version; state cached per stream the
- * way FundTrail caches it (read only the events after the cached version, then decide).
- */
-export async function emmettAppend(options: AppendOptions): Promise<WritersResult & { emmettVersion: string }> {
+const EMMETT_VERSION = '0.42.0';
+
+function emmettMetadata(role: 'clerk' | 'budget-officer'): Record<string, unknown> {
+  const correlationId = randomUUID();
+  return { actor: { id: role === 'clerk' ? 'bench-clerk' : 'bench-officer', role }, correlationId, causationId: correlationId, effectiveDate: '2024-06-30', schemaVersion: 1 };
+}
+
+/** Runs the append workload on Emmett with `handle` as the command path: set-up commands, then the timed writers. */
+async function emmettWorkload(
+  options: AppendOptions,
+  prefix: string,
+  handle: (streamName: string, command: ProjectCommand, metadata: Record<string, unknown>) => Promise<unknown>,
+): Promise<WritersResult> {
   const count = countStatements();
+  const projectIds = Array.from({ length: options.writers }, (_, w) => `${prefix}-${options.round}-w${w}`);
+  for (const projectId of projectIds) {
+    for (const command of setupCommands(projectId)) await handle(`project-${projectId}`, command, emmettMetadata('budget-officer'));
+  }
+  return runWriters(
+    options.writers,
+    options.warmupMs,
+    options.durationMs,
+    (writer, n) => handle(`project-${projectIds[writer]}`, disbursementCommand(projectIds[writer], disbursementFields(`d-${n}`, n)), emmettMetadata('clerk')),
+    count,
+  );
+}
+
+async function openEmmett(url: string) {
   // ESM only: a real dynamic import (tsc keeps `import()` as is under module nodenext).
   const emmett: EmmettModule = await import('@event-driven-io/emmett-postgresql');
-  const store = emmett.getPostgreSQLEventStore(options.url) as unknown as EmmettStore;
+  const core = await import('@event-driven-io/emmett');
+  const store = emmett.getPostgreSQLEventStore(url) as unknown as EmmettStore;
+  await store.schema.migrate();
+  return { store, core };
+}
+
+/**
+ * The same workload on @event-driven-io/emmett-postgresql, doing per command what FundTrail's
+ * AggregateRepository does and nothing more: decide on the state cached for the stream, append
+ * with that expected stream version, and read the stream (Emmett's `aggregateStream`) only when
+ * nothing is cached, after a version conflict, or when the cached state refuses the command.
+ * In steady state: no read, one `appendToStream` (which Emmett runs as BEGIN, SELECT
+ * emt_append_to_stream(...), COMMIT).
+ */
+export async function emmettAppend(options: AppendOptions): Promise<WritersResult & { emmettVersion: string }> {
+  const { store, core } = await openEmmett(options.url);
   try {
-    await store.schema.migrate();
     const decider = emmettProjectDecider();
-    const cache = new Map<string, { state: ReturnType<typeof decider.initialState>; version: bigint }>();
-    const handle = async (streamName: string, command: Parameters<typeof decider.decide>[0], metadata: Record<string, unknown>) => {
+    type State = ReturnType<typeof decider.initialState>;
+    const cache = new Map<string, { state: State; version: EmmettVersion }>();
+    const read = async (streamName: string) => {
+      const { state, currentStreamVersion, streamExists } = await store.aggregateStream<State>(streamName, { evolve: decider.evolve, initialState: decider.initialState });
+      return { state, version: streamExists ? currentStreamVersion : ('STREAM_DOES_NOT_EXIST' as const) };
+    };
+    const handle = async (streamName: string, command: ProjectCommand, metadata: Record<string, unknown>) => {
+      let verified = !cache.has(streamName);
       for (let attempt = 1; ; attempt += 1) {
-        const cached = cache.get(streamName) ?? { state: decider.initialState(), version: 0n };
-        const { events } = await store.readStream(streamName, { from: cached.version + 1n });
-        let { state, version } = cached;
-        for (const event of events) {
-          state = decider.evolve(state, event);
-          version = event.metadata.streamPosition;
-        }
-        const decided = decider.decide(command, state);
+        const current = verified ? await read(streamName) : (cache.get(streamName) as { state: State; version: EmmettVersion });
+        let decided: EmmettProjectEvent[];
         try {
-          const result = await store.appendToStream(
-            streamName,
-            decided.map((event) => ({ ...event, metadata })),
-            { expectedStreamVersion: version },
-          );
+          decided = decider.decide(command, current.state);
+        } catch (error) {
+          if (!verified) {
+            verified = true;
+            continue;
+          }
+          throw error;
+        }
+        try {
+          const result = await store.appendToStream(streamName, decided.map((event) => ({ ...event, metadata })), { expectedStreamVersion: current.version });
+          // The decider's evolve updates the state in place: only once the append is stored.
+          let { state } = current;
           for (const event of decided) state = decider.evolve(state, event);
           cache.set(streamName, { state, version: result.nextExpectedStreamVersion });
           return result;
         } catch (error) {
           cache.delete(streamName);
-          if ((error as Error).name !== 'ExpectedVersionConflictError' || attempt >= 25) throw error;
+          if (!core.isExpectedVersionConflictError(error) || attempt >= 25) throw error;
+          verified = true;
         }
       }
     };
-    const meta = (role: 'clerk' | 'budget-officer') => {
-      const correlationId = randomUUID();
-      return { actor: { id: role === 'clerk' ? 'bench-clerk' : 'bench-officer', role }, correlationId, causationId: correlationId, effectiveDate: '2024-06-30', schemaVersion: 1 };
-    };
-    const projectIds = Array.from({ length: options.writers }, (_, w) => `em-${options.round}-w${w}`);
-    for (const projectId of projectIds) {
-      for (const command of setupCommands(projectId)) await handle(`project-${projectId}`, command, meta('budget-officer'));
-    }
-    const result = await runWriters(
-      options.writers,
-      options.warmupMs,
-      options.durationMs,
-      (writer, n) => handle(`project-${projectIds[writer]}`, disbursementCommand(projectIds[writer], disbursementFields(`d-${n}`, n)), meta('clerk')),
-      count,
-    );
-    return { ...result, emmettVersion: '0.42.0' };
+    return { ...(await emmettWorkload(options, 'em', handle)), emmettVersion: EMMETT_VERSION };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Diagnostic: Emmett's stock `DeciderCommandHandler`, which aggregates the whole stream before
+ * every command (its documented command handling), so its cost grows with the stream.
+ */
+export async function emmettStockHandlerAppend(options: AppendOptions): Promise<WritersResult & { emmettVersion: string }> {
+  const { store, core } = await openEmmett(options.url);
+  try {
+    const decider = emmettProjectDecider();
+    const handle = (streamName: string, command: ProjectCommand, metadata: Record<string, unknown>) =>
+      core.DeciderCommandHandler({
+        decide: (c: ProjectCommand, state: ReturnType<typeof decider.initialState>) => decider.decide(c, state).map((event) => ({ ...event, metadata })),
+        evolve: decider.evolve,
+        initialState: decider.initialState,
+      })(store as never, streamName, command as never);
+    return { ...(await emmettWorkload(options, 'es', handle)), emmettVersion: EMMETT_VERSION };
   } finally {
     await store.close();
   }
