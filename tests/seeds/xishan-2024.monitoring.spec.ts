@@ -18,7 +18,7 @@ import {
   receiveFundsForAssignment,
 } from '@fundtrail/funding';
 import { evaluateDefaultRules, type MonitoredProject } from '@fundtrail/projections';
-import { readDataset, toSeedCommand } from '../dataset';
+import { readDataset, toSeedCommand } from '@fundtrail/reports';
 
 function replay(): MonitoredProject[] {
   const streams = new Map<string, RecordedEvent[]>();

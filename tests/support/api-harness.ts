@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { type Role, signToken } from '@fundtrail/auth';
-import { loadConfig } from '@fundtrail/event-store';
+import { loadConfig } from '@fundtrail/platform';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app';
 import { createRootLogger } from '../../apps/api/src/logging/pino-logger';
@@ -25,6 +25,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
     FUNDTRAIL_JWT_SECRET: TEST_JWT_SECRET,
     FUNDTRAIL_SEED_ON_EMPTY: 'false',
     LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
     ...env,
   });
   const app = await createApp(config, createRootLogger(config.logLevel));

@@ -37,7 +37,7 @@ function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, 
  * (default 60). Under Jest (NODE_ENV=test) the limit defaults to off, because suites there send
  * hundreds of deliberately bad tokens from 127.0.0.1; set the variable to test the limiter.
  */
-export function authFailureLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthFailureLimits {
+export function authFailureLimitsFromEnv(env: NodeJS.ProcessEnv): AuthFailureLimits {
   const fallback = env.NODE_ENV === 'test' ? 0 : DEFAULT_AUTH_FAILURE_LIMITS.maxFailures;
   return {
     maxFailures: integerSetting(env, 'FUNDTRAIL_AUTH_FAILURE_LIMIT', fallback, 0, 1_000_000),

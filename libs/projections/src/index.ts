@@ -11,7 +11,7 @@ export * from './queries/audit-verify';
 export * from './queries/cross-links';
 export { CreateReadModels1732000000200 } from './migrations/1732000000200-create-read-models';
 export * from './projections.module';
-export * from './queries/read-model.queries';
+export * from './queries/read-model.query-handlers';
 export * from './projections';
 export * from './queries/portfolio-filter';
 export * from './exports';

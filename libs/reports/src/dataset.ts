@@ -77,12 +77,19 @@ export class DatasetError extends Error {
 const DATASET_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PERCENT_TEXT = /^\d+(?:\.\d+)?$/;
 
+/** The configured data-set directory (FUNDTRAIL_SEEDS_DIR), set once at start-up by the host. */
+let configuredSeedsDir: string | undefined;
+
+export function useSeedsDirectory(directory: string | undefined): void {
+  configuredSeedsDir = directory;
+}
+
 /**
- * Where the data sets live: FUNDTRAIL_SEEDS_DIR, else this file's directory (ts, tests), else the
- * source tree's seeds/ beside dist/ (the compiled file runs from dist/seeds/, the JSON stays in seeds/).
+ * Where the data sets live: the configured directory, else the repository's seeds/ seen from this
+ * file in the source tree (libs/reports/src) or compiled (dist/libs/reports/src).
  */
 export function seedsDirectory(dataset: string): string {
-  const candidates = [process.env.FUNDTRAIL_SEEDS_DIR, __dirname, resolve(__dirname, '..', '..', 'seeds')].filter(
+  const candidates = [configuredSeedsDir, resolve(__dirname, '..', '..', '..', 'seeds'), resolve(__dirname, '..', '..', '..', '..', 'seeds')].filter(
     (dir): dir is string => typeof dir === 'string' && dir.length > 0,
   );
   for (const dir of candidates) {

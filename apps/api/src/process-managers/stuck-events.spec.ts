@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { createServerDatabase, type TestDatabase } from '../../../../tests/support/test-database';
-import { APPLICATION_MIGRATIONS } from '../migrations';
+import { APPLICATION_MIGRATIONS } from '@fundtrail/platform';
 import { StuckEvents } from './stuck-events';
 
 const event = (n: number) => ({

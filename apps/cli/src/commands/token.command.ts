@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { isRole, lifetimeSeconds, resolveJwtSecret, ROLES, type Role, signToken } from '@fundtrail/auth';
-import { loadConfig } from '@fundtrail/event-store';
+import { loadConfig } from '@fundtrail/platform';
 
 interface TokenOptions {
   role?: string;
