@@ -77,6 +77,8 @@ export interface SubscribeOptions {
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** The events of `streamId` stored under any of `eventIds`, in revision order (ids not stored are absent). */
+  findEvents(streamId: string, eventIds: string[]): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** Catch-up then live, in global order; delivers events with globalPosition > fromPosition. */
   subscribeAll(fromPosition: bigint, options?: SubscribeOptions): Subscription;

@@ -257,6 +257,13 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  async findEvents(streamId: string, eventIds: string[]): Promise<RecordedEvent[]> {
+    if (eventIds.length === 0) return [];
+    const wanted = new Set(eventIds);
+    // ESDB indexes events by stream, not by id: the stream is read and filtered (a command's streams are short).
+    return (await this.readStream(streamId)).filter((event) => wanted.has(event.eventId));
+  }
+
   /** One stream read, fully drained (so no gRPC call is left open); a missing stream reads as empty. */
   private async readStreamEvents(
     streamId: string,

@@ -249,6 +249,19 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  async findEvents(streamId: string, eventIds: string[]): Promise<RecordedEvent[]> {
+    if (eventIds.length === 0) return [];
+    try {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY stream_revision`,
+        [streamId, eventIds],
+      );
+      return rows.map(toRecordedEvent);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     let position = options.fromPosition ?? 0n;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
