@@ -17,7 +17,6 @@ export interface DatabaseSettings {
   poolSize: number;
   applicationName: string;
   migrations?: MixedList<Function>;
-  entities?: MixedList<Function>;
   onAppended?: (count: number) => void;
   log?: (message: string) => void;
   /** Embedded mode: what an operator should know (the cluster was relocated, the server was restarted). */
@@ -47,7 +46,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Fundtrai
   try {
     const dataSource = createDataSource(
       { url, poolSize: Math.max(2, Math.floor(settings.poolSize / 2)), applicationName: settings.applicationName },
-      { migrations: settings.migrations, entities: settings.entities },
+      { migrations: settings.migrations },
     );
     await dataSource.initialize();
     closers.push(() => dataSource.destroy());

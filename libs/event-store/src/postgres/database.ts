@@ -35,7 +35,7 @@ export function createPool(options: DatabaseOptions): Pool {
 /** A TypeORM data source used for migrations and read-model repositories. */
 export function createDataSource(
   options: DatabaseOptions,
-  extra: { migrations?: MixedList<Function>; entities?: MixedList<Function> } = {},
+  extra: { migrations?: MixedList<Function> } = {},
 ): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -44,7 +44,7 @@ export function createDataSource(
     migrationsRun: false,
     migrationsTableName: 'schema_migrations',
     migrations: [...EVENT_STORE_MIGRATIONS, ...((extra.migrations as Function[]) ?? [])],
-    entities: (extra.entities as Function[]) ?? [],
+    entities: [],
     extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, application_name: `${options.applicationName ?? 'fundtrail'}-orm` },
     logging: false,
   });

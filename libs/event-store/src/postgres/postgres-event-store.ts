@@ -306,16 +306,6 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** Runs `work` on one connection; the log's readers use it for consistent multi-query reads. */
-  async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      return await work(client);
-    } finally {
-      client.release();
-    }
-  }
-
   async close(): Promise<void> {
     await this.pool.end();
   }
