@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { DataSource, type MixedList } from 'typeorm';
 import { CreateEvents1732000000000 } from '../migrations/1732000000000-create-events';
 
@@ -61,5 +61,21 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   } finally {
     await runner.query('SELECT pg_advisory_unlock(727165)').catch(() => undefined);
     await runner.release();
+  }
+}
+
+/** Runs `work` on one connection inside a transaction (`begin` opens it): committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { type EventStore, EventStoreUnavailableError, isUnavailable, type RecordedEvent, type Subscription } from '@fundtrail/event-store';
+import { type EventStore, EventStoreUnavailableError, inTransaction, isUnavailable, type RecordedEvent, type Subscription } from '@fundtrail/event-store';
 import { inBatches } from './batches';
 import { LIVE_TABLES, type Projector, type ReadModelTables } from './projector';
 
@@ -20,18 +20,7 @@ export async function applyBatch(
   tables: ReadModelTables,
   events: readonly RecordedEvent[],
 ): Promise<bigint> {
-  const client: PoolClient = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const position = await applyInTransaction(client, projector, checkpoint, tables, events);
-    await client.query('COMMIT');
-    return position;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  return inTransaction(pool, (client) => applyInTransaction(client, projector, checkpoint, tables, events));
 }
 
 /** The batch's work inside a transaction the caller owns: lock the checkpoint, skip what it covers, apply, move it. */
