@@ -1,4 +1,4 @@
-// Jest compiles TypeScript (and the ESM-only @nestjs 12 packages) with swc; see STACK.md.
+// Jest compiles TypeScript with swc, and the @nestjs 12 packages too: they ship ESM only.
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },

@@ -1,6 +1,6 @@
 /**
  * The harness's output: one record per scenario, ratios always `value / baseline.value`,
- * each with the goal issue 6 sets for it. Pure code, shared by run.ts and the harness test.
+ * each with its goal. Pure code, shared by run.ts and the harness test.
  */
 
 export const SCENARIO_NAMES = [

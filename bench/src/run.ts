@@ -1,5 +1,5 @@
 /**
- * Benchmark harness (issue 6): FundTrail against the raw-PostgreSQL limit and a peer event
+ * Benchmark harness: FundTrail against the raw-PostgreSQL limit and a peer event
  * store, measured side by side in one run on one PostgreSQL.
  *
  *   npm run bench                 full run (1,000,000-event log)

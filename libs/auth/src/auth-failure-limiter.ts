@@ -1,5 +1,5 @@
 /**
- * Rate limiting of failed authentication (issue 7.6): after `maxFailures` 401 answers to one client
+ * Rate limiting of failed authentication: after `maxFailures` 401 answers to one client
  * address within `windowSeconds`, requests from that address that do not carry a valid token are
  * answered 429 with Retry-After until the oldest of those failures leaves the window. A valid
  * token is never refused by the limiter, so an attacker cannot lock colleagues behind the same

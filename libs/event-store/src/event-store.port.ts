@@ -1,4 +1,4 @@
-/** The one port every event-store adapter implements (DESIGN §2). */
+/** The one port every event-store adapter implements. */
 
 export type ExpectedRevision = 'no_stream' | 'any' | bigint;
 

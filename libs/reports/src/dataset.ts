@@ -41,7 +41,7 @@ export interface SeedEntry {
 export interface StatedFigure {
   id: string;
   project: string;
-  /** A DESIGN §4 figure key; receipts of bond assignments as `receipt_usage_rate:@<bondId>/<assignmentId>`; null when no key expresses it. */
+  /** A figure key; receipts of bond assignments as `receipt_usage_rate:@<bondId>/<assignmentId>`; null when no key expresses it. */
   key: string | null;
   /** As printed: 万元 text with separators, percent without '%', or a quantity. */
   stated: string;
@@ -131,7 +131,7 @@ function checkFigures(name: string, figures: StatedFigure[], projects: Map<strin
     if (!projects.has(figure.project)) throw new DatasetError(`${where}: project ${figure.project} is not registered by the commands`);
     if (figure.key !== null) {
       const definition = typeof figure.key === 'string' ? figureDefinition(resolveFigureKey(figure.key)) : undefined;
-      if (definition === undefined) throw new DatasetError(`${where}: key must be a DESIGN §4 figure key or null, got ${JSON.stringify(figure.key)}`);
+      if (definition === undefined) throw new DatasetError(`${where}: key must be a figure key or null, got ${JSON.stringify(figure.key)}`);
       const expected = definition.unit === 'percent' ? 'percent' : 'wan-yuan';
       if (figure.unit !== expected) throw new DatasetError(`${where}: ${figure.key} is stated in ${expected}, not ${figure.unit}`);
     }

@@ -21,8 +21,8 @@ const BODY_PARSER_PROBLEMS: Record<string, [number, string, string]> = {
 
 /**
  * The field a rule violation is about when the domain does not name one: the resource in the path.
- * (The deciders raise PROJECT_NOT_FOUND and BOND_NOT_FOUND without a field; DESIGN §5 wants
- * errors[] to name it.)
+ * (The deciders raise PROJECT_NOT_FOUND and BOND_NOT_FOUND without a field; errors[] must
+ * name it.)
  */
 const DEFAULT_RULE_FIELDS: Partial<Record<RuleCode, string>> = {
   PROJECT_NOT_FOUND: 'projectId',

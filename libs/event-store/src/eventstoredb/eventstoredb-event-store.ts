@@ -73,7 +73,7 @@ const DEFAULT_IDEMPOTENCY_WINDOW = 100;
 const HEAD_SCAN_PAGE = 100;
 
 /**
- * EventStore over EventStoreDB / KurrentDB (DESIGN §2, adapter 3), for servers 22.6 and later
+ * EventStore over EventStoreDB / KurrentDB, for servers 22.6 and later
  * (earlier servers report no `$all` position on stream reads).
  *
  * - `globalPosition` is the event's commit position in `$all`; every gRPC append is an implicit

@@ -2,7 +2,7 @@ import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { DataSource, type MixedList } from 'typeorm';
 import { CreateEvents1732000000000 } from '../migrations/1732000000000-create-events';
 
-/** Migrations of the event store itself; read models add theirs (DESIGN §1: no `synchronize`). */
+/** Migrations of the event store itself; read models add theirs (never `synchronize`). */
 export const EVENT_STORE_MIGRATIONS = [CreateEvents1732000000000];
 
 export interface DatabaseOptions {

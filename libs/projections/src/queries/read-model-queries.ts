@@ -184,7 +184,7 @@ export class ReadModelQueries {
     return rows.length ? { ...rows[0].details, lastPosition: rows[0].last_position } : undefined;
   }
 
-  /** District totals: every project's stored terms merged (DESIGN §4, portfolio). */
+  /** District totals: every project's stored terms merged. */
   async portfolio(): Promise<{ figures: Figure[]; asOfPosition: string; projects: number }> {
     const client = await this.pool.connect();
     try {
