@@ -123,7 +123,7 @@ export function validateResults(results: unknown): string[] {
     if (!(SCENARIO_NAMES as readonly string[]).includes(s?.name)) problems.push(`${where}: unknown name`);
     if (seen.has(s.name)) problems.push(`${where}: listed twice`);
     seen.add(s.name);
-    if (s.unit !== UNITS[s.name as ScenarioName]) problems.push(`${where}: unit ${s.unit} should be ${UNITS[s.name as ScenarioName]}`);
+    if (s.unit !== UNITS[s.name]) problems.push(`${where}: unit ${s.unit} should be ${UNITS[s.name]}`);
     if (typeof s.value !== 'number' || !Number.isFinite(s.value) || s.value < 0) problems.push(`${where}: value must be a non-negative number`);
     if (s.baseline !== undefined) {
       if (typeof s.baseline.name !== 'string' || s.baseline.name.length === 0) problems.push(`${where}: baseline.name must be a string`);
@@ -133,7 +133,7 @@ export function validateResults(results: unknown): string[] {
         problems.push(`${where}: ratio ${s.ratio} is not value / baseline.value (${s.value / s.baseline.value})`);
       }
     } else if (s.ratio !== undefined) problems.push(`${where}: a ratio needs a baseline`);
-    const goal = GOALS[s.name as ScenarioName];
+    const goal = GOALS[s.name];
     if (goal && (s.goal?.metric !== goal.metric || s.goal?.op !== goal.op || s.goal?.target !== goal.target)) {
       problems.push(`${where}: goal should be ${JSON.stringify(goal)}`);
     }

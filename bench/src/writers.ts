@@ -8,6 +8,7 @@ let counting = false;
 export function countStatements(): () => number {
   if (!counting) {
     counting = true;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the prototype's own method, re-bound by apply below
     const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
     (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: unknown, ...args: unknown[]) {
       statements += 1;

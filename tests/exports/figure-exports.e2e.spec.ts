@@ -60,7 +60,7 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
   let head: string;
 
   const download = async (path: string, token = analyst): Promise<RawResponse> =>
-    (await api.http.get(path).set('Authorization', token).buffer(true).parse(bytes as never)) as RawResponse;
+    (await api.http.get(path).set('Authorization', token).buffer(true).parse(bytes as never));
 
   beforeAll(async () => {
     api = await startApi();

@@ -56,7 +56,7 @@ export async function createApp(config: FundtrailConfig, logger: Logger): Promis
   if (config.requestTimeoutMs > 0) app.use(requestDeadline(config.requestTimeoutMs));
   const limiter = new AuthFailureLimiter(config.authFailureLimits);
   if (limiter.enabled) app.use(authFailureLimiting(limiter, app.get<string>(JWT_SECRET)));
-  hardenHttpServer(app.getHttpServer() as Server);
+  hardenHttpServer(app.getHttpServer());
   // Strict JSON only, bounded in size; anything else is refused before it reaches a controller.
   app.use(refuseAnnouncedOversize(config.bodyLimitBytes));
   app.useBodyParser('json', {

@@ -8,7 +8,6 @@ import {
   FORWARDS,
   type Position,
   type ReadPosition,
-  type ResolvedEvent,
   START,
   StreamNotFoundError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
@@ -272,7 +271,7 @@ export class EventStoreDbEventStore implements EventStore {
     const out: RecordedEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(streamId, { ...options, resolveLinkTos: false })) {
-        const event = toRecordedEvent(resolved as ResolvedEvent);
+        const event = toRecordedEvent(resolved);
         if (event) out.push(event);
       }
     } catch (error) {
@@ -356,7 +355,7 @@ export class EventStoreDbEventStore implements EventStore {
         try {
           for await (const resolved of subscription) {
             if (stopped) return;
-            const event = toRecordedEvent(resolved as AllStreamResolvedEvent);
+            const event = toRecordedEvent(resolved);
             // Whether ESDB starts at or after the position, nothing at or before it is delivered twice.
             if (!event || event.globalPosition <= position) continue;
             failures = 0;

@@ -1,5 +1,8 @@
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { DataSource, type MixedList } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
+
+/** Migration classes, applied in the order of their timestamps. */
+export type Migrations = (new () => MigrationInterface)[];
 import { CreateEvents1732000000000 } from '../migrations/1732000000000-create-events';
 
 /** Migrations of the event store itself; read models add theirs (never `synchronize`). */
@@ -35,7 +38,7 @@ export function createPool(options: DatabaseOptions): Pool {
 /** A TypeORM data source used for migrations and read-model repositories. */
 export function createDataSource(
   options: DatabaseOptions,
-  extra: { migrations?: MixedList<Function> } = {},
+  extra: { migrations?: Migrations } = {},
 ): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -43,7 +46,7 @@ export function createDataSource(
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'schema_migrations',
-    migrations: [...EVENT_STORE_MIGRATIONS, ...((extra.migrations as Function[]) ?? [])],
+    migrations: [...EVENT_STORE_MIGRATIONS, ...(extra.migrations ?? [])],
     entities: [],
     extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, application_name: `${options.applicationName ?? 'fundtrail'}-orm` },
     logging: false,

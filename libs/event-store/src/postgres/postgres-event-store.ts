@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { canonicalJson } from '../canonical-json';
 import {
   type AppendResult,

@@ -7,7 +7,6 @@ import {
   type FigureTrace,
   foldEvents,
   mergeTerms,
-  type ProjectTerms,
   termsFromJson,
   traceFigure,
 } from '../figures';

@@ -1,9 +1,9 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
 import { Projections } from '../projections';
 import { verifyLog } from './audit-verify';
-import type { AsOf, EventFilter } from './read-model-queries';
+import type { AsOf, EventFilter, ReadModelQueries } from './read-model-queries';
 import { type FigureTableSink, writeFigureTable } from '../exports/figure-table';
 import type { PortfolioFilter } from './portfolio-filter';
 
@@ -22,8 +22,10 @@ export class GetProjectEvents {
 export class GetProjectHistory {
   constructor(readonly projectId: string, readonly asOf: AsOf) {}
 }
-export class GetBond {
-  constructor(readonly bondId: string) {}
+export class GetBond extends Query<Awaited<ReturnType<ReadModelQueries['bond']>>> {
+  constructor(readonly bondId: string) {
+    super();
+  }
 }
 export class GetPortfolioFigures {}
 /** Streams the analysts' table of the selected projects into a sink (figures.csv, figures.xlsx). */

@@ -30,7 +30,7 @@ export function emptyDetails(projectId: string): ProjectDetails {
 }
 
 type Data = Record<string, unknown>;
-const text = (data: Data, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+const text = (data: Data, key: string) => (typeof data[key] === 'string' ? (data[key]) : undefined);
 
 /** Folds one project event into its details (mutates `details`: the caller owns a fresh copy per batch). */
 export function foldDetails(details: ProjectDetails, event: EventLike): ProjectDetails {

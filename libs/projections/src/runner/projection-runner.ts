@@ -97,9 +97,9 @@ export class ProjectionRunner {
         this.advanceTo(await readCheckpoint(this.pool, this.checkpointName));
         this.subscription = this.store.subscribeAll(this.position, { batchSize: this.options.batchSize ?? 1000 });
         for await (const batch of inBatches(this.subscription, this.options.batchSize ?? 1000)) {
-          const relevant = this.projector.relevant;
+          const projector = this.projector;
           const position =
-            relevant && !batch.some((event) => relevant.call(this.projector, event))
+            projector.relevant && !batch.some((event) => projector.relevant!(event))
               ? await skipBatch(this.pool, this.checkpointName, batch[batch.length - 1].globalPosition)
               : await applyBatch(this.pool, this.projector, this.checkpointName, this.options.tables ?? LIVE_TABLES, batch);
           this.advanceTo(position > batch[batch.length - 1].globalPosition ? position : batch[batch.length - 1].globalPosition);
