@@ -1,3 +1,4 @@
+import type { DestinationStream } from 'pino';
 import type { INestApplication } from '@nestjs/common';
 import { type Role, signToken } from '@fundtrail/auth';
 import { loadConfig } from '@fundtrail/platform';
@@ -18,7 +19,7 @@ export interface ApiHarness {
 }
 
 /** The real API on a fresh database of the machine's PostgreSQL, in this process. */
-export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness> {
+export async function startApi(env: Record<string, string> = {}, logs?: DestinationStream): Promise<ApiHarness> {
   const db = await createServerDatabase();
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -28,7 +29,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
     NODE_ENV: 'test',
     ...env,
   });
-  const app = await createApp(config, createRootLogger(config.logLevel));
+  const app = await createApp(config, createRootLogger(config.logLevel, logs));
   await app.init();
   const http = request(app.getHttpServer());
   return {

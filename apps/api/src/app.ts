@@ -14,6 +14,7 @@ import { APPLICATION_MIGRATIONS, type FundtrailConfig } from '@fundtrail/platfor
 import { Projections } from '@fundtrail/projections';
 import { AppModule } from './app.module';
 import { PinoNestLogger } from './logging/pino-logger';
+import { correlation } from './logging/correlation';
 import { requestLogging } from './logging/request-logging';
 import { FundtrailMetrics } from './metrics/metrics';
 import { ProblemFilter } from './problem/problem.filter';
@@ -66,6 +67,8 @@ export async function createApp(config: FundtrailConfig, logger: Logger): Promis
     // Invalid UTF-8 is refused, not decoded into U+FFFD and stored in the ledger as something the client never sent.
     ...({ verify: refuseInvalidUtf8 } as object),
   });
+  // After the body parser: its callbacks run in the socket's async context, not the request's.
+  app.use(correlation());
   app.useGlobalFilters(new ProblemFilter());
   const document = SwaggerModule.createDocument(
     app,
