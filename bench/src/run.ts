@@ -11,6 +11,7 @@
  * bench/results/<profile>.json.
  */
 import 'reflect-metadata';
+import { loadConfig } from '@fundtrail/platform';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, release, totalmem } from 'node:os';
@@ -71,7 +72,7 @@ async function main(): Promise<number> {
   const profile: Profile = profileFromArgs(argv);
   const phases = parsePhases(argv);
   log(`profile ${profile.name}: ${profile.load.targetEvents.toLocaleString('en-US')}-event log, ${profile.appendRounds} append round(s) of ${profile.durationMs / 1000} s`);
-  const server: BenchServer = await openBenchServer(process.env.DATABASE_URL || undefined, log);
+  const server: BenchServer = await openBenchServer(loadConfig().databaseUrl, log);
   const interrupted = () => {
     log('interrupted: dropping the bench databases');
     void server.close().finally(() => process.exit(130));

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { type FundtrailDatabase, openDatabase } from '@fundtrail/event-store';
 import { Projections } from '@fundtrail/projections';
-import { APPLICATION_MIGRATIONS, FundtrailCoreModule, loadConfig } from '@fundtrail/platform';
+import { APPLICATION_MIGRATIONS, type FundtrailConfig, FundtrailCoreModule, loadConfig } from '@fundtrail/platform';
 import { useSeedsDirectory } from '@fundtrail/reports';
 
 export interface FundtrailContext {
@@ -17,8 +17,11 @@ export interface FundtrailContext {
  * Opens the configured store (or attaches to the embedded one a running API serves), runs `work`
  * with the command bus and the read side, and closes everything. Projectors run only when asked.
  */
-export async function withFundtrail<T>(work: (context: FundtrailContext) => Promise<T>, options: { projectors?: boolean } = {}): Promise<T> {
-  const config = loadConfig();
+export async function withFundtrail<T>(
+  work: (context: FundtrailContext) => Promise<T>,
+  options: { projectors?: boolean; config?: FundtrailConfig } = {},
+): Promise<T> {
+  const config = options.config ?? loadConfig();
   useSeedsDirectory(config.seedsDir);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
