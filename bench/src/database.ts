@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createDataSource, migrate, type RunningEmbeddedPostgres, startEmbeddedPostgres } from '@fundtrail/event-store';
-import { APPLICATION_MIGRATIONS } from '../../apps/api/src/migrations';
+import { APPLICATION_MIGRATIONS } from '@fundtrail/platform';
 
 /**
  * The PostgreSQL a run measures on: the server named by DATABASE_URL (fresh databases created

@@ -199,7 +199,7 @@ export function validateResults(results: unknown): string[] {
     if (!(SCENARIO_NAMES as readonly string[]).includes(s?.name)) problems.push(`${where}: unknown name`);
     if (seen.has(s.name)) problems.push(`${where}: listed twice`);
     seen.add(s.name);
-    if (s.unit !== UNITS[s.name as ScenarioName]) problems.push(`${where}: unit ${s.unit} should be ${UNITS[s.name as ScenarioName]}`);
+    if (s.unit !== UNITS[s.name]) problems.push(`${where}: unit ${s.unit} should be ${UNITS[s.name]}`);
     if (typeof s.value !== 'number' || !Number.isFinite(s.value) || s.value < 0) problems.push(`${where}: value must be a non-negative number`);
     const rounds = s.rounds;
     const roundsOk = Number.isInteger(rounds) && rounds >= MIN_ROUNDS;

@@ -1,5 +1,5 @@
 /**
- * Benchmark harness (issue 6): FundTrail against the raw-PostgreSQL limit and a peer event
+ * Benchmark harness: FundTrail against the raw-PostgreSQL limit and a peer event
  * store, measured side by side in one run on one PostgreSQL.
  *
  *   npm run bench                 full run (1,000,000-event log)
@@ -11,6 +11,7 @@
  * bench/results/<profile>.json.
  */
 import 'reflect-metadata';
+import { loadConfig } from '@fundtrail/platform';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, release, totalmem } from 'node:os';
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
   const profile: Profile = profileFromArgs(argv);
   const phases = parsePhases(argv);
   log(`profile ${profile.name}: ${profile.load.targetEvents.toLocaleString('en-US')}-event log, ${profile.rounds} rounds of every scenario, append windows of ${profile.durationMs / 1000} s`);
-  const server: BenchServer = await openBenchServer(process.env.DATABASE_URL || undefined, log);
+  const server: BenchServer = await openBenchServer(loadConfig().databaseUrl, log);
   const interrupted = () => {
     log('interrupted: dropping the bench databases');
     void server.close().finally(() => process.exit(130));

@@ -380,7 +380,7 @@ export async function loadSyntheticLog(
       const step = script.next(size);
       if (step?.bond) {
         const { script: bondScript, events: bondEvents } = step.bond;
-        const result = await store.append(bondScript.streamId, toNewEvents(bondScript.streamId, bondEvents as never, step.context), {
+        const result = await store.append(bondScript.streamId, toNewEvents(bondScript.streamId, bondEvents, step.context), {
           expectedRevision: expected(bondScript.revision),
         });
         bondScript.revision = result.streamRevision;
@@ -388,7 +388,7 @@ export async function loadSyntheticLog(
         events += bondEvents.length;
       }
       if (step && step.project.length > 0) {
-        const result = await store.append(script.streamId, toNewEvents(script.streamId, step.project as never, step.context), {
+        const result = await store.append(script.streamId, toNewEvents(script.streamId, step.project, step.context), {
           expectedRevision: expected(script.revision),
         });
         script.revision = result.streamRevision;

@@ -26,6 +26,7 @@ export type StatementCounts = Record<StatementKind, number> & { total: number };
 export function countStatements(): () => StatementCounts {
   if (!counting) {
     counting = true;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the prototype's own method, re-bound by apply below
     const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
     (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: unknown, ...args: unknown[]) {
       statements[statementKind(textOf(args[0]))] += 1;

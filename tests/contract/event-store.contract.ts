@@ -114,6 +114,21 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
     });
 
     describe('reading', () => {
+      it('finds stored events of a stream by id, in revision order, ignoring unknown ids and other streams', async () => {
+        const id = stream('find');
+        const other = stream('find-other');
+        const [a, b, c] = [newEvent('A', { n: 1 }), newEvent('B', { n: 2 }), newEvent('C', { n: 3 })];
+        await store.append(id, [a, b, c], { expectedRevision: 'no_stream' });
+        const elsewhere = newEvent('D', { n: 4 });
+        await store.append(other, [elsewhere], { expectedRevision: 'no_stream' });
+        const found = await store.findEvents(id, [c.eventId, a.eventId, randomUUID(), elsewhere.eventId]);
+        expect(found.map((e) => [e.eventId, e.streamId, e.streamRevision])).toEqual([
+          [a.eventId, id, 0n],
+          [c.eventId, id, 2n],
+        ]);
+        expect(await store.findEvents(id, [])).toEqual([]);
+      });
+
       it('reads a stream forwards, backwards, from a revision, and bounded', async () => {
         const id = stream('read');
         const events = Array.from({ length: 5 }, (_, n) => newEvent('R', { n }));

@@ -1256,7 +1256,7 @@ describe('bad input is refused as problem+json, never 500, nothing appended (DES
       if (row.raw.contentType) req = req.set('Content-Type', row.raw.contentType);
       return req.send(text);
     }
-    return req.send((row.body ?? bodyOf(row, f, uid)) as object);
+    return req.send((row.body ?? bodyOf(row, f, uid)));
   }
 
   describe.each(GROUPS)('%s', (_group, rows) => {

@@ -123,7 +123,7 @@ function copyTree(from: string, to: string): void {
   if (spawnSync('cp', ['-al', from, to]).status === 0) return;
   rmSync(to, { recursive: true, force: true });
   const copied = spawnSync('cp', ['-a', from, to]);
-  if (copied.status !== 0) throw new Error(`cp -a ${from} ${to}: ${copied.stderr}`);
+  if (copied.status !== 0) throw new Error(`cp -a ${from} ${to}: ${copied.stderr.toString()}`);
 }
 
 /**

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
 import { type ExportCell, type FigureTable, writeFigureTable } from '@fundtrail/projections';
-import { loadDataset } from '../../seeds/seed-loader';
+import { loadDataset } from '@fundtrail/reports';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { runSql } from '../support/test-database';
 import { PROJECT_IDS } from '../seeds/support/xishan';
@@ -62,7 +62,7 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
   let head: string;
 
   const download = async (path: string, token = analyst): Promise<RawResponse> =>
-    (await api.http.get(path).set('Authorization', token).buffer(true).parse(bytes as never)) as RawResponse;
+    (await api.http.get(path).set('Authorization', token).buffer(true).parse(bytes as never));
 
   beforeAll(async () => {
     api = await startApi();

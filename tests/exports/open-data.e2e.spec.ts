@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@fundtrail/event-store';
-import { loadDataset } from '../../seeds/seed-loader';
+import { loadDataset } from '@fundtrail/reports';
 import { type ApiHarness, startApi, TEST_JWT_SECRET } from '../support/api-harness';
 import { runSql } from '../support/test-database';
 import { PROJECT_IDS } from '../seeds/support/xishan';

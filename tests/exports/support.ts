@@ -40,7 +40,7 @@ export function sameDecimal(a: string, b: string, shift = 0): boolean {
 }
 
 /** supertest: the body as the bytes that arrived. */
-export function bytes(response: NodeJS.ReadableStream & { on: Function }, callback: (error: Error | null, body: Buffer) => void): void {
+export function bytes(response: NodeJS.ReadableStream, callback: (error: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   response.on('data', (chunk: Buffer) => chunks.push(chunk));
   response.on('end', () => callback(null, Buffer.concat(chunks)));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createPool, PostgresEventStore, type RecordedEvent } from '@fundtrail/event-store';
-import { APPLICATION_MIGRATIONS } from '../../apps/api/src/migrations';
+import { APPLICATION_MIGRATIONS } from '@fundtrail/platform';
 import { createServerDatabase, runSql, type TestDatabase } from '../support/test-database';
 import { appendLog, generateLog, prng } from './support/generate-log';
 import { CLI, type Finished, RUN_PROJECTORS, runCli, sleep, start } from './support/processes';

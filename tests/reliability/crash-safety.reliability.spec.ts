@@ -87,7 +87,7 @@ describe('crash safety: SIGKILL under load (DESIGN §2, issue 7.1)', () => {
     const kills: { at: number; acknowledgedBefore: number; inFlight: number }[] = [];
 
     for (let crash = 0; crash < CRASHES; crash += 1) {
-      const base = (api as ApiProcess).base;
+      const base = (api).base;
       let running = true;
       const inFlight = new Set<Attempt>();
       const client = async (index: number) => {
@@ -119,9 +119,9 @@ describe('crash safety: SIGKILL under load (DESIGN §2, issue 7.1)', () => {
       await sleep(1500 + Math.floor(Math.random() * 1500));
       const acknowledged = attempts.filter((a) => a.answer?.status === 201).length;
       kills.push({ at: Date.now() - runStarted, acknowledgedBefore: acknowledged, inFlight: inFlight.size });
-      (api as ApiProcess).child.kill('SIGKILL');
-      await (api as ApiProcess).exited;
-      outputs.push((api as ApiProcess).output());
+      (api).child.kill('SIGKILL');
+      await (api).exited;
+      outputs.push((api).output());
       running = false;
       await Promise.all(clients);
       api = await start();
@@ -187,13 +187,13 @@ describe('crash safety: SIGKILL under load (DESIGN §2, issue 7.1)', () => {
 
     // Read models after catch-up: verify (hash chains + read models vs replay) is ok…
     await waitForCatchUp(db.url);
-    const verify = await call((api as ApiProcess).base, 'GET', '/api/audit/verify', { token: auditor, timeoutMs: 30_000 });
+    const verify = await call((api).base, 'GET', '/api/audit/verify', { token: auditor, timeoutMs: 30_000 });
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true, hashChains: { ok: true }, readModels: { ok: true } });
     // …and equal, row for row, what a clean rebuild from the log produces.
     const live = await readModelSnapshot(db.url);
-    outputs.push((api as ApiProcess).output());
-    expect(await (api as ApiProcess).stop('SIGTERM')).toBe(0);
+    outputs.push((api).output());
+    expect(await (api).stop('SIGTERM')).toBe(0);
     api = undefined;
     const env = { DATABASE_URL: db.url };
     const rebuild = runCli(['rebuild', '--fresh'], env);

@@ -173,7 +173,7 @@ describe('database faults: restart and terminated connections under load (issue 
         await sleep(3000);
         t0 = Date.now();
         const killed = await sql<{ n: number }>(
-          (pg as RunningEmbeddedPostgres).url,
+          (pg).url,
           "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name LIKE 'fundtrail-api%'",
         );
         faults.push({ kind: 'pg_terminate_backend (all API connections)', at: t0 - started, terminated: killed[0].n });
@@ -198,7 +198,7 @@ describe('database faults: restart and terminated connections under load (issue 
       // Fault 4: a longer outage (~4 s) to make the API answer 503s for a while.
       await sleep(3000);
       t0 = Date.now();
-      await (pg as RunningEmbeddedPostgres).stop();
+      await (pg).stop();
       await sleep(4000);
       pg = await startEmbeddedPostgres({ dataDir, port });
       faults.push({ kind: 'database restart', at: t0 - started, downMs: Date.now() - t0 });
@@ -246,7 +246,7 @@ describe('database faults: restart and terminated connections under load (issue 
     // ---- nothing acknowledged is lost, nothing stored twice ----
     const final = (r: Request) => r.answers[r.answers.length - 1];
     expect(requests.filter((r) => final(r).status !== 201).map((r) => `${r.disbursementId}: ${final(r).status} ${final(r).text}`)).toEqual([]);
-    const log = await readLog((pg as RunningEmbeddedPostgres).url);
+    const log = await readLog((pg).url);
     const recorded = tally(log.filter((e) => e.type === 'DisbursementRecorded'), (e) => e.data.disbursementId);
     const eventIds = new Map(log.map((e) => [e.event_id, e]));
     const lost = requests.filter((r) => {
@@ -258,7 +258,7 @@ describe('database faults: restart and terminated connections under load (issue 
     expect(foldLog(log).violations).toEqual([]);
 
     // ---- projections catch up, and verify agrees with the log ----
-    await waitForCatchUp((pg as RunningEmbeddedPostgres).url, 30_000);
+    await waitForCatchUp((pg).url, 30_000);
     const verify = await call(base, 'GET', '/api/audit/verify', { token: auditor, timeoutMs: 30_000 });
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true });

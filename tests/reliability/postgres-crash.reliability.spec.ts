@@ -134,7 +134,7 @@ describe('an unclean PostgreSQL crash: kill -9 of the embedded postmaster under 
         crashes.push(record);
         // The API notices and starts a new postmaster; writes succeed again.
         for (let waited = 0; ; waited += 100) {
-          if (waited > 60_000) throw new Error(`the server was not restarted:\n${(api as ApiProcess).output().slice(-3000)}`);
+          if (waited > 60_000) throw new Error(`the server was not restarted:\n${(api).output().slice(-3000)}`);
           const current = (() => {
             try {
               return postmasterPid(dataDir);
@@ -158,9 +158,9 @@ describe('an unclean PostgreSQL crash: kill -9 of the embedded postmaster under 
     await Promise.all(load);
 
     // ---- the API never went away, and answered every fault with 503 problem+json ----
-    expect((api as ApiProcess).child.exitCode).toBeNull();
-    expect((api as ApiProcess).output()).toMatch(/embedded PostgreSQL exited unexpectedly \(SIGKILL\); restarting it/);
-    expect((api as ApiProcess).output()).toMatch(/embedded PostgreSQL restarted/);
+    expect((api).child.exitCode).toBeNull();
+    expect((api).output()).toMatch(/embedded PostgreSQL exited unexpectedly \(SIGKILL\); restarting it/);
+    expect((api).output()).toMatch(/embedded PostgreSQL restarted/);
     const answers = requests.flatMap((r) => r.answers);
     const byStatus = tally(answers, (a) => (a.status === 0 ? (a.timedOut ? 'hang' : 'no connection') : `${a.status}${a.body?.code ? ` ${a.body.code}` : ''}`));
     expect(answers.filter((a) => a.status === 0).map((a) => a.error)).toEqual([]);
@@ -195,7 +195,7 @@ describe('an unclean PostgreSQL crash: kill -9 of the embedded postmaster under 
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true, hashChains: { ok: true }, readModels: { ok: true } });
     const live = await readModelSnapshot(url);
-    expect(await (api as ApiProcess).stop('SIGTERM')).toBe(0);
+    expect(await (api).stop('SIGTERM')).toBe(0);
     api = undefined;
     pg = await startEmbeddedPostgres({ dataDir });
     const rebuild = runCli(['rebuild', '--fresh'], { DATABASE_URL: pg.url });

@@ -1,4 +1,4 @@
-import { DatasetError, type SeedEntry, toSeedCommand } from '../../seeds/dataset';
+import { DatasetError, type SeedEntry, toSeedCommand } from '@fundtrail/reports';
 
 /** The CLI reads a data set's dates with the same calendar as the API (libs/calendar): a date that does not exist is refused. */
 const citation = { section: '一', quote: 'q' };

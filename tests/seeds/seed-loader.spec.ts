@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { bondReceiptId, bondStreamId, ExecuteProjectCommand, FundingRepositories, projectStreamId } from '@fundtrail/funding';
 import { parseWan } from '@fundtrail/money';
 import { withFundtrail } from '../../apps/cli/src/cli-context';
-import { loadDataset, seedContext } from '../../seeds/seed-loader';
-import { reconcileDataset } from '../../seeds/reconcile';
+import { loadDataset, seedContext } from '@fundtrail/reports';
+import { reconcileDataset } from '@fundtrail/reports';
 import { createServerDatabase, type TestDatabase } from '../support/test-database';
 
 const citation = { section: '一', quote: 'q' };

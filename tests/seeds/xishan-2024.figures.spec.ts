@@ -7,8 +7,8 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@fundtrail/event-store';
 import { bondReceiptId } from '@fundtrail/funding';
-import { loadDataset } from '../../seeds/seed-loader';
-import { reconcileDataset } from '../../seeds/reconcile';
+import { loadDataset } from '@fundtrail/reports';
+import { reconcileDataset } from '@fundtrail/reports';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { runSql } from '../support/test-database';
 import { entries, EXPECTED_EVENTS, figures, KNOWN_MISMATCHES, KNOWN_NOT_DERIVABLE, PROJECT_IDS, reproducesRate, wanToYuan } from './support/xishan';

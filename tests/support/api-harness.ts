@@ -1,6 +1,7 @@
+import type { DestinationStream } from 'pino';
 import type { INestApplication } from '@nestjs/common';
 import { type Role, signToken } from '@fundtrail/auth';
-import { loadConfig } from '@fundtrail/event-store';
+import { loadConfig } from '@fundtrail/platform';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/app';
 import { createRootLogger } from '../../apps/api/src/logging/pino-logger';
@@ -18,16 +19,17 @@ export interface ApiHarness {
 }
 
 /** The real API on a fresh database of the machine's PostgreSQL, in this process. */
-export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness> {
+export async function startApi(env: Record<string, string> = {}, logs?: DestinationStream): Promise<ApiHarness> {
   const db = await createServerDatabase();
   const config = loadConfig({
     DATABASE_URL: db.url,
     FUNDTRAIL_JWT_SECRET: TEST_JWT_SECRET,
     FUNDTRAIL_SEED_ON_EMPTY: 'false',
     LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
     ...env,
   });
-  const app = await createApp(config, createRootLogger(config.logLevel));
+  const app = await createApp(config, createRootLogger(config.logLevel, logs));
   await app.init();
   const http = request(app.getHttpServer());
   return {

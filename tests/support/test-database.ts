@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { type MixedList } from 'typeorm';
-import { createDataSource, migrate, startEmbeddedPostgres } from '@fundtrail/event-store';
+import { createDataSource, migrate, type Migrations, startEmbeddedPostgres } from '@fundtrail/event-store';
 
 /** The machine's PostgreSQL (CI exports DATABASE_URL; locally the node-svc default). */
 export const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -15,7 +14,7 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database on the server, so suites never see each other's events. */
-export async function createServerDatabase(extra: { migrations?: MixedList<Function> } = {}): Promise<TestDatabase> {
+export async function createServerDatabase(extra: { migrations?: Migrations } = {}): Promise<TestDatabase> {
   const name = `fundtrail_t_${randomBytes(5).toString('hex')}`;
   const admin = new Client({ connectionString: SERVER_URL });
   await admin.connect();
@@ -35,7 +34,7 @@ export async function createServerDatabase(extra: { migrations?: MixedList<Funct
 }
 
 /** A real embedded PostgreSQL in a temporary data directory, migrated. */
-export async function createEmbeddedDatabase(extra: { migrations?: MixedList<Function> } = {}): Promise<TestDatabase> {
+export async function createEmbeddedDatabase(extra: { migrations?: Migrations } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fundtrail-embedded-'));
   const pg = await startEmbeddedPostgres({ dataDir });
   await runMigrations(pg.url, extra.migrations);
@@ -48,7 +47,7 @@ export async function createEmbeddedDatabase(extra: { migrations?: MixedList<Fun
   };
 }
 
-async function runMigrations(url: string, migrations?: MixedList<Function>): Promise<void> {
+async function runMigrations(url: string, migrations?: Migrations): Promise<void> {
   const dataSource = createDataSource({ url, poolSize: 2 }, { migrations });
   await dataSource.initialize();
   try {

@@ -1,9 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, JWT_SECRET, resolveJwtSecret } from '@fundtrail/auth';
-import { EventStoreModule, type FundtrailConfig, type FundtrailDatabase } from '@fundtrail/event-store';
-import { FundingModule } from '@fundtrail/funding';
-import { ProjectionsModule } from '@fundtrail/projections';
+import type { FundtrailDatabase } from '@fundtrail/event-store';
+import { type FundtrailConfig, FundtrailCoreModule } from '@fundtrail/platform';
 import { BondQueriesController, PortfolioAuditController, ProjectQueriesController } from './queries/query.controllers';
 import { ReadYourWritesInterceptor } from './queries/read-your-writes.interceptor';
 import { BondCommandsController } from './commands/bond-commands.controller';
@@ -34,12 +33,7 @@ export class AppModule {
   static forRoot({ config, metrics, database }: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        EventStoreModule.forRoot(database),
-        FundingModule,
-        ProjectionsModule,
-        MonitoringModule,
-      ],
+      imports: [FundtrailCoreModule.forRoot({ database, projectors: config.projectors }), MonitoringModule],
       controllers: [
         HealthController,
         MetricsController,

@@ -8,12 +8,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AuthFailureLimiter, authFailureLimitsFromEnv, BEARER_TOKEN, JWT_SECRET, verifyToken } from '@fundtrail/auth';
-import { FUNDTRAIL_DATABASE, type FundtrailConfig, type FundtrailDatabase, openDatabase } from '@fundtrail/event-store';
+import { AuthFailureLimiter, BEARER_TOKEN, JWT_SECRET, verifyToken } from '@fundtrail/auth';
+import { FUNDTRAIL_DATABASE, type FundtrailDatabase, openDatabase } from '@fundtrail/event-store';
+import { APPLICATION_MIGRATIONS, type FundtrailConfig } from '@fundtrail/platform';
 import { Projections } from '@fundtrail/projections';
 import { AppModule } from './app.module';
-import { APPLICATION_MIGRATIONS } from './migrations';
 import { PinoNestLogger } from './logging/pino-logger';
+import { correlation } from './logging/correlation';
 import { requestLogging } from './logging/request-logging';
 import { FundtrailMetrics } from './metrics/metrics';
 import { ProblemFilter } from './problem/problem.filter';
@@ -22,8 +23,6 @@ import { problem, PROBLEM_CONTENT_TYPE } from './problem/problem';
 /** Longest wait for a client's request headers, and for its whole request (slowloris bounds). */
 const HEADERS_TIMEOUT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Default bound on the time to answer an /api request (FUNDTRAIL_REQUEST_TIMEOUT_MS; 0 = none). */
-export const DEFAULT_ANSWER_TIMEOUT_MS = 20_000;
 
 /** Builds the HTTP application (used by main.ts and by the e2e tests), not yet listening. */
 export async function createApp(config: FundtrailConfig, logger: Logger): Promise<INestApplication> {
@@ -55,11 +54,10 @@ export async function createApp(config: FundtrailConfig, logger: Logger): Promis
   app.set('trust proxy', false);
   app.use(helmet());
   app.use(requestLogging(logger, metrics));
-  const deadlineMs = requestTimeoutFromEnv();
-  if (deadlineMs > 0) app.use(requestDeadline(deadlineMs));
-  const limiter = new AuthFailureLimiter(authFailureLimitsFromEnv());
+  if (config.requestTimeoutMs > 0) app.use(requestDeadline(config.requestTimeoutMs));
+  const limiter = new AuthFailureLimiter(config.authFailureLimits);
   if (limiter.enabled) app.use(authFailureLimiting(limiter, app.get<string>(JWT_SECRET)));
-  hardenHttpServer(app.getHttpServer() as Server);
+  hardenHttpServer(app.getHttpServer());
   // Strict JSON only, bounded in size; anything else is refused before it reaches a controller.
   app.use(refuseAnnouncedOversize(config.bodyLimitBytes));
   app.useBodyParser('json', {
@@ -69,6 +67,8 @@ export async function createApp(config: FundtrailConfig, logger: Logger): Promis
     // Invalid UTF-8 is refused, not decoded into U+FFFD and stored in the ledger as something the client never sent.
     ...({ verify: refuseInvalidUtf8 } as object),
   });
+  // After the body parser: its callbacks run in the socket's async context, not the request's.
+  app.use(correlation());
   app.useGlobalFilters(new ProblemFilter());
   const document = SwaggerModule.createDocument(
     app,
@@ -98,15 +98,6 @@ function guardPoolClients(database: FundtrailDatabase, logger: Logger): void {
       logger.warn({ context: 'postgres', code: error.code, err: { message: error.message } }, 'a database connection was lost');
     });
   });
-}
-
-function requestTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.FUNDTRAIL_REQUEST_TIMEOUT_MS;
-  if (raw === undefined || raw === '') return DEFAULT_ANSWER_TIMEOUT_MS;
-  if (!/^\d+$/.test(raw) || Number(raw) > 600_000 || (Number(raw) > 0 && Number(raw) < 100)) {
-    throw new Error(`FUNDTRAIL_REQUEST_TIMEOUT_MS must be 0 (no bound) or an integer from 100 to 600000, got "${raw}"`);
-  }
-  return Number(raw);
 }
 
 /**

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@fundtrail/event-store';
+import { ConfigError, loadConfig } from '@fundtrail/platform';
 import { serve } from './serve';
 
 async function main(): Promise<void> {

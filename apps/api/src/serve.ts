@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import type { FundtrailConfig } from '@fundtrail/event-store';
-import { seedOnEmpty } from '../../../seeds/seed-loader';
+import type { FundtrailConfig } from '@fundtrail/platform';
+import { seedOnEmpty, useSeedsDirectory } from '@fundtrail/reports';
 import { createApp } from './app';
 import { createRootLogger } from './logging/pino-logger';
 
@@ -28,6 +28,7 @@ export async function serve(config: FundtrailConfig): Promise<INestApplication> 
   }
   logger.info({ port: config.port, store: config.databaseUrl ? 'postgres' : 'embedded' }, `FundTrail API listening on http://localhost:${config.port}`);
   // Not awaited: /health answers while the data set loads; failures are logged, never fatal.
+  useSeedsDirectory(config.seedsDir);
   if (config.seedOnEmpty) void seedOnEmpty(app, logger);
   return app;
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { ExecuteProjectCommand, type ProjectCommand } from '@fundtrail/funding';
+import { loadConfig } from '@fundtrail/platform';
 import { formatYuan } from '@fundtrail/money';
 import { withFundtrail } from '../../../apps/cli/src/cli-context';
 import { clerkContext, disbursementCommand, disbursementFields, officerContext, setupCommands } from '../workload';
@@ -81,7 +82,6 @@ export async function rawAppend(options: AppendOptions): Promise<WritersResult> 
 /** FundTrail's write path: CommandBus -> handler -> load (cached) -> decide -> append with hash chain. */
 export async function commandBusAppend(options: AppendOptions): Promise<WritersResult> {
   const count = countStatements();
-  process.env.DATABASE_URL = options.url;
   return withFundtrail(async ({ commands }) => {
     const projectIds = Array.from({ length: options.writers }, (_, w) => `cb-${options.round}-w${w}`);
     for (const projectId of projectIds) {
@@ -95,7 +95,7 @@ export async function commandBusAppend(options: AppendOptions): Promise<WritersR
         commands.execute(new ExecuteProjectCommand(disbursementCommand(projectIds[writer], disbursementFields(`d-${n}`, n)), clerkContext())),
       count,
     );
-  });
+  }, { config: loadConfig({ DATABASE_URL: options.url }) });
 }
 
 type EmmettModule = typeof import('@event-driven-io/emmett-postgresql');

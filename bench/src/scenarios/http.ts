@@ -20,7 +20,7 @@ export async function prefundProjects(url: string, projectIds: readonly string[]
         return decided;
       });
       const streamId = projectStreamId(projectId);
-      await store.append(streamId, toNewEvents(streamId, events as never, officerContext()), { expectedRevision: 'no_stream' });
+      await store.append(streamId, toNewEvents(streamId, events, officerContext()), { expectedRevision: 'no_stream' });
     }
   } finally {
     await pool.end();
@@ -96,7 +96,7 @@ export async function httpAppend(
           },
         ],
       },
-      (error, res) => (error ? reject(error) : resolve(res)),
+      (error, res) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(res)),
     );
   });
   const seconds = (lastAnswer - firstSent) / 1000;
@@ -192,7 +192,7 @@ export async function figuresUnderLoad(
           },
         ],
       },
-      (error, res) => (error ? reject(error) : resolve(res)),
+      (error, res) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(res)),
     );
   });
   return { perSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx };

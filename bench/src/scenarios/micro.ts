@@ -23,7 +23,7 @@ export function microCosts(): Record<string, number> {
     for (const e of decideProject(disbursementCommand('micro', disbursementFields(`w-${n}`, n)), state)) state = evolveProject(state, e);
   }
   const [decided] = decideProject(disbursementCommand('micro', disbursementFields('x-1', 1)), state);
-  const [event] = toNewEvents('project-micro', [decided as unknown as { type: string; data: Record<string, unknown> }], clerkContext());
+  const [event] = toNewEvents('project-micro', [decided], clerkContext());
   const sealed = { ...event, streamId: 'project-micro', streamRevision: 1003n, recordedAt: new Date() };
   const dataText = JSON.stringify(event.data);
   const metadataText = JSON.stringify(event.metadata);
@@ -43,12 +43,12 @@ export function microCosts(): Record<string, number> {
     canonicalJsonMicros: timeIt(20_000, () => canonicalJson(sealed)),
     sha256Micros: timeIt(20_000, () => createHash('sha256').update(GENESIS_HASH).update(canonical).digest('hex')),
     jsonStringifyMicros: timeIt(20_000, () => JSON.stringify(event.data) + JSON.stringify(event.metadata)),
-    jsonParseMicros: timeIt(20_000, () => [JSON.parse(dataText), JSON.parse(metadataText)]),
+    jsonParseMicros: timeIt(20_000, () => [JSON.parse(dataText) as unknown, JSON.parse(metadataText) as unknown]),
     decideEvolveMicros: timeIt(20_000, (i) => {
       const [e] = decideProject(disbursementCommand('micro', disbursementFields(`m-${i}`, i)), state);
       return evolveProject(state, e);
     }),
-    toNewEventsMicros: timeIt(20_000, () => toNewEvents('project-micro', [decided as unknown as { type: string; data: Record<string, unknown> }], officerContext())),
+    toNewEventsMicros: timeIt(20_000, () => toNewEvents('project-micro', [decided], officerContext())),
     randomUuidMicros: timeIt(20_000, () => randomUUID()),
     contributionsMicros: timeIt(20_000, () => contributionsOf(recorded)),
     foldPerEventMicros: timeIt(50, () => foldEvents(batch)) / batch.length,

@@ -1,5 +1,5 @@
 /**
- * Rate limiting of failed authentication (issue 7.6): after `maxFailures` 401 answers to one client
+ * Rate limiting of failed authentication: after `maxFailures` 401 answers to one client
  * address within `windowSeconds`, requests from that address that do not carry a valid token are
  * answered 429 with Retry-After until the oldest of those failures leaves the window. A valid
  * token is never refused by the limiter, so an attacker cannot lock colleagues behind the same
@@ -37,7 +37,7 @@ function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, 
  * (default 60). Under Jest (NODE_ENV=test) the limit defaults to off, because suites there send
  * hundreds of deliberately bad tokens from 127.0.0.1; set the variable to test the limiter.
  */
-export function authFailureLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthFailureLimits {
+export function authFailureLimitsFromEnv(env: NodeJS.ProcessEnv): AuthFailureLimits {
   const fallback = env.NODE_ENV === 'test' ? 0 : DEFAULT_AUTH_FAILURE_LIMITS.maxFailures;
   return {
     maxFailures: integerSetting(env, 'FUNDTRAIL_AUTH_FAILURE_LIMIT', fallback, 0, 1_000_000),

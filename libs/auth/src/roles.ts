@@ -1,4 +1,4 @@
-/** Who may act (DESIGN §5). `admin` may do what every other role may. */
+/** Who may act. `admin` may do what every other role may. */
 export const ROLES = ['clerk', 'budget-officer', 'auditor', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

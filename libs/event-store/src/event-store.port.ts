@@ -1,4 +1,4 @@
-/** The one port every event-store adapter implements (DESIGN §2). */
+/** The one port every event-store adapter implements. */
 
 export type ExpectedRevision = 'no_stream' | 'any' | bigint;
 
@@ -99,6 +99,8 @@ export interface BackdatedEvents {
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** The events of `streamId` stored under any of `eventIds`, in revision order (ids not stored are absent). */
+  findEvents(streamId: string, eventIds: string[]): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** Catch-up then live, in global order; delivers events with globalPosition > fromPosition. */
   subscribeAll(fromPosition: bigint, options?: SubscribeOptions): Subscription;

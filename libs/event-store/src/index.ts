@@ -10,5 +10,4 @@ export * from './postgres/pg-errors';
 export { CreateEvents1732000000000 } from './migrations/1732000000000-create-events';
 export * from './nest/fundtrail-database';
 export * from './nest/event-store.module';
-export * from './config';
 export * from './eventstoredb';

@@ -8,6 +8,13 @@ import { ProjectFiguresProjector } from './runner/project-figures.projector';
 import { ProjectionRunner } from './runner/projection-runner';
 import { StoredCheckpoints } from './runner/stored-checkpoints';
 
+export interface ProjectionOptions {
+  /** Whether this process runs the projectors; an extra API replica and the CLI read their progress instead. */
+  projectors: boolean;
+}
+
+export const PROJECTION_OPTIONS = Symbol('PROJECTION_OPTIONS');
+
 /** The live projectors of this process and what waits on them (read-your-writes). */
 @Injectable()
 export class Projections implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,7 +27,10 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   private projecting = false;
   private readonly stored: StoredCheckpoints;
 
-  constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {
+  constructor(
+    @Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase,
+    @Inject(PROJECTION_OPTIONS) private readonly options: ProjectionOptions,
+  ) {
     this.runners = [new ProjectFiguresProjector(), new BondsProjector(), new ProgrammesProjector()].map(
       (projector) =>
         new ProjectionRunner(database.store, database.pool, projector, {
@@ -36,7 +46,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    if (process.env.FUNDTRAIL_PROJECTORS === 'off') return;
+    if (!this.options.projectors) return;
     this.projecting = true;
     for (const runner of this.runners) runner.start();
   }

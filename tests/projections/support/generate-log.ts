@@ -84,10 +84,10 @@ export function generateLog({ seed, projects, eventsPerProject, bonds }: Options
   for (let b = 0; b < bonds; b += 1) {
     const bondId = `b${seed}-${b}`;
     const kind = pick(['special', 'general', 'treasury'] as const);
-    const command: BondCommand = { type: 'IssueBond', data: { bondId, name: `2023年第${b + 1}期债券`, kind, amount: fen(500_000_000, 2_000_000_000), issueDate: date() } } as BondCommand;
+    const command: BondCommand = { type: 'IssueBond', data: { bondId, name: `2023年第${b + 1}期债券`, kind, amount: fen(500_000_000, 2_000_000_000), issueDate: date() } };
     const events = decideBond(command, initialBondState);
     push(`bond-${bondId}`, events, ACTORS[2]);
-    bondStates.set(bondId, { state: events.reduce(evolveBond, initialBondState as BondState), kind, assignments: 0 });
+    bondStates.set(bondId, { state: events.reduce(evolveBond, initialBondState), kind, assignments: 0 });
   }
 
   let total = [...streams.values()].reduce((n, list) => n + list.length, 0);
@@ -178,7 +178,7 @@ export function generateLog({ seed, projects, eventsPerProject, bonds }: Options
             projectId,
             disbursementId: `d${counters.d}`,
             amount,
-            category: pick(DISBURSEMENT_CATEGORIES) as DisbursementCategory,
+            category: pick<DisbursementCategory>(DISBURSEMENT_CATEGORIES),
             ...(receipt && { receiptId: receipt[0] }),
             ...(contract && { contractId: contract[0] }),
             payee: '某供应商',

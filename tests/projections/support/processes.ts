@@ -41,11 +41,11 @@ export function start(args: string[], databaseUrl: string): Running {
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
     for (const listener of listeners) listener();
   });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
   });
   const finished = new Promise<Finished>((resolve) => {

@@ -16,7 +16,7 @@ export class IssueBondDto extends MoneyCommandDto {
   name: string;
 
   @ApiProperty({ enum: BOND_KINDS })
-  @IsIn(BOND_KINDS as unknown as string[], { message: `$property must be one of: ${BOND_KINDS.join(', ')}` })
+  @IsIn(BOND_KINDS, { message: `$property must be one of: ${BOND_KINDS.join(', ')}` })
   kind: string;
 
   @ApiProperty({ example: '100000000.00' })

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { randomUUID } from 'node:crypto';
 import type { Actor } from '@fundtrail/auth';
 import type { AppendResult } from '@fundtrail/event-store';
 import type { CommandContext } from '@fundtrail/funding';
+import { correlationIdOf } from '../logging/correlation';
 
 /** 201 body of every command: where the events landed, for read-your-writes (`minPosition`). */
 export class CommandAccepted {
@@ -31,15 +31,12 @@ export function accepted(result: AppendResult): CommandAccepted {
   };
 }
 
-const CORRELATION = /^[A-Za-z0-9._:-]{1,100}$/;
-
-/** Actor from the token; correlation id from X-Correlation-Id when well-formed. */
+/** Actor from the token; the request's correlation id (the one its log lines carry). */
 export function commandContext(request: Request, actor: Actor, effectiveDate?: string): CommandContext {
-  const header = request.headers['x-correlation-id'];
   const idempotencyKey = request.headers['idempotency-key'];
   return {
     actor: { id: actor.id, role: actor.role },
-    correlationId: typeof header === 'string' && CORRELATION.test(header) ? header : randomUUID(),
+    correlationId: correlationIdOf(request),
     idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
     effectiveDate,
   };

@@ -39,7 +39,7 @@ function money(body: { amount: string; amountUnit?: AmountUnit }) {
   return { amount: fen, ...(printed && { printed }) };
 }
 
-/** The Project's commands (DESIGN §5): DTO in, command on the bus, 201 with the append's position out. */
+/** The Project's commands: DTO in, command on the bus, 201 with the append's position out. */
 @ApiTags('projects: commands')
 @ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key + same body replays the first answer; same key + other body is 422' })

@@ -108,7 +108,7 @@ export class AllocateFundsDto extends MoneyCommandDto {
   allocationId: string;
 
   @ApiProperty({ enum: FUNDING_SOURCES })
-  @IsIn(FUNDING_SOURCES as unknown as string[], { message: `$property must be one of: ${FUNDING_SOURCES.join(', ')}` })
+  @IsIn(FUNDING_SOURCES, { message: `$property must be one of: ${FUNDING_SOURCES.join(', ')}` })
   source: string;
 
   @ApiPropertyOptional({ maxLength: 200 })
@@ -151,7 +151,7 @@ export class ReceiveFundsDto extends MoneyCommandDto {
     description:
       'with allocationId: the allocation\'s own source (422 SOURCE_MISMATCH otherwise). A bond source (special-bond, general-bond, treasury-bond) without bondId is accepted: a bond that FundTrail does not hold, whose arrival alone is recorded',
   })
-  @IsIn(FUNDING_SOURCES as unknown as string[], { message: `$property must be one of: ${FUNDING_SOURCES.join(', ')}` })
+  @IsIn(FUNDING_SOURCES, { message: `$property must be one of: ${FUNDING_SOURCES.join(', ')}` })
   source: string;
 
   @ApiPropertyOptional({ maxLength: 200 })
@@ -213,7 +213,7 @@ export class RecordDisbursementDto extends MoneyCommandDto {
   amount: string;
 
   @ApiProperty({ enum: DISBURSEMENT_CATEGORIES })
-  @IsIn(DISBURSEMENT_CATEGORIES as unknown as string[], { message: `$property must be one of: ${DISBURSEMENT_CATEGORIES.join(', ')}` })
+  @IsIn(DISBURSEMENT_CATEGORIES, { message: `$property must be one of: ${DISBURSEMENT_CATEGORIES.join(', ')}` })
   category: string;
 
   @ApiPropertyOptional({ maxLength: 200 })

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { Actor } from '@fundtrail/auth';
 import { canonicalJson, FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
-import { bondStreamId, projectStreamId, SLUG_PATTERN, toNewEvents } from '@fundtrail/funding';
+import { bondStreamId, idempotentEventIds, projectStreamId, SLUG_PATTERN } from '@fundtrail/funding';
 import { problem, ProblemException, type RenderedAnswer, RenderedAnswerException } from '../problem/problem';
-import { ProblemFilter } from '../problem/problem.filter';
+import { renderAnswer, toProblem } from '../problem/problem.filter';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 /**
@@ -56,8 +56,6 @@ interface RecoveredAnswer {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  private readonly problems = new ProblemFilter();
-
   constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -111,7 +109,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       } catch (error) {
         // A taken-over attempt whose command is refused as a duplicate may be racing the attempt it
         // replaced (slow, not dead): if that one's events are in the log now, they are the answer.
-        const [answer] = this.problems.toProblem(error);
+        const [answer] = toProblem(error);
         if (takenOver && answer.status === 409) {
           const recovered = await this.recover(request, actorId, key).catch(() => undefined);
           if (recovered) return await this.answerRecovered(actorId, key, response, recovered);
@@ -123,13 +121,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return send(response, answer);
     } catch (error) {
       if (error instanceof RenderedAnswerException) throw error;
-      const [refusal] = this.problems.toProblem(error);
+      const [refusal] = toProblem(error);
       // A refusal that is the request's own (400, 403, 404, 409 INSUFFICIENT_FUNDS, …) is its final
       // answer: rendered once, stored as those bytes, and sent as them now and on every replay. A
       // transient one (5xx, or a write conflict whose answer says "retry it") is not stored: a
       // retry under the same key runs the command again.
       if (refusal.status < 500 && !TRANSIENT_CODES.has(refusal.code)) {
-        const answer = this.problems.render(error, request);
+        const answer = renderAnswer(error, request);
         await this.complete(actorId, key, answer).catch(() => undefined);
         throw new RenderedAnswerException(answer);
       }
@@ -227,28 +225,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * on (a bond assignment's receipt); globalPosition is the highest of them.
    */
   private async recover(request: Request & { actor?: Actor }, actorId: string, key: string): Promise<RecoveredAnswer | undefined> {
-    if (this.database.mode === 'eventstoredb' || !request.actor) return undefined;
+    if (!request.actor) return undefined;
     const streams = candidateStreams(request);
     if (streams.length === 0) return undefined;
-    const context = { actor: { id: actorId, role: request.actor.role }, correlationId: 'recovery', idempotencyKey: key };
-    const placeholders = Array.from({ length: MAX_EVENTS_PER_STREAM }, () => ({ type: 'placeholder', data: {} }));
-    const idsByStream = new Map(streams.map((stream) => [stream, toNewEvents(stream, placeholders, context).map((e) => e.eventId)]));
-    const { rows } = await this.database.pool.query<{ event_id: string; stream_id: string; stream_revision: string; global_position: string }>(
-      `SELECT event_id::text, stream_id, stream_revision::text, global_position::text FROM events WHERE event_id = ANY($1::uuid[])`,
-      [[...idsByStream.values()].flat()],
-    );
-    const stored = new Map(rows.map((row) => [row.event_id, row]));
     const found: { streamId: string; revision: bigint; position: bigint; eventIds: string[] }[] = [];
-    for (const [streamId, ids] of idsByStream) {
+    for (const streamId of streams) {
+      const ids = idempotentEventIds(actorId, key, streamId, MAX_EVENTS_PER_STREAM);
+      const stored = new Map((await this.database.store.findEvents(streamId, ids)).map((event) => [event.eventId, event]));
       const eventIds: string[] = [];
       let revision = -1n;
       let position = 0n;
       for (const id of ids) {
-        const row = stored.get(id);
-        if (!row || row.stream_id !== streamId) break;
+        const event = stored.get(id);
+        if (!event) break;
         eventIds.push(id);
-        revision = BigInt(row.stream_revision);
-        if (BigInt(row.global_position) > position) position = BigInt(row.global_position);
+        revision = event.streamRevision;
+        if (event.globalPosition > position) position = event.globalPosition;
       }
       if (eventIds.length > 0) found.push({ streamId, revision, position, eventIds });
     }

@@ -1,17 +1,26 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { currentCorrelationId } from './correlation';
 
-/** Structured JSON logs on stdout; authorization headers and secrets are redacted at the source. */
-export function createRootLogger(level: string): Logger {
-  return pino({
+/**
+ * Structured JSON logs on stdout (or `destination`); authorization headers and secrets are redacted
+ * at the source; a line written while serving a request carries that request's correlationId.
+ */
+export function createRootLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'fundtrail' },
+    mixin: () => {
+      const correlationId = currentCorrelationId();
+      return correlationId === undefined ? {} : { correlationId };
+    },
     redact: {
       paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'secret', 'password', '*.password'],
       censor: '[redacted]',
     },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's logger interface over pino, so framework messages are JSON lines too. */

@@ -21,8 +21,8 @@ const BODY_PARSER_PROBLEMS: Record<string, [number, string, string]> = {
 
 /**
  * The field a rule violation is about when the domain does not name one: the resource in the path.
- * (The deciders raise PROJECT_NOT_FOUND and BOND_NOT_FOUND without a field; DESIGN §5 wants
- * errors[] to name it.)
+ * (The deciders raise PROJECT_NOT_FOUND and BOND_NOT_FOUND without a field; errors[] must
+ * name it.)
  */
 const DEFAULT_RULE_FIELDS: Partial<Record<RuleCode, string>> = {
   PROJECT_NOT_FOUND: 'projectId',
@@ -71,70 +71,71 @@ export class ProblemFilter implements ExceptionFilter {
       sendRendered(response, exception.answer);
       return;
     }
-    const [body, headers] = this.toProblem(exception);
+    const [body, headers] = toProblem(exception);
     if (body.status >= 500 && body.code === 'INTERNAL_ERROR') {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     }
     sendRendered(response, renderProblem(body, headers, request));
   }
+}
 
-  /** The exact answer this filter sends for an error (the idempotency layer stores it to replay it byte for byte). */
-  render(exception: unknown, request: Request): RenderedAnswer {
-    if (exception instanceof RenderedAnswerException) return exception.answer;
-    const [body, headers] = this.toProblem(exception);
-    return renderProblem(body, headers, request);
-  }
+/** The exact answer the filter sends for an error (the idempotency layer stores it to replay it byte for byte). */
+export function renderAnswer(exception: unknown, request: Request): RenderedAnswer {
+  if (exception instanceof RenderedAnswerException) return exception.answer;
+  const [body, headers] = toProblem(exception);
+  return renderProblem(body, headers, request);
+}
 
-  toProblem(exception: unknown): [Problem, Record<string, string>] {
-    if (exception instanceof ProblemException && Number.isInteger(exception.problem.status)) return [{ ...exception.problem }, exception.headers];
-    if (exception instanceof AuthError) {
-      const headers: Record<string, string> = exception.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="fundtrail"' } : {};
-      return [problem(exception.status, exception.code, exception.message), headers];
-    }
-    if (exception instanceof FundingRuleViolation) {
-      const status = RULE_CODES[exception.code];
-      const field = exception.field ?? DEFAULT_RULE_FIELDS[exception.code];
-      const errors = field ? [{ field, code: exception.code, message: exception.message }] : undefined;
-      return [problem(status, exception.code, exception.message, errors ? { errors } : {}), {}];
-    }
-    if (exception instanceof DecimalFormatError) {
-      // The DTOs validate every amount before a controller parses it; this is the safety net that
-      // keeps a missed case a 400 rather than a 500.
-      return [problem(400, 'VALIDATION_FAILED', `invalid amount: ${exception.message}`), {}];
-    }
-    if (exception instanceof WrongExpectedVersionError) {
-      return [problem(409, 'WRONG_EXPECTED_VERSION', 'the stream changed while the command was decided; retry it'), {}];
-    }
-    if (exception instanceof EventIdConflictError) {
-      return [problem(409, 'DUPLICATE_ID', exception.message), {}];
-    }
-    if (isUnavailable(exception)) {
-      return [problem(503, 'STORE_UNAVAILABLE', 'the database is unavailable; retry shortly'), { 'Retry-After': '1' }];
-    }
-    const parserType = (exception as { type?: unknown })?.type;
-    if (typeof parserType === 'string' && BODY_PARSER_PROBLEMS[parserType]) {
-      const [status, code, detail] = BODY_PARSER_PROBLEMS[parserType];
-      return [bodyProblem(status, code, detail), {}];
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const cause = exception.cause as { type?: string } | undefined;
-      if (cause?.type && BODY_PARSER_PROBLEMS[cause.type]) {
-        const [s, code, detail] = BODY_PARSER_PROBLEMS[cause.type];
-        return [bodyProblem(s, code, detail), {}];
-      }
-      if (cause instanceof URIError && status === 400) {
-        // Express could not percent-decode a path segment ("%E0%A4%A", "abc%").
-        const detail = 'a path segment is not valid percent-encoded UTF-8';
-        return [problem(400, 'INVALID_PATH', detail, { errors: [{ field: 'path', code: 'MALFORMED_URI', message: detail }] }), {}];
-      }
-      if (status === 400 && isClientHttpError(cause)) {
-        // raw-body / zlib refusing the bytes themselves (e.g. "Content-Encoding: gzip" that is not gzip).
-        return [bodyProblem(400, 'MALFORMED_REQUEST', 'the request body could not be read or decoded'), {}];
-      }
-      const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${status}`;
-      return [problem(status, code, exception.message), {}];
-    }
-    return [problem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; it has been logged'), {}];
+/** The problem and headers an error is answered with. */
+export function toProblem(exception: unknown): [Problem, Record<string, string>] {
+  if (exception instanceof ProblemException && Number.isInteger(exception.problem.status)) return [{ ...exception.problem }, exception.headers];
+  if (exception instanceof AuthError) {
+    const headers: Record<string, string> = exception.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="fundtrail"' } : {};
+    return [problem(exception.status, exception.code, exception.message), headers];
   }
+  if (exception instanceof FundingRuleViolation) {
+    const status = RULE_CODES[exception.code];
+    const field = exception.field ?? DEFAULT_RULE_FIELDS[exception.code];
+    const errors = field ? [{ field, code: exception.code, message: exception.message }] : undefined;
+    return [problem(status, exception.code, exception.message, errors ? { errors } : {}), {}];
+  }
+  if (exception instanceof DecimalFormatError) {
+    // The DTOs validate every amount before a controller parses it; this is the safety net that
+    // keeps a missed case a 400 rather than a 500.
+    return [problem(400, 'VALIDATION_FAILED', `invalid amount: ${exception.message}`), {}];
+  }
+  if (exception instanceof WrongExpectedVersionError) {
+    return [problem(409, 'WRONG_EXPECTED_VERSION', 'the stream changed while the command was decided; retry it'), {}];
+  }
+  if (exception instanceof EventIdConflictError) {
+    return [problem(409, 'DUPLICATE_ID', exception.message), {}];
+  }
+  if (isUnavailable(exception)) {
+    return [problem(503, 'STORE_UNAVAILABLE', 'the database is unavailable; retry shortly'), { 'Retry-After': '1' }];
+  }
+  const parserType = (exception as { type?: unknown })?.type;
+  if (typeof parserType === 'string' && BODY_PARSER_PROBLEMS[parserType]) {
+    const [status, code, detail] = BODY_PARSER_PROBLEMS[parserType];
+    return [bodyProblem(status, code, detail), {}];
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const cause = exception.cause as { type?: string } | undefined;
+    if (cause?.type && BODY_PARSER_PROBLEMS[cause.type]) {
+      const [s, code, detail] = BODY_PARSER_PROBLEMS[cause.type];
+      return [bodyProblem(s, code, detail), {}];
+    }
+    if (cause instanceof URIError && status === 400) {
+      // Express could not percent-decode a path segment ("%E0%A4%A", "abc%").
+      const detail = 'a path segment is not valid percent-encoded UTF-8';
+      return [problem(400, 'INVALID_PATH', detail, { errors: [{ field: 'path', code: 'MALFORMED_URI', message: detail }] }), {}];
+    }
+    if (status === 400 && isClientHttpError(cause)) {
+      // raw-body / zlib refusing the bytes themselves (e.g. "Content-Encoding: gzip" that is not gzip).
+      return [bodyProblem(400, 'MALFORMED_REQUEST', 'the request body could not be read or decoded'), {}];
+    }
+    const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${status}`;
+    return [problem(status, code, exception.message), {}];
+  }
+  return [problem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; it has been logged'), {}];
 }

@@ -15,7 +15,7 @@ import {
   FundingRepositories,
   FundingRuleViolation,
 } from '@fundtrail/funding';
-import { readCheckpoint } from '@fundtrail/projections';
+import { PROJECTION_OPTIONS, type ProjectionOptions, readCheckpoint } from '@fundtrail/projections';
 import { FundtrailMetrics } from '../metrics/metrics';
 import { type StuckEvent, StuckEvents } from './stuck-events';
 
@@ -73,12 +73,13 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
     @Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase,
     private readonly repositories: FundingRepositories,
     private readonly metrics: FundtrailMetrics,
+    @Inject(PROJECTION_OPTIONS) private readonly options: ProjectionOptions,
   ) {
     this.stuck = new StuckEvents(database.pool, PROCESS);
   }
 
   onApplicationBootstrap(): void {
-    if (process.env.FUNDTRAIL_PROJECTORS === 'off') return;
+    if (!this.options.projectors) return;
     for (const kind of ['refused', 'unavailable']) this.metrics.processFailures.inc({ process: PROCESS, kind }, 0);
     this.running = Promise.all([this.follow(), this.retryDue()]);
   }

@@ -61,7 +61,7 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
 }
 
 /** The properties a DTO class declares (with validation rules), own and inherited. */
-function declaredFields(metatype: Function): Set<string> | undefined {
+function declaredFields(metatype: abstract new (...args: never[]) => unknown): Set<string> | undefined {
   const metadatas = getMetadataStorage().getTargetValidationMetadatas(metatype, '', false, false);
   return metadatas.length === 0 ? undefined : new Set(metadatas.map((m) => m.propertyName));
 }

@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { reconcileDataset, renderMarkdown, renderTable } from '../../../../seeds/reconcile';
+import { reconcileDataset, renderMarkdown, renderTable } from '@fundtrail/reports';
 import { withFundtrail } from '../cli-context';
 import { CliUsageError } from './token.command';
 

@@ -1,5 +1,5 @@
 import { Command, CommandRunner } from 'nest-commander';
-import { loadDataset } from '../../../../seeds/seed-loader';
+import { loadDataset } from '@fundtrail/reports';
 import { withFundtrail } from '../cli-context';
 import { progress } from '../progress';
 import { CliUsageError } from './token.command';

@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { isRole, lifetimeSeconds, resolveJwtSecret, ROLES, type Role, signToken } from '@fundtrail/auth';
-import { loadConfig } from '@fundtrail/event-store';
+import { isRole, lifetimeSeconds, resolveJwtSecret, ROLES, signToken } from '@fundtrail/auth';
+import { loadConfig } from '@fundtrail/platform';
 
 interface TokenOptions {
   role?: string;
@@ -23,7 +23,7 @@ export class TokenCommand extends CommandRunner {
     }
     const config = loadConfig();
     const secret = resolveJwtSecret(config);
-    process.stdout.write(`${signToken({ sub: options.sub, role: options.role as Role }, secret, options.expiresIn)}\n`);
+    process.stdout.write(`${signToken({ sub: options.sub, role: options.role }, secret, options.expiresIn)}\n`);
   }
 
   @Option({ flags: '--role <role>', description: `one of ${ROLES.join(', ')}` })

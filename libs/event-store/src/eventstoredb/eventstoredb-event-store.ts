@@ -8,7 +8,6 @@ import {
   FORWARDS,
   type Position,
   type ReadPosition,
-  type ResolvedEvent,
   START,
   StreamNotFoundError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
@@ -76,7 +75,7 @@ const DEFAULT_IDEMPOTENCY_WINDOW = 100;
 const HEAD_SCAN_PAGE = 100;
 
 /**
- * EventStore over EventStoreDB / KurrentDB (DESIGN §2, adapter 3), for servers 22.6 and later
+ * EventStore over EventStoreDB / KurrentDB, for servers 22.6 and later
  * (earlier servers report no `$all` position on stream reads).
  *
  * - `globalPosition` is the event's commit position in `$all`; every gRPC append is an implicit
@@ -260,6 +259,13 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  async findEvents(streamId: string, eventIds: string[]): Promise<RecordedEvent[]> {
+    if (eventIds.length === 0) return [];
+    const wanted = new Set(eventIds);
+    // ESDB indexes events by stream, not by id: the stream is read and filtered (a command's streams are short).
+    return (await this.readStream(streamId)).filter((event) => wanted.has(event.eventId));
+  }
+
   /** One stream read, fully drained (so no gRPC call is left open); a missing stream reads as empty. */
   private async readStreamEvents(
     streamId: string,
@@ -268,7 +274,7 @@ export class EventStoreDbEventStore implements EventStore {
     const out: RecordedEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(streamId, { ...options, resolveLinkTos: false })) {
-        const event = toRecordedEvent(resolved as ResolvedEvent);
+        const event = toRecordedEvent(resolved);
         if (event) out.push(event);
       }
     } catch (error) {
@@ -352,7 +358,7 @@ export class EventStoreDbEventStore implements EventStore {
         try {
           for await (const resolved of subscription) {
             if (stopped) return;
-            const event = toRecordedEvent(resolved as AllStreamResolvedEvent);
+            const event = toRecordedEvent(resolved);
             // Whether ESDB starts at or after the position, nothing at or before it is delivered twice.
             if (!event || event.globalPosition <= position) continue;
             failures = 0;

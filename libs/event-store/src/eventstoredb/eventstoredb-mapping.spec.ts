@@ -10,7 +10,6 @@ import {
   MaxAppendSizeExceededError,
   NO_STREAM,
   NotFoundError,
-  NotLeaderError,
   type ResolvedEvent,
   START,
   StreamDeletedError,
@@ -163,7 +162,7 @@ describe('EventStoreDB mapping (pure functions, no server)', () => {
       expect(isSystemEvent(resolved({ type: '$metadata', streamId: '$$project-p-1' }))).toBe(true);
       expect(isSystemEvent(resolved({ type: 'StatsCollected', streamId: '$stats-127.0.0.1:2113' }))).toBe(true);
       expect(isSystemEvent(resolved({ type: '$ProjectionUpdated' }))).toBe(true);
-      expect(isSystemEvent({ commitPosition: 10n } as ResolvedEvent)).toBe(true);
+      expect(isSystemEvent({ commitPosition: 10n })).toBe(true);
     });
 
     it('refuses to append to a $-prefixed stream or with a $-prefixed type (they would vanish from $all readers)', () => {
@@ -267,7 +266,7 @@ describe('EventStoreDB mapping (pure functions, no server)', () => {
     it('filters system events out as null', () => {
       expect(toRecordedEvent(resolved({ type: '$>', streamId: '$et-FundsAllocated', isJson: false, data: new Uint8Array() }))).toBeNull();
       expect(toRecordedEvent(resolved({ type: '$metadata', streamId: '$$project-p-1', metadata: undefined }))).toBeNull();
-      expect(toRecordedEvent({ commitPosition: 1n } as ResolvedEvent)).toBeNull();
+      expect(toRecordedEvent({ commitPosition: 1n })).toBeNull();
     });
 
     it('refuses a user event FundTrail did not write (binary, non-object data, unsealed)', () => {

@@ -239,7 +239,7 @@ export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent
     streamRevision: event.revision,
     globalPosition,
     recordedAt: seal.recordedAt,
-    data: data as Record<string, unknown>,
+    data: data,
     metadata,
     hash: seal.hash,
     prevHash: seal.prevHash,

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
-import type { DataSource, MixedList } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { EventStore } from '../event-store.port';
-import { createDataSource, createPool, migrate } from '../postgres/database';
+import { createDataSource, createPool, migrate, type Migrations } from '../postgres/database';
 import { runningEmbeddedUrl, startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../postgres/embedded/embedded-postgres';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 import { EventStoreDbEventStore } from '../eventstoredb';
@@ -16,8 +16,7 @@ export interface DatabaseSettings {
   eventStoreConnectionString?: string;
   poolSize: number;
   applicationName: string;
-  migrations?: MixedList<Function>;
-  entities?: MixedList<Function>;
+  migrations?: Migrations;
   onAppended?: (count: number) => void;
   log?: (message: string) => void;
   /** Embedded mode: what an operator should know (the cluster was relocated, the server was restarted). */
@@ -47,7 +46,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Fundtrai
   try {
     const dataSource = createDataSource(
       { url, poolSize: Math.max(2, Math.floor(settings.poolSize / 2)), applicationName: settings.applicationName },
-      { migrations: settings.migrations, entities: settings.entities },
+      { migrations: settings.migrations },
     );
     await dataSource.initialize();
     closers.push(() => dataSource.destroy());

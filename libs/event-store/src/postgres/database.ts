@@ -1,8 +1,11 @@
-import { Pool, type PoolConfig } from 'pg';
-import { DataSource, type MixedList } from 'typeorm';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
+
+/** Migration classes, applied in the order of their timestamps. */
+export type Migrations = (new () => MigrationInterface)[];
 import { CreateEvents1732000000000 } from '../migrations/1732000000000-create-events';
 
-/** Migrations of the event store itself; read models add theirs (DESIGN §1: no `synchronize`). */
+/** Migrations of the event store itself; read models add theirs (never `synchronize`). */
 export const EVENT_STORE_MIGRATIONS = [CreateEvents1732000000000];
 
 export interface DatabaseOptions {
@@ -35,7 +38,7 @@ export function createPool(options: DatabaseOptions): Pool {
 /** A TypeORM data source used for migrations and read-model repositories. */
 export function createDataSource(
   options: DatabaseOptions,
-  extra: { migrations?: MixedList<Function>; entities?: MixedList<Function> } = {},
+  extra: { migrations?: Migrations } = {},
 ): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -43,8 +46,8 @@ export function createDataSource(
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'schema_migrations',
-    migrations: [...EVENT_STORE_MIGRATIONS, ...((extra.migrations as Function[]) ?? [])],
-    entities: (extra.entities as Function[]) ?? [],
+    migrations: [...EVENT_STORE_MIGRATIONS, ...(extra.migrations ?? [])],
+    entities: [],
     extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, application_name: `${options.applicationName ?? 'fundtrail'}-orm` },
     logging: false,
   });
@@ -61,5 +64,21 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   } finally {
     await runner.query('SELECT pg_advisory_unlock(727165)').catch(() => undefined);
     await runner.release();
+  }
+}
+
+/** Runs `work` on one connection inside a transaction (`begin` opens it): committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }

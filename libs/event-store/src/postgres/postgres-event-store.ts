@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { canonicalJson } from '../canonical-json';
 import { BUREAU_TIME_ZONE } from '@fundtrail/calendar';
 import {
@@ -252,6 +252,19 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  async findEvents(streamId: string, eventIds: string[]): Promise<RecordedEvent[]> {
+    if (eventIds.length === 0) return [];
+    try {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY stream_revision`,
+        [streamId, eventIds],
+      );
+      return rows.map(toRecordedEvent);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     let position = options.fromPosition ?? 0n;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
@@ -320,16 +333,6 @@ export class PostgresEventStore implements EventStore {
       };
     } catch (error) {
       throw toStoreError(error);
-    }
-  }
-
-  /** Runs `work` on one connection; the log's readers use it for consistent multi-query reads. */
-  async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      return await work(client);
-    } finally {
-      client.release();
     }
   }
 

@@ -18,9 +18,16 @@ export interface CommandContext {
  */
 function eventIdFor(context: CommandContext, streamId: string, index: number): string {
   if (!context.idempotencyKey) return randomUUID();
-  const digest = createHash('sha256')
-    .update(`${context.actor.id}\n${context.idempotencyKey}\n${streamId}\n${index}`)
-    .digest('hex');
+  return keyedEventId(context.actor.id, context.idempotencyKey, streamId, index);
+}
+
+/** The ids the first `count` events a command under this actor and key appends to `streamId` get. */
+export function idempotentEventIds(actorId: string, idempotencyKey: string, streamId: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => keyedEventId(actorId, idempotencyKey, streamId, index));
+}
+
+function keyedEventId(actorId: string, idempotencyKey: string, streamId: string, index: number): string {
+  const digest = createHash('sha256').update(`${actorId}\n${idempotencyKey}\n${streamId}\n${index}`).digest('hex');
   // RFC 9562 layout (version 8, variant 10) over the digest's first 128 bits.
   const variant = ((parseInt(digest[16], 16) & 0x3) | 0x8).toString(16);
   return `${digest.slice(0, 8)}-${digest.slice(8, 12)}-8${digest.slice(13, 16)}-${variant}${digest.slice(17, 20)}-${digest.slice(20, 32)}`;

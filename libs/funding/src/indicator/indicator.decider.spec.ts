@@ -15,7 +15,7 @@ const target = (
   ({
     type: 'OutputTargetSet',
     data: { projectId, indicatorId, name: indicatorId, unit: '个', ...extra },
-  }) as ProjectEvent;
+  });
 const reported = (indicatorId: string, actual: string): ProjectEvent => ({
   type: 'OutputReported',
   data: { projectId, indicatorId, actual },

@@ -193,7 +193,7 @@ function setOutputTarget<Owner>(
       unit: data.unit,
       target: data.target === undefined ? undefined : formatQuantity(data.target),
       denominatorIndicatorId: data.denominatorIndicatorId,
-    }) as OutputTargetSetOf<Owner>['data'],
+    }),
   };
 }
 
@@ -236,7 +236,7 @@ function reviseOutputTarget<Owner>(
       reason: data.reason,
       previousTarget: indicator.target === undefined ? undefined : formatQuantity(indicator.target),
       denominatorIndicatorId: indicator.denominatorIndicatorId,
-    }) as OutputTargetRevisedOf<Owner>['data'],
+    }),
   };
 }
 

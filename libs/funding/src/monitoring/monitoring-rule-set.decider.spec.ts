@@ -25,7 +25,7 @@ const define = (rule: MonitoringRuleDefinition, postedOn: string, effectiveFrom?
 });
 const defined = (rule: MonitoringRuleDefinition, version: number, effectiveFrom: string): MonitoringRuleDefined => ({
   type: 'MonitoringRuleDefined',
-  data: { ...rule, version, effectiveFrom } as MonitoringRuleDefined['data'],
+  data: { ...rule, version, effectiveFrom },
 });
 
 /** A body through the edge's validator, as the handler would receive it. */

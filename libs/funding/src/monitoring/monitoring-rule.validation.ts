@@ -211,7 +211,7 @@ function array(value: unknown, field: string, errors: RuleFieldError[]): unknown
     errors.push({ field, code: 'ARRAY_MAX_SIZE', message: `${field} must hold at most ${MAX_CHECKPOINTS} entries` });
     return undefined;
   }
-  return value;
+  return value as unknown[];
 }
 
 function unknownFields(input: Record<string, unknown>, known: readonly string[], prefix: string, errors: RuleFieldError[]): void {

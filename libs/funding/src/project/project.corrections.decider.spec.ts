@@ -147,11 +147,11 @@ describe('ReverseReceipt', () => {
     it('must be the receipt of that assignment', () => {
       project
         .given(withBond)
-        .when({ ...systemReversal, data: { ...systemReversal.data, assignmentId: 'as-2' } } as ProjectCommand)
+        .when({ ...systemReversal, data: { ...systemReversal.data, assignmentId: 'as-2' } })
         .thenThrows('RECEIPT_NOT_FOUND', { field: 'receiptId' });
       project
         .given([registered(), received('r1', '1.00')])
-        .when({ ...systemReversal, data: { ...systemReversal.data, receiptId: 'r1' } } as ProjectCommand)
+        .when({ ...systemReversal, data: { ...systemReversal.data, receiptId: 'r1' } })
         .thenThrows('RECEIPT_NOT_FOUND');
     });
   });

@@ -199,24 +199,3 @@ export type ProjectEvent =
   | ProjectIndicatorEvent;
 
 export type ProjectEventType = ProjectEvent['type'];
-
-export const PROJECT_EVENT_TYPES: readonly ProjectEventType[] = [
-  'ProjectRegistered',
-  'ProjectProgrammeChanged',
-  'PlannedTotalRevised',
-  'FundsAllocated',
-  'AllocationReversed',
-  'FundsReceived',
-  'ReceiptReversed',
-  'ContractSigned',
-  'ContractAmended',
-  'PaymentApproved',
-  'PaymentApprovalReversed',
-  'DisbursementRecorded',
-  'DisbursementReversed',
-  'InvestmentCompletedReported',
-  'OutputTargetSet',
-  'OutputReported',
-  'OutputTargetRevised',
-  'IndicatorWithdrawn',
-];

@@ -105,7 +105,7 @@ function withLeafEntry<V>(entries: readonly Entry<V>[], key: string, value: V): 
 }
 
 function branchHolding<V>(leaf: Leaf<V>, shift: number): Branch<V> {
-  const slots: (Trie<V> | undefined)[] = new Array(WIDTH).fill(undefined);
+  const slots = new Array<Trie<V> | undefined>(WIDTH).fill(undefined);
   slots[slotOf(leaf.hash, shift)] = leaf;
   return { slots };
 }

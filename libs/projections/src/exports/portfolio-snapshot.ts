@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '@fundtrail/event-store';
 import { type ProjectTerms, termsFromJson } from '../figures';
 import type { ProjectDetails } from '../read-models/project-details';
 import { programmeScopeIn } from '../programmes/programme-scope';
@@ -33,21 +34,16 @@ export async function withPortfolioSnapshot<T>(
   work: (snapshot: PortfolioSnapshot) => Promise<T>,
   batchSize = EXPORT_BATCH_SIZE,
 ): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const checkpoint = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [PROJECT_CHECKPOINT]);
-    const asOfPosition = BigInt(checkpoint.rows[0]?.position ?? 0);
-    const { condition, parameters } = await portfolioFilterSql(filter, 3, programmeScopeIn(client));
-    const result = await work({ asOfPosition, projects: () => batches(client, condition, parameters, batchSize) });
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  return inTransaction(
+    pool,
+    async (client) => {
+      const checkpoint = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [PROJECT_CHECKPOINT]);
+      const asOfPosition = BigInt(checkpoint.rows[0]?.position ?? 0);
+      const { condition, parameters } = await portfolioFilterSql(filter, 3, programmeScopeIn(client));
+      return work({ asOfPosition, projects: () => batches(client, condition, parameters, batchSize) });
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
 }
 
 async function* batches(client: PoolClient, condition: string, parameters: unknown[], batchSize: number): AsyncGenerator<SelectedProject[]> {

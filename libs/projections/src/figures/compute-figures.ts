@@ -12,7 +12,7 @@ import {
 } from './figure-definitions';
 import { byCodeUnit, resolveTerm, type FigureTerm, type FigureTerms } from './figure-terms';
 
-/** A published figure, as the API returns it (DESIGN §4). No JS number anywhere. */
+/** A published figure, as the API returns it. No JS number anywhere. */
 export interface Figure {
   key: string;
   label: BilingualLabel;

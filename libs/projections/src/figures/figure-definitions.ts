@@ -449,6 +449,6 @@ export function isVocabularyParameter(parsed: ParsedFigureKey): boolean {
 
 function specOf(parsed: ParsedFigureKey): FigureSpec {
   return parsed.parameter === undefined
-    ? FIXED_SPECS[parsed.family as FixedFigureKey]
-    : FAMILY_SPECS[parsed.family as FigureFamily];
+    ? FIXED_SPECS[parsed.family]
+    : FAMILY_SPECS[parsed.family];
 }

@@ -42,7 +42,7 @@ import {
 const yi = (decimals: number): PrintedPrecision => ({ unit: 'yi', decimals });
 const wan = (decimals: number): PrintedPrecision => ({ unit: 'wan', decimals });
 const printedAs = <E extends ProjectEvent>(event: E, printed: PrintedPrecision): E =>
-  ({ ...event, data: { ...event.data, printed } }) as E;
+  ({ ...event, data: { ...event.data, printed } });
 
 function rangeOf(key: string, events: readonly EventLike[]): FigureInterval {
   const found = figureInterval(key, foldIntervalTerms(events));

@@ -43,7 +43,7 @@ const drainageEvents: ProjectEvent[] = [
   }),
 ];
 
-describe('project figures (DESIGN §4)', () => {
+describe('project figures', () => {
   describe('the drainage project of the Xishan report', () => {
     const figure = figuresOf(drainageEvents);
 

@@ -18,7 +18,7 @@ export function defaultRuleEvents(effectiveFrom = `${FIRST_YEAR}-01-01`): Record
       streamRevision: BigInt(index),
       globalPosition: BigInt(index + 1),
       recordedAt: new Date(0),
-      data: data as unknown as Record<string, unknown>,
+      data: data,
       metadata: {
         actor: { id: 'default-rules', role: 'admin' },
         correlationId: 'default-rules',

@@ -20,7 +20,7 @@ export interface ProgrammeNode {
 export function projectContextOf(events: readonly RecordedEvent[]): ProjectContext {
   let context: ProjectContext = {};
   for (const event of events) {
-    const data = event.data as Record<string, unknown>;
+    const data = event.data;
     if (event.type === 'ProjectRegistered') {
       context = {
         ...(typeof data.programmeId === 'string' && { programme: data.programmeId }),

@@ -41,7 +41,7 @@ export function receiptBalances(events: readonly RecordedEvent[]): ReceiptBalanc
   const receipts = new Map<string, ReceiptBalance>();
   const payments = new Map<string, { event: RecordedEvent; amount: bigint; receiptId?: string }>();
   for (const event of events) {
-    const data = event.data as Record<string, unknown>;
+    const data = event.data;
     switch (event.type) {
       case 'FundsReceived':
         receipts.set(data.receiptId as string, {

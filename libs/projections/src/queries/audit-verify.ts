@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { chainHash, type EventStore, GENESIS_HASH, type RecordedEvent } from '@fundtrail/event-store';
+import { chainHash, type EventStore, GENESIS_HASH, inTransaction, type RecordedEvent } from '@fundtrail/event-store';
 import { BOND_PROCEEDS_CHECKPOINT } from '@fundtrail/funding';
 import { CrossLinkCheck, type CrossLinkReport } from './cross-links';
 import { computeFigures, emptyTerms, FigureEventDataError, foldEvents, foldTerms, type ProjectTerms, termsFromJson } from '../figures';
@@ -320,43 +320,39 @@ async function readModelSnapshot(
   lastPositions: Map<string, bigint>;
   receivedThrough: bigint;
 }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows: cp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'project-figures'");
-    const { rows } = await client.query<{ project_id: string; terms: unknown; last_position: string }>(
-      'SELECT project_id, terms, last_position FROM project_read_models',
-    );
-    const { rows: bondCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'bonds'");
-    const { rows: bonds } = await client.query<{ bond_id: string; details: BondDetails; last_position: string }>(
-      'SELECT bond_id, details, last_position FROM bond_read_models',
-    );
-    const { rows: programmeCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'programmes'");
-    const { rows: programmes } = await client.query<{ programme_id: string; details: ProgrammeDetails; terms: unknown; last_position: string }>(
-      'SELECT programme_id, details, terms, last_position FROM programme_read_models',
-    );
-    const { rows: received } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [BOND_PROCEEDS_CHECKPOINT]);
-    await client.query('COMMIT');
-    return {
-      checkpoint: BigInt(cp[0]?.position ?? 0),
-      stored: new Map(rows.map((row) => [row.project_id, termsFromJson(row.terms) as ProjectTerms])),
-      bondCheckpoint: BigInt(bondCp[0]?.position ?? 0),
-      receivedThrough: BigInt(received[0]?.position ?? 0),
-      storedBonds: new Map(bonds.map((row) => [row.bond_id, row.details])),
-      programmeCheckpoint: BigInt(programmeCp[0]?.position ?? 0),
-      storedProgrammes: new Map(
-        programmes.map((row) => [row.programme_id, { details: row.details, terms: termsFromJson(row.terms) as ProjectTerms }]),
-      ),
-      lastPositions: new Map([
-        ...rows.map((row) => [`project-${row.project_id}`, BigInt(row.last_position)] as const),
-        ...bonds.map((row) => [`bond-${row.bond_id}`, BigInt(row.last_position)] as const),
-        ...programmes.map((row) => [`${PROGRAMME_STREAM}${row.programme_id}`, BigInt(row.last_position)] as const),
-      ]),
-    };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  return inTransaction(
+    pool,
+    async (client) => {
+      const { rows: cp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'project-figures'");
+      const { rows } = await client.query<{ project_id: string; terms: unknown; last_position: string }>(
+        'SELECT project_id, terms, last_position FROM project_read_models',
+      );
+      const { rows: bondCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'bonds'");
+      const { rows: bonds } = await client.query<{ bond_id: string; details: BondDetails; last_position: string }>(
+        'SELECT bond_id, details, last_position FROM bond_read_models',
+      );
+      const { rows: programmeCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'programmes'");
+      const { rows: programmes } = await client.query<{ programme_id: string; details: ProgrammeDetails; terms: unknown; last_position: string }>(
+        'SELECT programme_id, details, terms, last_position FROM programme_read_models',
+      );
+      const { rows: received } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [BOND_PROCEEDS_CHECKPOINT]);
+      return {
+        checkpoint: BigInt(cp[0]?.position ?? 0),
+        stored: new Map(rows.map((row) => [row.project_id, termsFromJson(row.terms) as ProjectTerms])),
+        bondCheckpoint: BigInt(bondCp[0]?.position ?? 0),
+        receivedThrough: BigInt(received[0]?.position ?? 0),
+        storedBonds: new Map(bonds.map((row) => [row.bond_id, row.details])),
+        programmeCheckpoint: BigInt(programmeCp[0]?.position ?? 0),
+        storedProgrammes: new Map(
+          programmes.map((row) => [row.programme_id, { details: row.details, terms: termsFromJson(row.terms) as ProjectTerms }]),
+        ),
+        lastPositions: new Map([
+          ...rows.map((row) => [`project-${row.project_id}`, BigInt(row.last_position)] as const),
+          ...bonds.map((row) => [`bond-${row.bond_id}`, BigInt(row.last_position)] as const),
+          ...programmes.map((row) => [`${PROGRAMME_STREAM}${row.programme_id}`, BigInt(row.last_position)] as const),
+        ]),
+      };
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
 }

@@ -20,7 +20,7 @@ function stored(streamId: string, type: string, data: Record<string, unknown>): 
     metadata: { actor: { id: 'a', role: 'admin' }, correlationId: 'c', causationId: 'c', effectiveDate: '2024-01-01', schemaVersion: 1 },
     hash: '',
     prevHash: '',
-  } as RecordedEvent;
+  };
 }
 
 const issued = (bondId: string, kind = 'special') => stored(`bond-${bondId}`, 'BondIssued', { bondId, name: 'b', kind, amount: '1000.00', issueDate: '2024-01-01' });

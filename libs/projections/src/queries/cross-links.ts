@@ -78,7 +78,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 
 function sameAmount(a: unknown, b: unknown): boolean {
   try {
-    return parseYuan(a as string) === parseYuan(b as string);
+    return parseYuan(a) === parseYuan(b);
   } catch {
     return false;
   }

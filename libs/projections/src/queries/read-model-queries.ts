@@ -97,11 +97,6 @@ export class ReadModelQueries {
     };
   }
 
-  async storedTerms(projectId: string): Promise<ProjectTerms | undefined> {
-    const { rows } = await this.pool.query<{ terms: unknown }>('SELECT terms FROM project_read_models WHERE project_id = $1', [projectId]);
-    return rows.length ? (termsFromJson(rows[0].terms) as ProjectTerms) : undefined;
-  }
-
   /** The figure from the read model, every event behind it from the log, and whether the two agree. */
   async trace(projectId: string, key: string): Promise<FigureTrace | undefined | 'no-project'> {
     const view = await this.project(projectId);

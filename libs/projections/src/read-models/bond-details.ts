@@ -21,7 +21,7 @@ export function emptyBondDetails(bondId: string): BondDetails {
 }
 
 export function foldBondDetails(details: BondDetails, event: EventLike): BondDetails {
-  const data = event.data as Record<string, unknown>;
+  const data = event.data;
   if (event.type === 'BondIssued') {
     details.name = String(data.name);
     details.kind = String(data.kind);

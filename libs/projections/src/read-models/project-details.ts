@@ -57,7 +57,7 @@ export function emptyDetails(projectId: string): ProjectDetails {
 }
 
 type Data = Record<string, unknown>;
-const text = (data: Data, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+const text = (data: Data, key: string) => (typeof data[key] === 'string' ? (data[key]) : undefined);
 
 function printed(data: Data): PrintedView | undefined {
   const value = data.printed as { unit?: unknown; decimals?: unknown } | undefined;

@@ -58,7 +58,7 @@ export function datasetReport(
     ...(details.publisher !== undefined && { publisher: details.publisher }),
     ...(details.publishedAt !== undefined && { publishedAt: details.publishedAt }),
     ...(details.asOfEffective !== undefined && { asOfEffective: details.asOfEffective }),
-    statedFigures: figures.map((figure, index) => statedFigure(figure, index)),
+    statedFigures: (figures as readonly DatasetStatedFigure[]).map((figure, index) => statedFigure(figure, index)),
   };
 }
 

@@ -22,7 +22,7 @@ const asPercent = (hundredths: bigint): string => formatDecimal(hundredths, 2);
 
 const p = projectEvents('east-ring-road');
 const printedAs = <E extends ProjectEvent>(event: E, printed: PrintedPrecision): E =>
-  ({ ...event, data: { ...event.data, printed } }) as E;
+  ({ ...event, data: { ...event.data, printed } });
 const yi2: PrintedPrecision = { unit: 'yi', decimals: 2 };
 const wan2: PrintedPrecision = { unit: 'wan', decimals: 2 };
 

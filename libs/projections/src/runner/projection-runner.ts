@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { type EventStore, EventStoreUnavailableError, isUnavailable, type RecordedEvent, type Subscription } from '@fundtrail/event-store';
+import { type EventStore, EventStoreUnavailableError, inTransaction, isUnavailable, type RecordedEvent, type Subscription } from '@fundtrail/event-store';
 import { inBatches } from './batches';
 import { LIVE_TABLES, type Projector, type ReadModelTables } from './projector';
 
@@ -20,18 +20,7 @@ export async function applyBatch(
   tables: ReadModelTables,
   events: readonly RecordedEvent[],
 ): Promise<bigint> {
-  const client: PoolClient = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const position = await applyInTransaction(client, projector, checkpoint, tables, events);
-    await client.query('COMMIT');
-    return position;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  return inTransaction(pool, (client) => applyInTransaction(client, projector, checkpoint, tables, events));
 }
 
 /** The batch's work inside a transaction the caller owns: lock the checkpoint, skip what it covers, apply, move it. */
@@ -108,9 +97,9 @@ export class ProjectionRunner {
         this.advanceTo(await readCheckpoint(this.pool, this.checkpointName));
         this.subscription = this.store.subscribeAll(this.position, { batchSize: this.options.batchSize ?? 1000 });
         for await (const batch of inBatches(this.subscription, this.options.batchSize ?? 1000)) {
-          const relevant = this.projector.relevant;
+          const projector = this.projector;
           const position =
-            relevant && !batch.some((event) => relevant.call(this.projector, event))
+            projector.relevant && !batch.some((event) => projector.relevant!(event))
               ? await skipBatch(this.pool, this.checkpointName, batch[batch.length - 1].globalPosition)
               : await applyBatch(this.pool, this.projector, this.checkpointName, this.options.tables ?? LIVE_TABLES, batch);
           this.advanceTo(position > batch[batch.length - 1].globalPosition ? position : batch[batch.length - 1].globalPosition);

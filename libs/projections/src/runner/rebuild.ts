@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { EventStore, RecordedEvent } from '@fundtrail/event-store';
+import { type EventStore, inTransaction, type RecordedEvent } from '@fundtrail/event-store';
 import { applyInTransaction, readCheckpoint } from './projection-runner';
 import { LIVE_TABLES, type Projector, REBUILD_TABLES } from './projector';
 
@@ -44,17 +44,9 @@ export async function rebuildReadModels(
   let batch: RecordedEvent[] = [];
   const flush = async () => {
     // One transaction for every projector's share of the batch: half the round trips of one each.
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (client) => {
       for (const projector of projectors) await applyInTransaction(client, projector, shadow(projector), REBUILD_TABLES, batch);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     events += batch.length;
     options.onProgress?.({ position: batch[batch.length - 1].globalPosition, head, events });
     batch = [];
@@ -73,9 +65,7 @@ export async function rebuildReadModels(
  * shadow <-> live, and clears the shadow checkpoints, all in one transaction.
  */
 async function swapIn(store: EventStore, pool: Pool, projectors: readonly Projector[]): Promise<bigint> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('INSERT INTO projection_checkpoints (projector, position) SELECT unnest($1::text[]), 0 ON CONFLICT DO NOTHING', [
       projectors.map((p) => p.name),
     ]);
@@ -119,12 +109,6 @@ async function swapIn(store: EventStore, pool: Pool, projectors: readonly Projec
       ]);
     }
     await client.query('DELETE FROM projection_checkpoints WHERE projector = ANY($1)', [projectors.map(shadow)]);
-    await client.query('COMMIT');
     return swapped;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

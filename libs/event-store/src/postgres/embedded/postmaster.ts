@@ -88,8 +88,8 @@ function runToCompletion(program: string, args: string[], settings: ClusterSetti
       return;
     }
     const output = lineTail(settings.log);
-    child.stdout?.on('data', (chunk) => output.push(chunk));
-    child.stderr?.on('data', (chunk) => output.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
     child.on('error', (error) => reject(new EmbeddedPostgresError(`could not run ${program}: ${reason(error)}`)));
     child.on('close', (code, signal) => {
       if (code === 0) resolve();
@@ -136,8 +136,8 @@ export class Postmaster {
       }
       const child = this.child;
       process.on('exit', this.stopOnExit); // this process ending for any reason stops its server
-      child.stdout?.on('data', (chunk) => output.push(chunk));
-      child.stderr?.on('data', (chunk) => output.push(chunk));
+      child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
       child.on('error', (error) => {
         process.removeListener('exit', this.stopOnExit);
         fail(new EmbeddedPostgresError(`could not run ${binaries.postgres}: ${reason(error)}`));

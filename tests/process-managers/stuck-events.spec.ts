@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
-import { createServerDatabase, type TestDatabase } from '../../../../tests/support/test-database';
-import { APPLICATION_MIGRATIONS } from '../migrations';
-import { StuckEvents } from './stuck-events';
+import { createServerDatabase, type TestDatabase } from '../support/test-database';
+import { APPLICATION_MIGRATIONS } from '@fundtrail/platform';
+import { StuckEvents } from '../../apps/api/src/process-managers/stuck-events';
 
 const event = (n: number) => ({
   eventId: `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`,

@@ -11,7 +11,7 @@ import {
   DISBURSEMENT_CATEGORIES,
   FUNDING_SOURCES,
   SLUG_PATTERN,
-} from '../../libs/funding/src/shared/vocabulary';
+} from '@fundtrail/funding';
 
 type Json = Record<string, unknown>;
 interface Citation {
@@ -37,15 +37,16 @@ interface StatedFigure {
   note?: string;
 }
 
-const report = readFileSync(join(__dirname, 'report.zh.txt'), 'utf8');
-const seed = JSON.parse(readFileSync(join(__dirname, 'commands.json'), 'utf8')) as {
+const DATA = join(__dirname, '..', '..', 'seeds', 'xishan-2024');
+const report = readFileSync(join(DATA, 'report.zh.txt'), 'utf8');
+const seed = JSON.parse(readFileSync(join(DATA, 'commands.json'), 'utf8')) as {
   dataset: string;
   title: string;
   source: string;
   amountUnit: string;
   commands: SeedCommand[];
 };
-const figures = JSON.parse(readFileSync(join(__dirname, 'stated-figures.json'), 'utf8')) as StatedFigure[];
+const figures = JSON.parse(readFileSync(join(DATA, 'stated-figures.json'), 'utf8')) as StatedFigure[];
 const commands = seed.commands;
 
 // ---------------------------------------------------------------- report structure

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type AuthFailureLimits, authFailureLimitsFromEnv } from '@fundtrail/auth';
 
 /** Runtime settings, read from the environment once at start-up (README: Configuration). */
 export interface FundtrailConfig {
@@ -14,7 +15,17 @@ export interface FundtrailConfig {
   logLevel: string;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  /** Bound on the time to answer an /api request, in ms; 0 = none. */
+  requestTimeoutMs: number;
+  authFailureLimits: AuthFailureLimits;
+  /** Whether this process runs the projectors and the bond catch-up (an extra API replica does not). */
+  projectors: boolean;
+  /** Where `seed` and `reconcile` find data sets; unset: the repository's seeds/. */
+  seedsDir?: string;
 }
+
+/** Default bound on the time to answer an /api request (FUNDTRAIL_REQUEST_TIMEOUT_MS; 0 = none). */
+export const DEFAULT_ANSWER_TIMEOUT_MS = 20_000;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -40,6 +51,16 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+function requestTimeout(env: NodeJS.ProcessEnv): number {
+  const raw = env.FUNDTRAIL_REQUEST_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return DEFAULT_ANSWER_TIMEOUT_MS;
+  if (!/^\d+$/.test(raw) || Number(raw) > 600_000 || (Number(raw) > 0 && Number(raw) < 100)) {
+    throw new Error(`FUNDTRAIL_REQUEST_TIMEOUT_MS must be 0 (no bound) or an integer from 100 to 600000, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+/** The one place the environment is read: every setting of the API and the CLI, checked at start-up. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): FundtrailConfig {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -59,5 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FundtrailConfi
     poolSize: integer(env, 'FUNDTRAIL_DB_POOL_SIZE', 20, 2, 500),
     logLevel,
     bodyLimitBytes: integer(env, 'FUNDTRAIL_BODY_LIMIT_BYTES', 65_536, 1_024, 10_485_760),
+    requestTimeoutMs: requestTimeout(env),
+    authFailureLimits: authFailureLimitsFromEnv(env),
+    projectors: env.FUNDTRAIL_PROJECTORS !== 'off',
+    seedsDir: env.FUNDTRAIL_SEEDS_DIR || undefined,
   };
 }

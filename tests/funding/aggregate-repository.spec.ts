@@ -1,10 +1,15 @@
 import { createPool, PostgresEventStore } from '@fundtrail/event-store';
-import { createServerDatabase, type TestDatabase } from '../../../../tests/support/test-database';
-import { decideProject, evolveProject, initialProjectState, type ProjectState } from '../project/project.decider';
-import type { ProjectCommand } from '../project/project.commands';
-import type { ProjectEvent } from '../project/project.events';
-import { AggregateRepository } from './aggregate-repository';
-import type { CommandContext } from './command-context';
+import { createServerDatabase, type TestDatabase } from '../support/test-database';
+import {
+  AggregateRepository,
+  type CommandContext,
+  decideProject,
+  evolveProject,
+  initialProjectState,
+  type ProjectCommand,
+  type ProjectEvent,
+  type ProjectState,
+} from '@fundtrail/funding';
 
 const context: CommandContext = { actor: { id: 'spec', role: 'admin' }, correlationId: 'spec' };
 const decider = { initial: initialProjectState, evolve: evolveProject, decide: decideProject };

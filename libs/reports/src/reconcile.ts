@@ -30,13 +30,13 @@ import { type Citation, readDataset, resolveFigureKey, type StatedFigure, stated
 export type ReconcileStatus = 'match' | 'mismatch' | 'not-derivable';
 
 /**
- * One line of the reconciliation. The first seven fields are DESIGN §7's shape; the rest are added.
+ * One line of the reconciliation. The first seven fields are the published reconciliation's shape; the rest are added.
  * Amounts are yuan strings, rates percent strings, output quantities decimal strings.
  */
 export interface ReconcileRow {
   /** projectId */
   project: string;
-  /** The DESIGN §4 figure key as the data set states it; null when no key expresses the figure. */
+  /** The figure key as the data set states it; null when no key expresses the figure. */
   key: string | null;
   stated: string;
   /** From the log ('log' rows) or the sum of the stated parts ('sum-of-parts' rows); null when not derivable. */
@@ -107,7 +107,7 @@ export async function reconcileDataset(dataset: string, store: EventStore): Prom
 
 type RowBody = Omit<ReconcileRow, 'project' | 'projectName' | 'citation'>;
 
-/** DESIGN §7's fields first, then the added ones, in a fixed order (absent ones left out). */
+/** The published reconciliation's fields first, then the added ones, in a fixed order (absent ones left out). */
 const FIELD_ORDER: (keyof ReconcileRow)[] = [
   'project', 'key', 'stated', 'recomputed', 'status', 'difference', 'reason',
   'id', 'check', 'projectName', 'unit', 'printed', 'reasonCode', 'logKey', 'formula', 'numerator', 'denominator',

@@ -45,7 +45,7 @@ export interface SeedEntry {
 export interface StatedFigure {
   id: string;
   project: string;
-  /** A DESIGN §4 figure key; receipts of bond assignments as `receipt_usage_rate:@<bondId>/<assignmentId>`; null when no key expresses it. */
+  /** A figure key; receipts of bond assignments as `receipt_usage_rate:@<bondId>/<assignmentId>`; null when no key expresses it. */
   key: string | null;
   /** As printed: 万元 text with separators, percent without '%', or a quantity. */
   stated: string;
@@ -82,12 +82,19 @@ export class DatasetError extends Error {
 const DATASET_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const PERCENT_TEXT = /^\d+(?:\.\d+)?$/;
 
+/** The configured data-set directory (FUNDTRAIL_SEEDS_DIR), set once at start-up by the host. */
+let configuredSeedsDir: string | undefined;
+
+export function useSeedsDirectory(directory: string | undefined): void {
+  configuredSeedsDir = directory;
+}
+
 /**
- * Where the data sets live: FUNDTRAIL_SEEDS_DIR, else this file's directory (ts, tests), else the
- * source tree's seeds/ beside dist/ (the compiled file runs from dist/seeds/, the JSON stays in seeds/).
+ * Where the data sets live: the configured directory, else the repository's seeds/ seen from this
+ * file in the source tree (libs/reports/src) or compiled (dist/libs/reports/src).
  */
 export function seedsDirectory(dataset: string): string {
-  const candidates = [process.env.FUNDTRAIL_SEEDS_DIR, __dirname, resolve(__dirname, '..', '..', 'seeds')].filter(
+  const candidates = [configuredSeedsDir, resolve(__dirname, '..', '..', '..', 'seeds'), resolve(__dirname, '..', '..', '..', '..', 'seeds')].filter(
     (dir): dir is string => typeof dir === 'string' && dir.length > 0,
   );
   for (const dir of candidates) {
@@ -129,7 +136,7 @@ function checkFigures(name: string, figures: StatedFigure[], projects: Map<strin
     if (!projects.has(figure.project)) throw new DatasetError(`${where}: project ${figure.project} is not registered by the commands`);
     if (figure.key !== null) {
       const definition = typeof figure.key === 'string' ? figureDefinition(resolveFigureKey(figure.key)) : undefined;
-      if (definition === undefined) throw new DatasetError(`${where}: key must be a DESIGN §4 figure key or null, got ${JSON.stringify(figure.key)}`);
+      if (definition === undefined) throw new DatasetError(`${where}: key must be a figure key or null, got ${JSON.stringify(figure.key)}`);
       const expected = definition.unit === 'percent' ? 'percent' : 'wan-yuan';
       if (figure.unit !== expected) throw new DatasetError(`${where}: ${figure.key} is stated in ${expected}, not ${figure.unit}`);
     }

@@ -1,9 +1,9 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
 import { Projections } from '../projections';
 import { verifyLog } from './audit-verify';
-import type { AsOf, EventFilter, ProjectView } from './read-model-queries';
+import type { AsOf, EventFilter, ProjectView, ReadModelQueries } from './read-model-queries';
 import type { FigureTrace } from '../figures';
 import { type FigureTime, isNow } from '../figures/figure-time';
 import { type Absent, type ProjectAt, projectAt, traceAt } from '../figures-in-time/project-at';
@@ -23,8 +23,10 @@ export class GetProjectEvents {
 export class GetProjectHistory {
   constructor(readonly projectId: string, readonly asOf: AsOf) {}
 }
-export class GetBond {
-  constructor(readonly bondId: string) {}
+export class GetBond extends Query<Awaited<ReturnType<ReadModelQueries['bond']>>> {
+  constructor(readonly bondId: string) {
+    super();
+  }
 }
 /** Streams the analysts' table of the selected projects into a sink (figures.csv, figures.xlsx). */
 export class WriteFigureTable {

@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { EventStoreModule, type FundtrailDatabase } from '@fundtrail/event-store';
+import { FundingModule } from '@fundtrail/funding';
+import { ProjectionsModule } from '@fundtrail/projections';
+
+export interface FundtrailCoreOptions {
+  database: FundtrailDatabase;
+  /** Whether this process runs the projectors (the API by default; the CLI only when asked). */
+  projectors: boolean;
+}
+
+/** The store, the write side and the read side: what the API and the CLI both run on. */
+@Module({})
+export class FundtrailCoreModule {
+  static forRoot({ database, projectors }: FundtrailCoreOptions): DynamicModule {
+    return {
+      module: FundtrailCoreModule,
+      imports: [EventStoreModule.forRoot(database), FundingModule, ProjectionsModule.forRoot({ projectors })],
+      exports: [FundingModule, ProjectionsModule],
+    };
+  }
+}

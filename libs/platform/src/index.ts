@@ -1,0 +1,3 @@
+export * from './config';
+export * from './migrations';
+export * from './fundtrail-core.module';

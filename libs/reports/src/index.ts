@@ -1,0 +1,3 @@
+export * from './dataset';
+export * from './seed-loader';
+export * from './reconcile';
