@@ -15,7 +15,7 @@ export const BOND_PROCEEDS_CHECKPOINT = 'bond-proceeds-receiver';
 
 /** BondProceedsAssigned (bond stream) -> ReceiveFunds (the project's stream). */
 export function receiveFundsForAssignment(event: BondProceedsAssigned, bondKind: BondKind): ReceiveFunds {
-  const { bondId, assignmentId, projectId, amount } = event.data;
+  const { bondId, assignmentId, projectId, amount, printed } = event.data;
   return {
     type: 'ReceiveFunds',
     data: {
@@ -25,6 +25,8 @@ export function receiveFundsForAssignment(event: BondProceedsAssigned, bondKind:
       amount: parseYuan(amount),
       bondId,
       assignmentId,
+      // The receipt repeats the assignment's amount, so it is known exactly as well as that was printed.
+      ...(printed !== undefined && { printed }),
     },
   };
 }
