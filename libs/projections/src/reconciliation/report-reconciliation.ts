@@ -158,7 +158,9 @@ function checkFigure(figure: StatedFigure, streams: ScopeStreams, time: FigureTi
     );
   }
   const asOf = present.map((project) => ({ projectId: project.projectId, events: eventsAsOf(project.events, time) }));
-  const terms = mergeIntervalTerms(asOf.map((project) => foldIntervalTerms(project.events)));
+  // One project's own terms carry its per-receipt and per-indicator figures; a merge keeps district totals only.
+  const terms =
+    'projectId' in figure.scope ? foldIntervalTerms(asOf[0].events) : mergeIntervalTerms(asOf.map((project) => foldIntervalTerms(project.events)));
   let interval;
   try {
     interval = figureInterval(figure.key, terms);
