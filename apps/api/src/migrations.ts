@@ -1,4 +1,4 @@
-import { CreateReadModels1732000000200 } from '@fundtrail/projections';
+import { CreateReadModels1732000000200, CreateReportReadModels1732000000400 } from '@fundtrail/projections';
 import { CreateIdempotencyKeys1732000000100 } from './idempotency/1732000000100-create-idempotency-keys';
 import { StoreIdempotentAnswersAsBytes1732000000110 } from './idempotency/1732000000110-store-idempotent-answers-as-bytes';
 import { CreateProcessStuckEvents1732000000350 } from './process-managers/1732000000350-create-process-stuck-events';
@@ -9,4 +9,5 @@ export const APPLICATION_MIGRATIONS = [
   StoreIdempotentAnswersAsBytes1732000000110,
   CreateReadModels1732000000200,
   CreateProcessStuckEvents1732000000350,
+  CreateReportReadModels1732000000400,
 ];

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
 import { ReadModelQueries } from './queries/read-model-queries';
 import { BondsProjector } from './runner/bonds.projector';
+import { ReportsProjector } from './reports/reports.projector';
 import { ProjectFiguresProjector } from './runner/project-figures.projector';
 import { ProjectionRunner } from './runner/projection-runner';
 import { StoredCheckpoints } from './runner/stored-checkpoints';
@@ -18,7 +19,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly stored: StoredCheckpoints;
 
   constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {
-    this.runners = [new ProjectFiguresProjector(), new BondsProjector()].map(
+    this.runners = [new ProjectFiguresProjector(), new BondsProjector(), new ReportsProjector()].map(
       (projector) =>
         new ProjectionRunner(database.store, database.pool, projector, {
           onError: (error) => this.onError(projector.name, error),

@@ -148,7 +148,7 @@ export class VerifySchema {
   @ApiProperty() asOfPosition: string;
   @ApiProperty({ example: { ok: false, brokenLinks: [{ streamId: 'project-demo', streamRevision: '3', eventId: '…', problem: 'hash-mismatch' }] } })
   hashChains: object;
-  @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [], unreadable: [], bonds: 5, bondDifferences: [] } }) readModels: object;
+  @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [], unreadable: [], bonds: 5, bondDifferences: [], reports: 1, reportDifferences: [] } }) readModels: object;
   @ApiProperty({
     description:
       'every bond assignment against its project receipt (exists, same amount, bond, assignment and source kind) and every receipt that names a bond. problem: receipt-missing | receipt-id-taken | receipt-differs | unknown-bond | no-assignment; pending: assignments the bond process has not reached yet (not a failure)',

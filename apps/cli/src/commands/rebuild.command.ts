@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { BondsProjector, ProjectFiguresProjector, type Projector, rebuildReadModels } from '@fundtrail/projections';
+import { BondsProjector, ProjectFiguresProjector, type Projector, rebuildReadModels, ReportsProjector } from '@fundtrail/projections';
 import { withFundtrail } from '../cli-context';
 import { progress } from '../progress';
 import { CliUsageError } from './token.command';
@@ -7,6 +7,7 @@ import { CliUsageError } from './token.command';
 const PROJECTORS: Record<string, () => Projector> = {
   'project-figures': () => new ProjectFiguresProjector(),
   bonds: () => new BondsProjector(),
+  reports: () => new ReportsProjector(),
 };
 
 /** Replays the log from position 0 into fresh read models (in batches), then swaps them in; the API keeps serving. */
@@ -20,7 +21,7 @@ export class RebuildCommand extends CommandRunner {
     await withFundtrail(async ({ database }) => {
       const total = database.mode === 'eventstoredb' ? 0 : Number((await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n);
       const bar = progress('rebuild', total);
-      // The shadow tables are swapped together, so every rebuild replays both read models.
+      // The shadow tables are swapped together, so every rebuild replays every read model.
       const result = await rebuildReadModels(database.store, database.pool, Object.values(PROJECTORS).map((make) => make()), {
         batchSize,
         fresh: options.fresh,

@@ -1,9 +1,10 @@
 import type { Pool } from 'pg';
-import { chainHash, type EventStore, GENESIS_HASH, type RecordedEvent } from '@fundtrail/event-store';
+import { canonicalJson, chainHash, type EventStore, GENESIS_HASH, type RecordedEvent } from '@fundtrail/event-store';
 import { BOND_PROCEEDS_CHECKPOINT } from '@fundtrail/funding';
 import { CrossLinkCheck, type CrossLinkReport } from './cross-links';
 import { computeFigures, emptyTerms, FigureEventDataError, foldEvents, foldTerms, type ProjectTerms, termsFromJson } from '../figures';
 import { type BondDetails, emptyBondDetails, foldBondDetails } from '../read-models/bond-details';
+import { type ReportSummary, reportSummary } from '../reports/report-summary';
 
 export interface BrokenLink {
   streamId: string;
@@ -19,6 +20,13 @@ export interface FigureDifference {
   key: string;
   readModel: string | null | undefined;
   replayed: string | null | undefined;
+}
+
+/** A report list row that differs from its ReportPublished event (or one of the two is missing). */
+export interface ReportDifference {
+  reportId: string;
+  readModel?: ReportSummary;
+  replayed?: ReportSummary;
 }
 
 /** A bond read model that differs from the replay: `key` is amount, assignedTotal, … or assignment:<id>. */
@@ -55,6 +63,9 @@ export interface VerifyReport {
     /** Bond read models (issued, assigned, per project) against the replay of the bond streams. */
     bonds: number;
     bondDifferences: BondDifference[];
+    /** Report list rows against the replay of the report streams (a whole summary per report that differs). */
+    reports: number;
+    reportDifferences: ReportDifference[];
   };
   /** Links between streams: every bond assignment against its project receipt, every receipt that names a bond. */
   crossLinks: CrossLinkReport;
@@ -80,7 +91,8 @@ export async function verifyLog(
   pool: Pool,
   options: { includeHeads?: boolean; maxBrokenLinks?: number; onProgress?: (events: number) => void } = {},
 ): Promise<VerifyReport> {
-  const { checkpoint, stored, bondCheckpoint, storedBonds, lastPositions, receivedThrough } = await readModelSnapshot(pool);
+  const { checkpoint, stored, bondCheckpoint, storedBonds, lastPositions, receivedThrough, reportCheckpoint, storedReports } = await readModelSnapshot(pool);
+  const replayedReports = new Map<string, ReportSummary>();
   const crossLinks = new CrossLinkCheck();
   const replayedBonds = new Map<string, BondDetails>();
   const chains = new Map<string, ChainState>();
@@ -154,6 +166,10 @@ export async function verifyLog(
     chains.set(event.streamId, { revision: event.streamRevision, hash: event.hash, position: event.globalPosition });
     crossLinks.observe(event);
 
+    if (event.globalPosition <= reportCheckpoint) {
+      const summary = reportSummary(event);
+      if (summary && !replayedReports.has(summary.reportId)) replayedReports.set(summary.reportId, summary);
+    }
     if (event.globalPosition <= bondCheckpoint && event.streamId.startsWith('bond-')) {
       const bondId = event.streamId.slice('bond-'.length);
       try {
@@ -204,6 +220,13 @@ export async function verifyLog(
       if (fromLog.get(key) !== fromReadModel.get(key)) bondDifferences.push({ bondId, key, readModel: fromReadModel.get(key), replayed: fromLog.get(key) });
     }
   }
+  const reportDifferences: ReportDifference[] = [];
+  for (const reportId of new Set([...replayedReports.keys(), ...storedReports.keys()])) {
+    const [readModel, replayedSummary] = [storedReports.get(reportId), replayedReports.get(reportId)];
+    if ((readModel && canonicalJson(readModel)) !== (replayedSummary && canonicalJson(replayedSummary))) {
+      reportDifferences.push({ reportId, ...(readModel && { readModel }), ...(replayedSummary && { replayed: replayedSummary }) });
+    }
+  }
   // A stream's newest events leave no broken link behind when deleted; the read models witness them:
   // each row remembers the position of the last event it applied, which the log must still hold.
   for (const [streamId, lastPosition] of lastPositions) {
@@ -222,7 +245,12 @@ export async function verifyLog(
     });
   }
   const readModelsOk =
-    differences.length === 0 && missing.length === 0 && unexpected.length === 0 && unreadable.length === 0 && bondDifferences.length === 0;
+    differences.length === 0 &&
+    missing.length === 0 &&
+    unexpected.length === 0 &&
+    unreadable.length === 0 &&
+    bondDifferences.length === 0 &&
+    reportDifferences.length === 0;
   const chainsOk = brokenLinks.length === 0;
   const links = crossLinks.report(receivedThrough, options.maxBrokenLinks ?? 1000);
   return {
@@ -232,7 +260,7 @@ export async function verifyLog(
     streams: chains.size,
     asOfPosition: checkpoint.toString(),
     hashChains: { ok: chainsOk, brokenLinks },
-    readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected, unreadable, bonds: storedBonds.size, bondDifferences },
+    readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected, unreadable, bonds: storedBonds.size, bondDifferences, reports: storedReports.size, reportDifferences },
     crossLinks: links,
     ...(options.includeHeads ? { heads: Object.fromEntries([...chains].map(([stream, state]) => [stream, state.hash])) } : {}),
   };
@@ -261,6 +289,8 @@ async function readModelSnapshot(
   storedBonds: Map<string, BondDetails>;
   lastPositions: Map<string, bigint>;
   receivedThrough: bigint;
+  reportCheckpoint: bigint;
+  storedReports: Map<string, ReportSummary>;
 }> {
   const client = await pool.connect();
   try {
@@ -274,6 +304,8 @@ async function readModelSnapshot(
       'SELECT bond_id, details, last_position FROM bond_read_models',
     );
     const { rows: received } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [BOND_PROCEEDS_CHECKPOINT]);
+    const { rows: reportCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'reports'");
+    const { rows: reports } = await client.query<{ report_id: string; summary: ReportSummary }>('SELECT report_id, summary FROM report_read_models');
     await client.query('COMMIT');
     return {
       checkpoint: BigInt(cp[0]?.position ?? 0),
@@ -281,6 +313,8 @@ async function readModelSnapshot(
       bondCheckpoint: BigInt(bondCp[0]?.position ?? 0),
       receivedThrough: BigInt(received[0]?.position ?? 0),
       storedBonds: new Map(bonds.map((row) => [row.bond_id, row.details])),
+      reportCheckpoint: BigInt(reportCp[0]?.position ?? 0),
+      storedReports: new Map(reports.map((row) => [row.report_id, row.summary])),
       lastPositions: new Map([
         ...rows.map((row) => [`project-${row.project_id}`, BigInt(row.last_position)] as const),
         ...bonds.map((row) => [`bond-${row.bond_id}`, BigInt(row.last_position)] as const),

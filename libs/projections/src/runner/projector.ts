@@ -5,10 +5,15 @@ import type { RecordedEvent } from '@fundtrail/event-store';
 export interface ReadModelTables {
   projects: 'project_read_models' | 'project_read_models_rebuild';
   bonds: 'bond_read_models' | 'bond_read_models_rebuild';
+  reports: 'report_read_models' | 'report_read_models_rebuild';
 }
 
-export const LIVE_TABLES: ReadModelTables = { projects: 'project_read_models', bonds: 'bond_read_models' };
-export const REBUILD_TABLES: ReadModelTables = { projects: 'project_read_models_rebuild', bonds: 'bond_read_models_rebuild' };
+export const LIVE_TABLES: ReadModelTables = { projects: 'project_read_models', bonds: 'bond_read_models', reports: 'report_read_models' };
+export const REBUILD_TABLES: ReadModelTables = {
+  projects: 'project_read_models_rebuild',
+  bonds: 'bond_read_models_rebuild',
+  reports: 'report_read_models_rebuild',
+};
 
 /** Turns a batch of events into read-model changes, inside the runner's transaction. */
 export interface Projector {

@@ -35,7 +35,7 @@ export async function rebuildReadModels(
   let from = positions.reduce((min, p) => (p < min ? p : min), positions[0] ?? 0n);
   const resumed = !options.fresh && from > 0n;
   if (!resumed) {
-    await pool.query(`TRUNCATE ${REBUILD_TABLES.projects}, ${REBUILD_TABLES.bonds}`);
+    await pool.query(`TRUNCATE ${REBUILD_TABLES.projects}, ${REBUILD_TABLES.bonds}, ${REBUILD_TABLES.reports}`);
     await pool.query('DELETE FROM projection_checkpoints WHERE projector = ANY($1)', [projectors.map(shadow)]);
     from = 0n;
   }
@@ -103,6 +103,7 @@ async function swapIn(store: EventStore, pool: Pool, projectors: readonly Projec
     for (const [liveTable, shadowTable] of [
       [LIVE_TABLES.projects, REBUILD_TABLES.projects],
       [LIVE_TABLES.bonds, REBUILD_TABLES.bonds],
+      [LIVE_TABLES.reports, REBUILD_TABLES.reports],
     ]) {
       await client.query(`ALTER TABLE ${liveTable} RENAME TO ${liveTable}_swap`);
       await client.query(`ALTER TABLE ${shadowTable} RENAME TO ${liveTable}`);
