@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { ExportsController } from './exports/exports.controller';
 import { DASHBOARD_OPTIONS, DashboardController } from './dashboard/dashboard.controller';
 import { FundtrailMetrics, MetricsController } from './metrics/metrics';
+import { ReportsController } from './reports/reports.controller';
 
 export interface AppOptions {
   config: FundtrailConfig;
@@ -42,6 +43,7 @@ export class AppModule {
         PortfolioAuditController,
         ExportsController,
         DashboardController,
+        ReportsController,
       ],
       providers: [
         { provide: FundtrailMetrics, useValue: metrics },

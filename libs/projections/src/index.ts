@@ -13,6 +13,7 @@ export { CreateReadModels1732000000200 } from './migrations/1732000000200-create
 export { CreateReportReadModels1732000000400 } from './migrations/1732000000400-create-report-read-models';
 export * from './reports/report-summary';
 export * from './reports/reports.projector';
+export * from './reports/report.queries';
 export * from './projections.module';
 export * from './queries/read-model.queries';
 export * from './projections';

@@ -20,8 +20,12 @@ import {
 } from 'class-validator';
 import { SLUG_PATTERN } from '@fundtrail/funding';
 import { checkStatedUnit, parseStatedValue, StatedValueError, statedUnitKind } from '@fundtrail/money';
-import { figureDefinition, REGION_PATTERN } from '@fundtrail/projections';
-import { IsCalendarDate, IsFreeText, IsLabel, IsOptionalField, SLUG_MESSAGE } from '../validation/validators';
+import { figureDefinition, parseKnownAt, REGION_PATTERN } from '@fundtrail/projections';
+import { PageQueryDto, ReadQueryDto } from '../queries/query.dto';
+import { IsCalendarDate, IsFreeText, IsLabel, IsOptionalField, parsedBy, SLUG_MESSAGE } from '../validation/validators';
+
+const IsKnownAt = () =>
+  parsedBy('isKnownAt', parseKnownAt, 'an ISO 8601 instant with its offset, or a global position');
 
 /** Nested strings are put in Unicode NFC here: the pipe does it for top-level fields only. */
 const Nfc = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value));
@@ -249,4 +253,18 @@ export class PublishReportDto {
   @ValidateNested({ each: true })
   @Type(() => StatedFigureDto)
   statedFigures: StatedFigureDto[];
+}
+
+/** GET /api/reports: pages of the list. */
+export class ReportListQueryDto extends PageQueryDto {}
+
+/** GET /api/reports/:id/reconciliation?knownAt= */
+export class ReconciliationQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({
+    description: 'the log as known then: an ISO 8601 instant with its offset (send "+" as %2B) or a global position; default: everything recorded',
+    example: '2024-09-05T18:00:00%2B08:00',
+  })
+  @IsOptional()
+  @IsKnownAt()
+  knownAt?: string;
 }
