@@ -160,7 +160,7 @@ describe('published reports and their reconciliation (HTTP)', () => {
         withinPrintedPrecision: 1,
         mismatch: 2,
         notDerivable: 2,
-        notKeyed: 11,
+        notKeyed: 10,
         sumsAddUp: 1,
         sumsWithinPrintedPrecision: 1,
         sumsDoNotAddUp: 1,
