@@ -154,7 +154,7 @@ describe('seed loader', () => {
       const repositories = app.get(FundingRepositories);
       await repositories.projects.handle(
         projectStreamId('mini-project'),
-        { type: 'RegisterProject', data: { projectId: 'mini-project', name: '小项目', department: '区财政局', category: 'test', plannedTotal: parseWan('1,000.00') } },
+        { type: 'RegisterProject', data: { projectId: 'mini-project', name: '小项目', department: '区财政局', category: 'test', plannedTotal: parseWan('1,000.00'), printed: { unit: 'wan', decimals: 2 } } },
         seedContext('mini', 0, '2023-01-01'),
       );
       await repositories.bonds.handle(

@@ -32,6 +32,8 @@ export const entries = (JSON.parse(readFileSync(join(SEED_DIR, 'commands.json'),
 
 /** Each command appends one event; a bond assignment appends two (the assignment, then the project's receipt). */
 export const EXPECTED_EVENTS = entries.length + entries.filter((e) => e.type === 'AssignBondProceeds').length;
+/** The log after seeding: the commands' events and the one event publishing the stated figures as a report. */
+export const EXPECTED_LOG_EVENTS = EXPECTED_EVENTS + 1;
 export const PROJECT_IDS = entries.filter((e) => e.type === 'RegisterProject').map((e) => e.data.projectId as string);
 
 // ---------------------------------------------------------------- own exact arithmetic
