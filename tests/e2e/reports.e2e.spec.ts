@@ -1,6 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { type CommandContext, ExecuteProjectCommand, type ProjectCommand } from '@fundtrail/funding';
 import { type ApiHarness, startApi } from '../support/api-harness';
+import { runSql } from '../support/test-database';
 import { bearer, PROBLEM_JSON } from './support-fixtures';
 
 /**
@@ -125,6 +126,18 @@ describe('published reports and their reconciliation (HTTP)', () => {
       ]);
       const one = await api.http.get('/api/reports/rc-report').set('Authorization', as('clerk'));
       expect(one.body).toEqual(report);
+    });
+
+    it('verify checks the report list against the report streams, and names a row that differs', async () => {
+      const latest = await api.eventCount();
+      await api.http.get(`/api/reports?minPosition=${latest}`).set('Authorization', as('auditor')).expect(200);
+      const clean = await api.http.get('/api/audit/verify').set('Authorization', as('auditor'));
+      expect(clean.body.readModels).toMatchObject({ ok: true, reports: 1, reportDifferences: [] });
+      await runSql(api.db.url, `UPDATE report_read_models SET summary = jsonb_set(summary, '{title}', '"篡改"') WHERE report_id = 'rc-report'`);
+      const tampered = await api.http.get('/api/audit/verify').set('Authorization', as('auditor'));
+      expect(tampered.body.readModels).toMatchObject({ ok: false, reportDifferences: [{ reportId: 'rc-report', readModel: { title: '篡改' }, replayed: { title: report.title } }] });
+      await runSql(api.db.url, "UPDATE report_read_models SET summary = jsonb_set(summary, '{title}', to_jsonb($1::text)) WHERE report_id = 'rc-report'", [report.title]);
+      expect((await api.http.get('/api/audit/verify').set('Authorization', as('auditor'))).body.readModels).toMatchObject({ ok: true, reportDifferences: [] });
     });
 
     it('an unknown report is 404 REPORT_NOT_FOUND, for the report and its reconciliation', async () => {
