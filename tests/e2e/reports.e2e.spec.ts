@@ -148,6 +148,21 @@ describe('published reports and their reconciliation (HTTP)', () => {
     });
   });
 
+  it('OpenAPI documents the four report operations, their parameters and refusals', async () => {
+    const document = (await api.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, { description?: string }> }>>;
+    };
+    expect(Object.keys(document.paths['/api/reports']).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(document.paths['/api/reports/{reportId}'])).toEqual(['get']);
+    const reconciliation = document.paths['/api/reports/{reportId}/reconciliation'].get;
+    expect(reconciliation.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['reportId', 'knownAt', 'minPosition']));
+    expect(reconciliation.responses['404'].description).toMatch(/REPORT_NOT_FOUND/);
+    const publish = document.paths['/api/reports'].post.responses;
+    expect(Object.keys(publish)).toEqual(expect.arrayContaining(['200', '201', '400', '403', '409', '422']));
+    expect(publish['409'].description).toMatch(/DUPLICATE_ID/);
+    expect(publish['422'].description).toMatch(/SUM_CYCLE/);
+  });
+
   describe('GET /api/reports/:id/reconciliation', () => {
     let body: {
       reportId: string;
