@@ -120,7 +120,7 @@ describe('published reports and their reconciliation (HTTP)', () => {
       const latest = await api.eventCount();
       const list = await api.http.get(`/api/reports?minPosition=${latest}`).set('Authorization', as('analyst'));
       expect(list.status).toBe(200);
-      expect(list.body).toMatchObject({ total: 1, page: 1, pageSize: 100 });
+      expect(list.body).toMatchObject({ total: 1, page: 1, pageSize: 100, next: null });
       expect(list.body.items).toEqual([
         expect.objectContaining({ reportId: 'rc-report', title: report.title, asOfEffective: '2024-08-31', statedFigures: report.statedFigures.length, sums: 3 }),
       ]);

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageFieldsSchema } from '../openapi/schemas';
 
 /** OpenAPI shapes of the report answers (the DTOs describe the body; these describe what comes back). */
 export class ReportSchema {
@@ -25,11 +26,8 @@ export class ReportSummarySchema {
   @ApiProperty({ example: '1234' }) globalPosition: string;
 }
 
-export class ReportPageSchema {
+export class ReportPageSchema extends PageFieldsSchema {
   @ApiProperty({ type: [ReportSummarySchema] }) items: ReportSummarySchema[];
-  @ApiProperty() total: number;
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
 }
 
 export class ReportReconciliationSchema {

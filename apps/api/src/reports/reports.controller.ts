@@ -26,6 +26,15 @@ const READ_ERRORS = [
 const readErrors = (...extra: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
   for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
 };
+/** This request's path and query with `page` moved on, as every paged answer names its next page. */
+function nextPage(request: Request, page: number, pageSize: number): string {
+  const at = request.originalUrl.indexOf('?');
+  const params = new URLSearchParams(at === -1 ? '' : request.originalUrl.slice(at + 1));
+  params.set('page', String(page + 1));
+  params.set('pageSize', String(pageSize));
+  return `${request.path}?${params.toString()}`;
+}
+
 const notFound = (reportId: string) => new ProblemException(problem(404, 'REPORT_NOT_FOUND', `report ${reportId} does not exist`));
 
 function scope(dto: ScopeDto): StatedFigure['scope'] {
@@ -107,11 +116,11 @@ export class ReportsController {
   @ApiOperation({ summary: 'Published reports, most recently recorded first (items, total, paged)' })
   @ApiResponse({ status: 200, type: ReportPageSchema })
   @readErrors()
-  async list(@Query() query: ReportListQueryDto) {
+  async list(@Query() query: ReportListQueryDto, @Req() request: Request) {
     const page = Number(query.page ?? 1);
     const pageSize = Number(query.pageSize ?? DEFAULT_PAGE_SIZE);
     const { items, total } = await this.queries.execute<ListReports, { items: ReportSummary[]; total: number }>(new ListReports(page, pageSize));
-    return { items, total, page, pageSize };
+    return { items, page, pageSize, total, next: page * pageSize < total ? nextPage(request, page, pageSize) : null };
   }
 
   @Get(':reportId')
