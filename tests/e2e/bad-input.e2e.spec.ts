@@ -36,6 +36,7 @@ type EndpointKey =
   | 'programmeIndicators'
   | 'programmeActuals'
   | 'projectProgramme'
+  | 'report'
   | MonitoringEndpointKey;
 
 interface Endpoint {
@@ -45,7 +46,26 @@ interface Endpoint {
   valid: (f: Fixtures, uid: string) => Record<string, unknown>;
 }
 
+/** One stated figure of a report body; fields given as undefined are left out. */
+const statedFigure = (fields: Record<string, unknown> = {}): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries({
+      statedId: 'received',
+      scope: { projectId: 'bi-project' },
+      key: 'received_total',
+      stated: '50,000.00',
+      unit: 'wan',
+      citation: { section: '一（二）', quote: '到位资金50,000.00万元' },
+      ...fields,
+    }).filter(([, value]) => value !== undefined),
+  );
+
 const ENDPOINTS: Record<EndpointKey, Endpoint> = {
+  report: {
+    path: () => '/api/reports',
+    role: 'auditor',
+    valid: (_f, uid) => ({ reportId: uid, title: '输入校验报告', asOfEffective: '2024-08-31', statedFigures: [statedFigure()] }),
+  },
   register: {
     path: () => '/api/projects',
     role: 'budget-officer',
@@ -927,8 +947,74 @@ const programmeRows: Row[] = [
   { name: 'project programme: an unknown field', endpoint: 'projectProgramme', patch: { programme: 'x' }, status: 400, code: 'VALIDATION_FAILED', field: 'programme' },
 ];
 
+/** A report body whose only stated figure is `figure`. */
+const oneFigure = (figure: Record<string, unknown>): Row['patch'] => ({ statedFigures: [figure] });
+
+const reportRows: Row[] = [
+  { name: 'report without statedFigures', endpoint: 'report', patch: { statedFigures: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures' },
+  { name: 'report with no stated figure', endpoint: 'report', patch: { statedFigures: [] }, status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures' },
+  { name: 'report whose stated figure is a string', endpoint: 'report', patch: { statedFigures: ['x'] }, status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0' },
+  { name: 'report without a title', endpoint: 'report', patch: { title: OMIT }, status: 400, code: 'VALIDATION_FAILED', field: 'title' },
+  { name: 'reportId not a slug', endpoint: 'report', patch: { reportId: 'Report 1' }, status: 400, code: 'VALIDATION_FAILED', field: 'reportId' },
+  { name: 'asOfEffective that does not exist', endpoint: 'report', patch: { asOfEffective: '2024-02-30' }, status: 400, code: 'VALIDATION_FAILED', field: 'asOfEffective' },
+  { name: 'publishedAt that does not exist', endpoint: 'report', patch: { publishedAt: '2024-13-01' }, status: 400, code: 'VALIDATION_FAILED', field: 'publishedAt' },
+  { name: 'an unknown field in a stated figure', endpoint: 'report', patch: oneFigure(statedFigure({ note: 'x' })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.note' },
+  { name: 'unit 万元 (written wan)', endpoint: 'report', patch: oneFigure(statedFigure({ unit: '万元' })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.unit' },
+  { name: 'an empty unit', endpoint: 'report', patch: oneFigure(statedFigure({ unit: '' })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.unit' },
+  { name: 'a stated value with two points', endpoint: 'report', patch: oneFigure(statedFigure({ stated: '111,969.9.0' })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.stated' },
+  { name: 'a percent written with %', endpoint: 'report', patch: oneFigure(statedFigure({ key: 'execution_rate', unit: 'percent', stated: '74.25%' })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.stated' },
+  { name: 'a count that is not whole', endpoint: 'report', patch: oneFigure(statedFigure({ key: undefined, unit: 'count', stated: '1.5' })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.stated' },
+  { name: 'a stated value as a number', endpoint: 'report', patch: oneFigure(statedFigure({ stated: 50000 })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.stated' },
+  { name: 'a key that is not a figure key', endpoint: 'report', patch: oneFigure(statedFigure({ key: 'total_money' })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.key' },
+  { name: 'an amount key stated in percent', endpoint: 'report', patch: oneFigure(statedFigure({ unit: 'percent', stated: '50' })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.key' },
+  { name: 'a rate key stated in wan', endpoint: 'report', patch: oneFigure(statedFigure({ key: 'execution_rate' })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.key' },
+  { name: 'a scope naming two things', endpoint: 'report', patch: oneFigure(statedFigure({ scope: { projectId: 'bi-project', programmeId: 'p1' } })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.scope' },
+  { name: 'an empty scope', endpoint: 'report', patch: oneFigure(statedFigure({ scope: {} })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.scope' },
+  { name: 'a scope of another kind', endpoint: 'report', patch: oneFigure(statedFigure({ scope: { department: 'x' } })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.scope.department' },
+  { name: 'a portfolio scope with a bad region', endpoint: 'report', patch: oneFigure(statedFigure({ scope: { portfolio: { region: 'Yunnan' } } })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.scope.portfolio.region' },
+  { name: 'a portfolio scope with a fiscal year as text', endpoint: 'report', patch: oneFigure(statedFigure({ scope: { portfolio: { fiscalYear: '2024' } } })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.scope.portfolio.fiscalYear' },
+  { name: 'a citation without its quote', endpoint: 'report', patch: oneFigure(statedFigure({ citation: { section: '一' } })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.citation.quote' },
+  { name: 'a citation quote with RLO', endpoint: 'report', patch: oneFigure(statedFigure({ citation: { section: '一', quote: '到位\u202e资金' } })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.citation.quote' },
+  { name: 'sumOf that is empty', endpoint: 'report', patch: oneFigure(statedFigure({ sumOf: [] })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.sumOf' },
+  { name: 'sumOf with a part that is not a slug', endpoint: 'report', patch: oneFigure(statedFigure({ sumOf: ['Not A Slug'] })), status: 400, code: 'VALIDATION_FAILED', field: 'statedFigures.0.sumOf' },
+  // The report's own consistency, decided by the aggregate: nothing is appended.
+  {
+    name: 'two figures under one statedId',
+    endpoint: 'report',
+    patch: { statedFigures: [statedFigure(), statedFigure()] },
+    status: 422,
+    code: 'DUPLICATE_STATED_ID',
+    field: 'statedFigures[1].statedId',
+  },
+  {
+    name: 'a part that is not in the report',
+    endpoint: 'report',
+    patch: oneFigure(statedFigure({ sumOf: ['nowhere'] })),
+    status: 422,
+    code: 'UNKNOWN_STATED_ID',
+    field: 'statedFigures[0].sumOf[0]',
+  },
+  {
+    name: 'a total that is its own part',
+    endpoint: 'report',
+    patch: oneFigure(statedFigure({ sumOf: ['received'] })),
+    status: 422,
+    code: 'SUM_CYCLE',
+    field: 'statedFigures[0].sumOf[0]',
+  },
+  {
+    name: 'a percent added to money',
+    endpoint: 'report',
+    patch: { statedFigures: [statedFigure({ sumOf: ['rate'] }), statedFigure({ statedId: 'rate', key: 'execution_rate', unit: 'percent', stated: '5' })] },
+    status: 422,
+    code: 'INVALID_SUM',
+    field: 'statedFigures[0].sumOf[0]',
+  },
+];
+
 const GROUPS: readonly [string, Row[]][] = [
   ['programmes and regions', programmeRows],
+  ['published reports', reportRows],
   ['amounts', amountRows],
   ['amounts in 万元 and 亿元', unitRows],
   ['corrections', correctionRows],
@@ -1174,6 +1260,18 @@ const GOOD_PORTFOLIO_QUERIES: readonly string[] = [
   'projects?pageSize=200&page=999999',
   'programmes/bi-programme?asOfEffective=1949-01-01&knownAt=1',
 ];
+
+const reportQueryRows: QueryRow[] = [
+  ...BAD_INSTANTS.map((v): QueryRow => ({ name: `reconciliation?knownAt=${v}`, path: () => `/api/reports/bi-report/reconciliation?knownAt=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' })),
+  ...['2024-02-30', '-1', '1.5', '', '9'.repeat(20)].map((v): QueryRow => ({ name: `reconciliation?knownAt=${v}`, path: () => `/api/reports/bi-report/reconciliation?knownAt=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' })),
+  { name: 'reconciliation?asOfEffective= (the report fixes it)', path: () => '/api/reports/bi-report/reconciliation?asOfEffective=2024-08-31', status: 400, code: 'VALIDATION_FAILED', field: 'asOfEffective' },
+  { name: 'reports/:id not a slug', path: () => '/api/reports/Bad_Id', status: 400, code: 'INVALID_PATH', field: 'reportId' },
+  { name: 'reports/:id/reconciliation not a slug', path: () => '/api/reports/Bad_Id/reconciliation', status: 400, code: 'INVALID_PATH', field: 'reportId' },
+  ...['0', '-1', 'x'].map((v): QueryRow => ({ name: `reports?page=${v}`, path: () => `/api/reports?page=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'page' })),
+  ...['0', '1001'].map((v): QueryRow => ({ name: `reports?pageSize=${v}`, path: () => `/api/reports?pageSize=${v}`, status: 400, code: 'VALIDATION_FAILED', field: 'pageSize' })),
+  { name: 'reports?search=x (an unknown parameter is refused)', path: () => '/api/reports?search=x', status: 400, code: 'VALIDATION_FAILED', field: 'search' },
+];
+queryRows.push(...reportQueryRows);
 
 /** Odd but valid filters: answered 200. */
 const GOOD_EXPORT_QUERIES: readonly string[] = [

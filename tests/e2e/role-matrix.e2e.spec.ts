@@ -297,8 +297,49 @@ const ROUTES: readonly RouteRow[] = [
     allowed: ['analyst', 'auditor', 'budget-officer'],
     okStatus: 200,
   },
+  // Published reports: an auditor or a budget officer records one; everyone may read one and its reconciliation.
+  {
+    name: 'PublishReport',
+    method: 'post',
+    path: () => '/api/reports',
+    allowed: ['auditor', 'budget-officer'],
+    body: (f, uid) => reportBody(f, uid),
+    okStatus: 201,
+  },
+  { name: 'ListReports', method: 'get', path: () => '/api/reports', allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
+  {
+    name: 'GetReport',
+    method: 'get',
+    path: (_f, uid) => `/api/reports/${uid}`,
+    allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
+    prepare: publishReport,
+    okStatus: 200,
+  },
+  {
+    name: 'ReconcileReport',
+    method: 'get',
+    path: (_f, uid) => `/api/reports/${uid}/reconciliation`,
+    allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
+    prepare: publishReport,
+    okStatus: 200,
+  },
   ...MONITORING_ROUTES,
 ];
+
+function reportBody(f: Fixtures, uid: string): object {
+  return {
+    reportId: uid,
+    title: '权限矩阵测试报告',
+    statedFigures: [
+      { statedId: 'received', scope: { projectId: f.projectId }, key: 'received_total', stated: '50,000.00', unit: 'wan', citation: { section: '一', quote: '到位资金50,000.00万元' } },
+    ],
+  };
+}
+
+async function publishReport(api: ApiHarness, f: Fixtures, uid: string): Promise<void> {
+  const response = await api.http.post('/api/reports').set('Authorization', bearer(api.token('admin', 'rm-admin'))).send(reportBody(f, uid));
+  if (response.status !== 201) throw new Error(`publishing report ${uid}: ${describeResponse(response)}`);
+}
 
 const ALL_ROLES: readonly Role[] = ['clerk', 'budget-officer', 'auditor', 'analyst', 'admin'];
 

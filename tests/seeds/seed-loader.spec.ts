@@ -11,7 +11,7 @@ import { bondReceiptId, bondStreamId, ExecuteProjectCommand, FundingRepositories
 import { parseWan } from '@fundtrail/money';
 import { withFundtrail } from '../../apps/cli/src/cli-context';
 import { loadDataset, seedContext } from '@fundtrail/reports';
-import { reconcileDataset } from '@fundtrail/reports';
+import { reconcileTarget } from '@fundtrail/reports';
 import { createServerDatabase, type TestDatabase } from '../support/test-database';
 
 const citation = { section: '一', quote: 'q' };
@@ -82,7 +82,7 @@ describe('seed loader', () => {
     await withFundtrail(async ({ commands: bus, database }) => {
       const progress: number[] = [];
       const first = await loadDataset('mini', { commands: bus, store: database.store }, { onProgress: (done) => progress.push(done) });
-      expect(first).toEqual({ dataset: 'mini', commands: 5, applied: 5, alreadyPresent: 0, eventsAppended: 6 });
+      expect(first).toEqual({ dataset: 'mini', commands: 5, applied: 5, alreadyPresent: 0, eventsAppended: 6, report: 'published' });
       expect(progress).toEqual([0, 1, 2, 3, 4, 5]);
       const project = await database.store.readStream(projectStreamId('mini-project'));
       expect(project.map((e) => [e.type, e.data.amount ?? e.data.plannedTotal])).toEqual([
@@ -92,9 +92,16 @@ describe('seed loader', () => {
         ['DisbursementRecorded', '3005000.00'],
       ]);
       expect(project[3].data.receiptId).toBe(bondReceiptId('mini-bond', 'mini'));
+      // Each amount keeps the precision the data set prints it to; the bond's receipt, the assignment's.
+      expect(project.map((e) => e.data.printed)).toEqual([
+        { unit: 'wan', decimals: 2 },
+        { unit: 'wan', decimals: 0 },
+        { unit: 'wan', decimals: 0 },
+        { unit: 'wan', decimals: 1 },
+      ]);
       expect(project[0].metadata).toMatchObject({ actor: { id: 'seed:mini', role: 'admin' }, idempotencyKey: 'seed:mini:0', effectiveDate: '2023-01-01' });
       const second = await loadDataset('mini', { commands: bus, store: database.store });
-      expect(second).toEqual({ dataset: 'mini', commands: 5, applied: 0, alreadyPresent: 5, eventsAppended: 0 });
+      expect(second).toEqual({ dataset: 'mini', commands: 5, applied: 0, alreadyPresent: 5, eventsAppended: 0, report: 'already present' });
       expect(await database.store.readStream(projectStreamId('mini-project'))).toHaveLength(4);
     });
   });
@@ -102,14 +109,16 @@ describe('seed loader', () => {
   it('reconciles the small data set: amounts exact, rates at the stated precision, sums of parts, missing facts', async () => {
     await withFundtrail(async ({ commands: bus, database }) => {
       await loadDataset('mini', { commands: bus, store: database.store });
-      const { rows } = await reconcileDataset('mini', database.store);
-      const row = (id: string, check = 'log') => rows.find((r) => r.id === id && r.check === check)!;
-      expect(row('mini-received')).toMatchObject({ stated: '8000000.00', recomputed: '8000000.00', status: 'match' });
-      expect(row('mini-received', 'sum-of-parts')).toMatchObject({ stated: '8000000.00', recomputed: '8000000.00', status: 'match' });
+      const { reconciliation, published } = await reconcileTarget('mini', database);
+      expect(published).toBe(true);
+      const row = (id: string) => reconciliation.rows.find((r) => r.statedId === id)!;
+      expect(row('mini-received')).toMatchObject({ stated: '800.00', unit: 'wan', recomputed: '800', recomputedYuan: '8000000.00', status: 'match' });
+      expect(reconciliation.sums).toEqual([expect.objectContaining({ statedId: 'mini-received', parts: ['mini-bond-part', 'mini-budget-part'], sumOfParts: '800', status: 'adds-up' })]);
       // 300.5 / 600 = 50.0833…% -> 50.08 at 2 decimals.
-      expect(row('mini-usage')).toMatchObject({ stated: '50.08', recomputed: '50.08', status: 'match', logKey: `receipt_usage_rate:${bondReceiptId('mini-bond', 'mini')}` });
-      expect(row('mini-arrival')).toMatchObject({ stated: '80', recomputed: '80.00', recomputedAtStatedPrecision: '80', status: 'match' });
-      expect(row('mini-budget-part')).toMatchObject({ key: null, recomputed: null, status: 'not-derivable', reasonCode: 'NO_FIGURE_KEY' });
+      expect(row('mini-usage')).toMatchObject({ key: `receipt_usage_rate:${bondReceiptId('mini-bond', 'mini')}`, stated: '50.08', status: 'match' });
+      expect(row('mini-usage').recomputed).toMatch(/^50\.0833/);
+      expect(row('mini-arrival')).toMatchObject({ stated: '80', recomputed: '80', status: 'match' });
+      expect(row('mini-budget-part')).toMatchObject({ key: null, recomputed: null, status: 'not-keyed' });
     });
   });
 
@@ -145,23 +154,23 @@ describe('seed loader', () => {
       const repositories = app.get(FundingRepositories);
       await repositories.projects.handle(
         projectStreamId('mini-project'),
-        { type: 'RegisterProject', data: { projectId: 'mini-project', name: '小项目', department: '区财政局', category: 'test', plannedTotal: parseWan('1,000.00') } },
+        { type: 'RegisterProject', data: { projectId: 'mini-project', name: '小项目', department: '区财政局', category: 'test', plannedTotal: parseWan('1,000.00'), printed: { unit: 'wan', decimals: 2 } } },
         seedContext('mini', 0, '2023-01-01'),
       );
       await repositories.bonds.handle(
         bondStreamId('mini-bond'),
-        { type: 'IssueBond', data: { bondId: 'mini-bond', name: '债', kind: 'special', amount: parseWan('600'), issueDate: '2023-01-02' } },
+        { type: 'IssueBond', data: { bondId: 'mini-bond', name: '债', kind: 'special', amount: parseWan('600'), issueDate: '2023-01-02', printed: { unit: 'wan', decimals: 0 } } },
         seedContext('mini', 1, '2023-01-02'),
       );
       await repositories.bonds.handle(
         bondStreamId('mini-bond'),
-        { type: 'AssignBondProceeds', data: { bondId: 'mini-bond', assignmentId: 'mini', projectId: 'mini-project', amount: parseWan('600') } },
+        { type: 'AssignBondProceeds', data: { bondId: 'mini-bond', assignmentId: 'mini', projectId: 'mini-project', amount: parseWan('600'), printed: { unit: 'wan', decimals: 0 } } },
         seedContext('mini', 2, '2023-01-03'),
       );
       expect(await database.store.readStream(projectStreamId('mini-project'))).toHaveLength(1);
 
       const summary = await loadDataset('mini', { commands: bus, store: database.store });
-      expect(summary).toEqual({ dataset: 'mini', commands: 5, applied: 2, alreadyPresent: 3, eventsAppended: 3 });
+      expect(summary).toEqual({ dataset: 'mini', commands: 5, applied: 2, alreadyPresent: 3, eventsAppended: 3, report: 'published' });
       const project = await database.store.readStream(projectStreamId('mini-project'));
       const receipt = project.find((e) => e.type === 'FundsReceived' && e.data.bondId === 'mini-bond');
       expect(receipt?.data).toMatchObject({ receiptId: bondReceiptId('mini-bond', 'mini'), amount: '6000000.00', source: 'special-bond', assignmentId: 'mini' });

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createServerDatabase, runSql, type TestDatabase } from '../support/test-database';
-import { API_MAIN, entries, EXPECTED_EVENTS, JWT_SECRET, ROOT } from './support/xishan';
+import { API_MAIN, entries, EXPECTED_LOG_EVENTS, JWT_SECRET, ROOT } from './support/xishan';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,7 +85,7 @@ describe('npm start on an empty store', () => {
     const api = await startApi(db.url, {});
     try {
       await until('/health 200', health(api), 30_000, api);
-      await until('the data set loaded', async () => ((await eventCount()) === EXPECTED_EVENTS ? true : undefined), 30_000, api);
+      await until('the data set loaded', async () => ((await eventCount()) === EXPECTED_LOG_EVENTS ? true : undefined), 30_000, api);
       await until('the load reported', async () => (new RegExp(`loaded data set xishan-2024: ${entries.length} commands applied, 0 already present`).test(api.output()) ? true : undefined), 10_000, api);
       expect(api.output()).toMatch(/the log is empty: loading data set xishan-2024/);
       expect(api.output()).toContain(`seeding xishan-2024: ${entries.length}/${entries.length}`);
@@ -100,7 +100,7 @@ describe('npm start on an empty store', () => {
     try {
       await until('/health 200', health(api), 30_000, api);
       await new Promise((r) => setTimeout(r, 1500));
-      expect(await eventCount()).toBe(EXPECTED_EVENTS);
+      expect(await eventCount()).toBe(EXPECTED_LOG_EVENTS);
       expect(api.output()).not.toMatch(/loading data set/);
     } finally {
       api.child.kill('SIGTERM');

@@ -21,6 +21,7 @@ import { PortfolioSeriesController, ProjectSeriesController } from './series/ser
 import { PortfolioController } from './portfolio/portfolio.controller';
 import { ProgrammeCommandsController } from './programmes/programme-commands.controller';
 import { ProgrammeQueriesController } from './programmes/programme-queries.controller';
+import { ReportsController } from './reports/reports.controller';
 
 export interface AppOptions {
   config: FundtrailConfig;
@@ -51,6 +52,7 @@ export class AppModule {
         ProgrammeQueriesController,
         ExportsController,
         DashboardController,
+        ReportsController,
       ],
       providers: [
         { provide: FundtrailMetrics, useValue: metrics },

@@ -15,6 +15,7 @@ export * from './programme/programme.decider';
 export * from './report/report.events';
 export * from './report/report.commands';
 export * from './report/report.decider';
+export * from './report/report.handler';
 export { PersistentMap } from './shared/persistent-map';
 export * from './monitoring';
 export * from './application/command-context';

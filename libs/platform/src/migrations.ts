@@ -1,4 +1,4 @@
-import { CreateProgrammeReadModels1732000000220, CreateReadModels1732000000200 } from '@fundtrail/projections';
+import { CreateProgrammeReadModels1732000000220, CreateReadModels1732000000200, CreateReportReadModels1732000000400 } from '@fundtrail/projections';
 import { CreateIdempotencyKeys1732000000100 } from './migrations/1732000000100-create-idempotency-keys';
 import { StoreIdempotentAnswersAsBytes1732000000110 } from './migrations/1732000000110-store-idempotent-answers-as-bytes';
 import { CreateProcessStuckEvents1732000000350 } from './migrations/1732000000350-create-process-stuck-events';
@@ -10,4 +10,5 @@ export const APPLICATION_MIGRATIONS = [
   CreateReadModels1732000000200,
   CreateProgrammeReadModels1732000000220,
   CreateProcessStuckEvents1732000000350,
+  CreateReportReadModels1732000000400,
 ];

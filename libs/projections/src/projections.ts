@@ -4,6 +4,7 @@ import { PortfolioQueries } from './portfolio/portfolio-queries';
 import { ReadModelQueries } from './queries/read-model-queries';
 import { ProgrammesProjector } from './programmes/programmes.projector';
 import { BondsProjector } from './runner/bonds.projector';
+import { ReportsProjector } from './reports/reports.projector';
 import { ProjectFiguresProjector } from './runner/project-figures.projector';
 import { ProjectionRunner } from './runner/projection-runner';
 import { StoredCheckpoints } from './runner/stored-checkpoints';
@@ -31,7 +32,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase,
     @Inject(PROJECTION_OPTIONS) private readonly options: ProjectionOptions,
   ) {
-    this.runners = [new ProjectFiguresProjector(), new BondsProjector(), new ProgrammesProjector()].map(
+    this.runners = [new ProjectFiguresProjector(), new BondsProjector(), new ProgrammesProjector(), new ReportsProjector()].map(
       (projector) =>
         new ProjectionRunner(database.store, database.pool, projector, {
           onError: (error) => this.onError(projector.name, error),

@@ -295,6 +295,23 @@ function convert(kind: FieldKind, value: unknown, where: string): unknown {
   }
 }
 
+/**
+ * Every amount of a data set is printed in 万元, so the command keeps its printed precision: the
+ * decimals as typed ("22,700" → 0, "34,822.3" → 1, "2,517.80" → 2). An amount the data set derives
+ * (`derived`, e.g. 65,000.00 = 75,000.00 − 10,000.00) keeps the precision of its digits too: alone it
+ * is known only to ±0.01 万元, but every figure it enters also adds the amount it was split from, and
+ * the two half-steps of the pair (±0.01) cover the ±0.005 of the printed whole.
+ */
+function printedPrecision(entry: SeedEntry, spec: (typeof FIELDS)[string]): { unit: 'wan'; decimals: number } | undefined {
+  const field = Object.keys({ ...spec.required, ...spec.optional }).find(
+    (name) => ({ ...spec.required, ...spec.optional })[name] === 'wan' && entry.data[name] !== undefined,
+  );
+  if (field === undefined) return undefined;
+  const text = String(entry.data[field]);
+  const dot = text.indexOf('.');
+  return { unit: 'wan', decimals: dot < 0 ? 0 : text.length - dot - 1 };
+}
+
 /** One entry of commands.json as the domain command it stands for, with its stream. */
 export function toSeedCommand(entry: SeedEntry, index: number): SeedCommand {
   const where = `commands[${index}] (${String(entry?.type)})`;
@@ -322,6 +339,8 @@ export function toSeedCommand(entry: SeedEntry, index: number): SeedCommand {
       data[field] = convert(kind, value, `${where}.${field}`);
     }
   }
+  const printed = printedPrecision(entry, spec);
+  if (printed !== undefined) data.printed = printed;
   if (spec.aggregate === 'programme') {
     return { aggregate: 'programme', streamId: programmeStreamId(data.programmeId as string), command: { type: entry.type, data } as ProgrammeCommand };
   }

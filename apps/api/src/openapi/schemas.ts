@@ -159,7 +159,7 @@ export class VerifySchema {
   @ApiProperty() asOfPosition: string;
   @ApiProperty({ example: { ok: false, brokenLinks: [{ streamId: 'project-demo', streamRevision: '3', eventId: '…', problem: 'hash-mismatch' }] } })
   hashChains: object;
-  @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [], unreadable: [], bonds: 5, bondDifferences: [], programmes: 4, programmeDifferences: [] } }) readModels: object;
+  @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [], unreadable: [], bonds: 5, bondDifferences: [], programmes: 4, programmeDifferences: [], reports: 1, reportDifferences: [] } }) readModels: object;
   @ApiProperty({
     description:
       'every bond assignment against its project receipt (exists, same amount, bond, assignment and source kind) and every receipt that names a bond. problem: receipt-missing | receipt-id-taken | receipt-differs | unknown-bond | no-assignment | receipt-not-reversed (a reversed assignment whose receipt still counts) | receipt-reversed-alone; pending (receipt-pending, receipt-reversal-pending): assignments or reversals the bond process has not reached yet (not a failure)',

@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { BondsProjector, ProgrammesProjector, ProjectFiguresProjector, type Projector, rebuildReadModels } from '@fundtrail/projections';
+import { BondsProjector, ProgrammesProjector, ProjectFiguresProjector, type Projector, rebuildReadModels, ReportsProjector } from '@fundtrail/projections';
 import { withFundtrail } from '../cli-context';
 import { progress } from '../progress';
 import { CliUsageError } from './token.command';
@@ -8,6 +8,7 @@ const PROJECTORS: Record<string, () => Projector> = {
   'project-figures': () => new ProjectFiguresProjector(),
   bonds: () => new BondsProjector(),
   programmes: () => new ProgrammesProjector(),
+  reports: () => new ReportsProjector(),
 };
 
 /** Replays the log from position 0 into fresh read models (in batches), then swaps them in; the API keeps serving. */

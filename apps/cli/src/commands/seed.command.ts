@@ -28,7 +28,7 @@ export class SeedCommand extends CommandRunner {
     });
     process.stdout.write(
       `${summary.dataset}: ${summary.commands} commands: ${summary.applied} applied, ${summary.alreadyPresent} already present; ` +
-        `${summary.eventsAppended} events appended\n`,
+        `${summary.eventsAppended} events appended; stated figures as report ${summary.dataset}: ${summary.report}\n`,
     );
   }
 }

@@ -25,7 +25,7 @@ export function receiveFundsForAssignment(event: BondProceedsAssigned, bondKind:
       amount: parseYuan(amount),
       bondId,
       assignmentId,
-      // the receipt is the assigned amount as it was typed: 1.5 亿元 stays known to 0.05 亿元
+      // The receipt repeats the assignment's amount, so it is known exactly as well as that was printed.
       ...(printed !== undefined && { printed }),
     },
   };

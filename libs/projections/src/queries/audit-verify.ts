@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { chainHash, type EventStore, GENESIS_HASH, inTransaction, type RecordedEvent } from '@fundtrail/event-store';
+import { canonicalJson, chainHash, type EventStore, GENESIS_HASH, inTransaction, type RecordedEvent } from '@fundtrail/event-store';
 import { BOND_PROCEEDS_CHECKPOINT } from '@fundtrail/funding';
 import { CrossLinkCheck, type CrossLinkReport } from './cross-links';
 import { computeFigures, emptyTerms, FigureEventDataError, foldEvents, foldTerms, type ProjectTerms, termsFromJson } from '../figures';
@@ -7,6 +7,7 @@ import { type BondDetails, emptyBondDetails, foldBondDetails } from '../read-mod
 import { DispositionCheck, type DispositionReport } from '../monitoring/disposition-check';
 import { emptyProgrammeDetails, foldProgrammeDetails, type ProgrammeDetails } from '../programmes/programme-details';
 import { PROGRAMME_STREAM } from '../programmes/programmes.projector';
+import { type ReportSummary, reportSummary } from '../reports/report-summary';
 
 export interface BrokenLink {
   streamId: string;
@@ -22,6 +23,13 @@ export interface FigureDifference {
   key: string;
   readModel: string | null | undefined;
   replayed: string | null | undefined;
+}
+
+/** A report list row that differs from its ReportPublished event (or one of the two is missing). */
+export interface ReportDifference {
+  reportId: string;
+  readModel?: ReportSummary;
+  replayed?: ReportSummary;
 }
 
 /** A bond read model that differs from the replay: `key` is amount, assignedTotal, … or assignment:<id>. */
@@ -69,6 +77,9 @@ export interface VerifyReport {
     /** Programme read models (the tree, their own indicators' figures) against the replay of the programme streams. */
     programmes: number;
     programmeDifferences: ProgrammeDifference[];
+    /** Report list rows against the replay of the report streams (a whole summary per report that differs). */
+    reports: number;
+    reportDifferences: ReportDifference[];
   };
   /** Links between streams: every bond assignment against its project receipt, every receipt that names a bond. */
   crossLinks: CrossLinkReport;
@@ -96,9 +107,10 @@ export async function verifyLog(
   pool: Pool,
   options: { includeHeads?: boolean; maxBrokenLinks?: number; onProgress?: (events: number) => void } = {},
 ): Promise<VerifyReport> {
-  const { checkpoint, stored, bondCheckpoint, storedBonds, programmeCheckpoint, storedProgrammes, lastPositions, receivedThrough } =
+  const { checkpoint, stored, bondCheckpoint, storedBonds, programmeCheckpoint, storedProgrammes, lastPositions, receivedThrough, reportCheckpoint, storedReports } =
     await readModelSnapshot(pool);
   const replayedProgrammes = new Map<string, { details: ProgrammeDetails; events: RecordedEvent[] }>();
+  const replayedReports = new Map<string, ReportSummary>();
   const crossLinks = new CrossLinkCheck();
   const dispositions = new DispositionCheck();
   const replayedBonds = new Map<string, BondDetails>();
@@ -174,6 +186,10 @@ export async function verifyLog(
     crossLinks.observe(event);
     dispositions.observe(event);
 
+    if (event.globalPosition <= reportCheckpoint) {
+      const summary = reportSummary(event);
+      if (summary && !replayedReports.has(summary.reportId)) replayedReports.set(summary.reportId, summary);
+    }
     if (event.globalPosition <= bondCheckpoint && event.streamId.startsWith('bond-')) {
       const bondId = event.streamId.slice('bond-'.length);
       try {
@@ -243,6 +259,13 @@ export async function verifyLog(
       }
     }
   }
+  const reportDifferences: ReportDifference[] = [];
+  for (const reportId of new Set([...replayedReports.keys(), ...storedReports.keys()])) {
+    const [readModel, replayedSummary] = [storedReports.get(reportId), replayedReports.get(reportId)];
+    if ((readModel && canonicalJson(readModel)) !== (replayedSummary && canonicalJson(replayedSummary))) {
+      reportDifferences.push({ reportId, ...(readModel && { readModel }), ...(replayedSummary && { replayed: replayedSummary }) });
+    }
+  }
   // A stream's newest events leave no broken link behind when deleted; the read models witness them:
   // each row remembers the position of the last event it applied, which the log must still hold.
   for (const [streamId, lastPosition] of lastPositions) {
@@ -266,7 +289,8 @@ export async function verifyLog(
     unexpected.length === 0 &&
     unreadable.length === 0 &&
     bondDifferences.length === 0 &&
-    programmeDifferences.length === 0;
+    programmeDifferences.length === 0 &&
+    reportDifferences.length === 0;
   const chainsOk = brokenLinks.length === 0;
   const links = crossLinks.report(receivedThrough, options.maxBrokenLinks ?? 1000);
   const monitoring = dispositions.report(options.maxBrokenLinks ?? 1000);
@@ -277,7 +301,20 @@ export async function verifyLog(
     streams: chains.size,
     asOfPosition: checkpoint.toString(),
     hashChains: { ok: chainsOk, brokenLinks },
-    readModels: { ok: readModelsOk, projects: stored.size, differences, missing, unexpected, unreadable, bonds: storedBonds.size, bondDifferences, programmes: storedProgrammes.size, programmeDifferences },
+    readModels: {
+      ok: readModelsOk,
+      projects: stored.size,
+      differences,
+      missing,
+      unexpected,
+      unreadable,
+      bonds: storedBonds.size,
+      bondDifferences,
+      programmes: storedProgrammes.size,
+      programmeDifferences,
+      reports: storedReports.size,
+      reportDifferences,
+    },
     crossLinks: links,
     monitoring,
     ...(options.includeHeads ? { heads: Object.fromEntries([...chains].map(([stream, state]) => [stream, state.hash])) } : {}),
@@ -319,6 +356,8 @@ async function readModelSnapshot(
   storedProgrammes: Map<string, { details: ProgrammeDetails; terms: ProjectTerms }>;
   lastPositions: Map<string, bigint>;
   receivedThrough: bigint;
+  reportCheckpoint: bigint;
+  storedReports: Map<string, ReportSummary>;
 }> {
   return inTransaction(
     pool,
@@ -336,6 +375,8 @@ async function readModelSnapshot(
         'SELECT programme_id, details, terms, last_position FROM programme_read_models',
       );
       const { rows: received } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [BOND_PROCEEDS_CHECKPOINT]);
+      const { rows: reportCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'reports'");
+      const { rows: reports } = await client.query<{ report_id: string; summary: ReportSummary }>('SELECT report_id, summary FROM report_read_models');
       return {
         checkpoint: BigInt(cp[0]?.position ?? 0),
         stored: new Map(rows.map((row) => [row.project_id, termsFromJson(row.terms) as ProjectTerms])),
@@ -346,6 +387,8 @@ async function readModelSnapshot(
         storedProgrammes: new Map(
           programmes.map((row) => [row.programme_id, { details: row.details, terms: termsFromJson(row.terms) as ProjectTerms }]),
         ),
+        reportCheckpoint: BigInt(reportCp[0]?.position ?? 0),
+        storedReports: new Map(reports.map((row) => [row.report_id, row.summary])),
         lastPositions: new Map([
           ...rows.map((row) => [`project-${row.project_id}`, BigInt(row.last_position)] as const),
           ...bonds.map((row) => [`bond-${row.bond_id}`, BigInt(row.last_position)] as const),

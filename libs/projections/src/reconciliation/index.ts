@@ -23,3 +23,13 @@ export {
   type DatasetReportDetails,
   type DatasetStatedFigure,
 } from './dataset-report';
+export {
+  reconcileReport,
+  scopeKey,
+  type ReconciliationRow,
+  type ReconciliationSum,
+  type ReportReconciliation,
+  type ScopeStreams,
+} from './report-reconciliation';
+export { readPublishedReport, readScopeStreams, reconcilePublishedReport } from './report-scopes';
+export { traceArithmetic } from './trace-arithmetic';

@@ -6,17 +6,20 @@ export interface ReadModelTables {
   projects: 'project_read_models' | 'project_read_models_rebuild';
   bonds: 'bond_read_models' | 'bond_read_models_rebuild';
   programmes: 'programme_read_models' | 'programme_read_models_rebuild';
+  reports: 'report_read_models' | 'report_read_models_rebuild';
 }
 
 export const LIVE_TABLES: ReadModelTables = {
   projects: 'project_read_models',
   bonds: 'bond_read_models',
   programmes: 'programme_read_models',
+  reports: 'report_read_models',
 };
 export const REBUILD_TABLES: ReadModelTables = {
   projects: 'project_read_models_rebuild',
   bonds: 'bond_read_models_rebuild',
   programmes: 'programme_read_models_rebuild',
+  reports: 'report_read_models_rebuild',
 };
 
 /** Turns a batch of events into read-model changes, inside the runner's transaction. */
