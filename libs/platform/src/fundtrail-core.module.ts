@@ -15,6 +15,8 @@ export class FundtrailCoreModule {
   static forRoot({ database, projectors }: FundtrailCoreOptions): DynamicModule {
     return {
       module: FundtrailCoreModule,
+      // Feature modules of the API (monitoring, …) use the core's read and write sides without re-importing them.
+      global: true,
       imports: [EventStoreModule.forRoot(database), FundingModule, ProjectionsModule.forRoot({ projectors })],
       exports: [FundingModule, ProjectionsModule],
     };
