@@ -234,7 +234,7 @@ export function validateResults(results: unknown): string[] {
     if (s.name === 'append.peer-emmett' && s.baseline?.extraReads !== 0) {
       problems.push(`${where}: the peer must make no read per command that FundTrail does not make (baseline.extraReads: 0, got ${JSON.stringify(s.baseline?.extraReads)})`);
     }
-    const goal = GOALS[s.name as ScenarioName];
+    const goal = GOALS[s.name];
     if (goal && (s.goal?.metric !== goal.metric || s.goal?.op !== goal.op || s.goal?.target !== goal.target)) {
       problems.push(`${where}: goal should be ${JSON.stringify(goal)}`);
     }

@@ -42,9 +42,10 @@ describe('docs/monitoring-xishan-2024.md', () => {
 
   it('the CLI command writes the same page where it is told (a scratch directory here, never this checkout)', async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'fundtrail-monitoring-page-'));
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on process.stdout below, where it is called as a method again
     const write = process.stdout.write;
     try {
-      process.stdout.write = (() => true) as typeof process.stdout.write;
+      process.stdout.write = (() => true);
       await new MonitoringPageCommand().run([], { out: join(scratch, 'page.md') });
     } finally {
       process.stdout.write = write;

@@ -60,10 +60,6 @@ describe('published reports and their reconciliation (HTTP)', () => {
     const [whole, fraction = ''] = text.split('.');
     return { amount: BigInt(whole) * WAN + BigInt(fraction.padEnd(6, '0')), printed: { unit: 'wan', decimals: fraction.length } };
   };
-  const head = async () => {
-    const response = await api.http.get('/api/reports').set('Authorization', as('admin'));
-    return response;
-  };
 
   beforeAll(async () => {
     api = await startApi();

@@ -23,7 +23,7 @@ export class MoneyCommandDto extends CommandDto {
       'the unit of every money field of this body: 元, 万元 or 亿元, converted exactly (an amount that would need more than 2 decimals of yuan is 400, never rounded). With wan or yi the event keeps printed: { unit, decimals }',
   })
   @IsOptionalField()
-  @IsIn(AMOUNT_UNITS as unknown as string[], { message: `$property must be one of: ${AMOUNT_UNITS.join(', ')}` })
+  @IsIn(AMOUNT_UNITS, { message: `$property must be one of: ${AMOUNT_UNITS.join(', ')}` })
   amountUnit?: AmountUnit;
 }
 

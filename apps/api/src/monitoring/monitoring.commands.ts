@@ -97,7 +97,7 @@ export class DefineMonitoringRulesHandler implements ICommandHandler<DefineMonit
         const effectiveDate = events[events.length - 1].data.effectiveFrom;
         const append = await this.store.append(
           MONITORING_RULES_STREAM,
-          toNewEvents(MONITORING_RULES_STREAM, events as unknown as { type: string; data: Record<string, unknown> }[], { ...context, effectiveDate }),
+          toNewEvents(MONITORING_RULES_STREAM, events, { ...context, effectiveDate }),
           { expectedRevision: expected },
         );
         return { append, rules: outcome };

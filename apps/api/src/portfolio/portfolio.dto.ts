@@ -60,7 +60,7 @@ export function echoTime(query: { asOfEffective?: string; knownAt?: string }): {
 
 export class BreakdownQueryDto extends PortfolioQueryDto {
   @ApiProperty({ enum: BREAKDOWN_DIMENSIONS, description: 'what to group the selected projects by' })
-  @IsIn(BREAKDOWN_DIMENSIONS as unknown as string[], { message: `$property must be one of: ${BREAKDOWN_DIMENSIONS.join(', ')}` })
+  @IsIn(BREAKDOWN_DIMENSIONS, { message: `$property must be one of: ${BREAKDOWN_DIMENSIONS.join(', ')}` })
   by: string;
 }
 

@@ -26,7 +26,7 @@ export class RegisterProgrammeDto extends CommandDto {
 
   @ApiPropertyOptional({ enum: PROGRAMME_LEVELS })
   @IsOptionalField()
-  @IsIn(PROGRAMME_LEVELS as unknown as string[], { message: `$property must be one of: ${PROGRAMME_LEVELS.join(', ')}` })
+  @IsIn(PROGRAMME_LEVELS, { message: `$property must be one of: ${PROGRAMME_LEVELS.join(', ')}` })
   level?: string;
 
   @ApiPropertyOptional({ example: 'yunnan/kunming/xishan', pattern: REGION_PATTERN.source })

@@ -30,7 +30,7 @@ import {
 } from '../openapi/schemas';
 import { SlugPipe } from '../validation/validation';
 import { pageOf } from './paging';
-import { EventsQueryDto, HistoryQueryDto, PageQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
+import { EventsQueryDto, HistoryQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
 import { echoedTime, figureTimeOf, FigureTimeQueryDto } from './figure-time.dto';
 import { absentProject } from './absent-project';

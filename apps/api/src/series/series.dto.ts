@@ -33,7 +33,7 @@ function IsFigureKeys(scope: FigureScope) {
 class SeriesQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ enum: SERIES_INTERVALS, description: 'one point per month (default), quarter or year, each as of the last day of its period' })
   @IsOptional()
-  @IsIn(SERIES_INTERVALS as unknown as string[], { message: `$property must be one of ${SERIES_INTERVALS.join(', ')}` })
+  @IsIn(SERIES_INTERVALS, { message: `$property must be one of ${SERIES_INTERVALS.join(', ')}` })
   interval?: SeriesInterval;
 
   @ApiPropertyOptional({ description: `the first period: the one containing this month YYYY-MM or day YYYY-MM-DD (default: the earliest effective date); at most ${MAX_SERIES_POINTS} points`, example: '2024-01' })

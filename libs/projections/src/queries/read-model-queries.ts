@@ -5,7 +5,6 @@ import {
   type Figure,
   type FigureTrace,
   foldEvents,
-  type ProjectTerms,
   termsFromJson,
   traceFigure,
 } from '../figures';
