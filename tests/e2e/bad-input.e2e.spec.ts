@@ -1171,6 +1171,7 @@ const queryRows: QueryRow[] = [
   { name: 'series: more points than a series holds', path: (f) => `/api/projects/${f.projectId}/series?interval=month&from=2000-01&to=2024-12`, status: 400, code: 'VALIDATION_FAILED', field: 'to' },
   { name: 'series: to before from', path: (f) => `/api/projects/${f.projectId}/series?from=2024-05&to=2024-04-30`, status: 400, code: 'VALIDATION_FAILED', field: 'to' },
   { name: 'portfolio/series?keys=receipt_usage_rate:r1 (no district total)', path: () => '/api/portfolio/series?keys=receipt_usage_rate:r1', status: 400, code: 'VALIDATION_FAILED', field: 'keys' },
+  { name: 'portfolio/series?region=Yunnan (a region is lower-case slugs)', path: () => '/api/portfolio/series?region=Yunnan', status: 400, code: 'VALIDATION_FAILED', field: 'region' },
   { name: 'portfolio/series?knownAt=2026-02-29T00:00:00Z', path: () => '/api/portfolio/series?knownAt=2026-02-29T00:00:00Z', status: 400, code: 'VALIDATION_FAILED', field: 'knownAt' },
   // The portfolio filters of the exports: each bad value names its field; nothing is ignored.
   ...(['figures.csv', 'figures.xlsx'] as const).flatMap((file) =>

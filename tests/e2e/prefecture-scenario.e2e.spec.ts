@@ -333,6 +333,15 @@ describe('a prefecture with counties, in 亿元, with approvals, work done and c
     for (const [key, value] of Object.entries(expected)) expect({ key, value: answered[key] }).toEqual({ key, value });
   });
 
+  it('a county’s series takes the same filter: its one yearly point is the fold over that county’s project', async () => {
+    const body = await get('/api/portfolio/series?programme=ld-water&keys=received_total,approval_rate&interval=year');
+    expect(body.projects).toBe(1);
+    const points = body.points as { figures: FigureBody[] }[];
+    expect(points).toHaveLength(1);
+    const expected = portfolioFigures(['ld-plant']);
+    expect(valuesOf(points[0].figures)).toEqual({ received_total: expected.received_total, approval_rate: expected.approval_rate });
+  });
+
   it('the breakdown of the prefecture by programme gives each county its own group and the trunk main its own', async () => {
     const body = await get('/api/portfolio/breakdown?by=programme&programme=zt-water');
     const groups = body.groups as { group: string | null; projectCount: number; figures: FigureBody[] }[];

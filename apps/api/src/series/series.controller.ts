@@ -20,6 +20,7 @@ import {
 import { ProblemSchema } from '../openapi/schemas';
 import { PortfolioSeriesSchema, ProjectSeriesSchema } from '../openapi/time-schemas';
 import { badRequest, problem, ProblemException } from '../problem/problem';
+import { toPortfolioFilter } from '../queries/query.dto';
 import { ReadYourWritesInterceptor } from '../queries/read-your-writes.interceptor';
 import { SlugPipe } from '../validation/validation';
 import { PortfolioSeriesQueryDto, ProjectSeriesQueryDto } from './series.dto';
@@ -90,12 +91,12 @@ export class PortfolioSeriesController {
 
   @Get('series')
   @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'District totals period by period by effective date, each point as of the last day of its period, over every project' })
+  @ApiOperation({ summary: 'District totals period by period by effective date, each point as of the last day of its period, over the projects the portfolio filters select' })
   @ApiResponse({ status: 200, type: PortfolioSeriesSchema })
   @documented()
   async series(@Query() query: PortfolioSeriesQueryDto) {
     const request = seriesRequest(query, 'portfolio');
-    const filter: PortfolioFilter = {};
+    const filter: PortfolioFilter = toPortfolioFilter(query);
     const found = await answering(() => this.queries.execute<GetPortfolioSeries, { points: PortfolioSeriesPoint[]; projectIds: string[] }>(new GetPortfolioSeries(filter, request)));
     return { ...echo(query, request), projects: found.projectIds.length, points: found.points };
   }

@@ -1,8 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, registerDecorator } from 'class-validator';
 import { type FigureScope, HEADLINE_FIGURES, MAX_SERIES_KEYS, MAX_SERIES_POINTS, parseSeriesBound, parseSeriesKeys, SERIES_INTERVALS, SeriesRangeError, type SeriesInterval } from '@fundtrail/projections';
 import { IsKnownAt, KNOWN_AT_DOC } from '../queries/figure-time.dto';
-import { ReadQueryDto } from '../queries/query.dto';
+import { PortfolioFilterQueryDto, ReadQueryDto } from '../queries/query.dto';
 import { parsedBy } from '../validation/validators';
 
 const IsSeriesBound = () => parsedBy('isSeriesBound', parseSeriesBound, 'a month YYYY-MM or a calendar date YYYY-MM-DD');
@@ -61,9 +61,12 @@ export class ProjectSeriesQueryDto extends SeriesQueryDto {
   keys?: string;
 }
 
-export class PortfolioSeriesQueryDto extends SeriesQueryDto {
+class PortfolioSeriesKeysDto extends SeriesQueryDto {
   @ApiPropertyOptional({ description: `${KEYS_DOC}; figures of one receipt or indicator have no district total`, example: 'received_total,execution_rate' })
   @IsOptional()
   @IsFigureKeys('portfolio')
   keys?: string;
 }
+
+/** A portfolio series takes the portfolio's filters, like every portfolio answer. */
+export class PortfolioSeriesQueryDto extends IntersectionType(PortfolioSeriesKeysDto, PortfolioFilterQueryDto) {}
