@@ -342,6 +342,22 @@ describe('a prefecture with counties, in 亿元, with approvals, work done and c
     expect(valuesOf(points[0].figures)).toEqual({ received_total: expected.received_total, approval_rate: expected.approval_rate });
   });
 
+  it('a monitoring rule scoped to the prefecture programme watches the counties’ projects too', async () => {
+    await post('/api/monitoring/rules', officer, {
+      ruleId: 'zt-schedule',
+      kind: 'execution-lag',
+      params: { checkpoints: [{ by: '01-01', minExecutionRate: '60' }] },
+      scope: { programme: 'zt-water' },
+      effectiveDate: '2024-01-01',
+    });
+    const warnings = (await get('/api/monitoring/warnings?asOfEffective=2200-12-31')) as unknown as { projectId: string; ruleId: string; value: string }[];
+    const lagging = prefecture.filter((id) => Number(projectFigures(ledger(id)).execution_rate) < 60);
+    expect(lagging.length).toBeGreaterThan(1); // the trunk main and at least one county
+    expect(warnings.filter((w) => w.ruleId === 'zt-schedule').map((w) => [w.projectId, w.value]).sort()).toEqual(
+      lagging.map((id) => [id, projectFigures(ledger(id)).execution_rate]).sort(),
+    );
+  });
+
   it('the breakdown of the prefecture by programme gives each county its own group and the trunk main its own', async () => {
     const body = await get('/api/portfolio/breakdown?by=programme&programme=zt-water');
     const groups = body.groups as { group: string | null; projectCount: number; figures: FigureBody[] }[];

@@ -4,6 +4,7 @@ import { MONITORING_RULES_STREAM, type MonitoringRuleKind, type WarningStatus, w
 import { isKnownAsOf, type KnownAt } from '../figures/figure-time';
 import { portfolioFilterSql, type PortfolioFilter } from '../queries/portfolio-filter';
 import { programmeScopeIn } from '../programmes/programme-scope';
+import type { ProgrammeNode } from './project-context';
 import { evaluateWarnings, type MonitoringWarning } from './evaluate-warnings';
 import { monitoredRules, type RuleVersion } from './rule-versions';
 import { currentStatus, warningHistory, warningStatuses, type WarningDispositionRecord } from './warning-history';
@@ -113,7 +114,15 @@ export class MonitoringQueries {
     const projects = await Promise.all(
       projectIds.map(async (projectId) => ({ projectId, events: await this.store.readStream(`${PROJECT_STREAM}${projectId}`) })),
     );
-    return evaluateWarnings({ projects, ruleEvents, asOfEffective: time.asOfEffective, knownAt: time.knownAt });
+    return evaluateWarnings({ projects, ruleEvents, programmes: await this.programmeTree(), asOfEffective: time.asOfEffective, knownAt: time.knownAt });
+  }
+
+  /** The programme tree, so that a rule scoped to a programme watches its descendants' projects too. */
+  private async programmeTree(): Promise<ProgrammeNode[]> {
+    const { rows } = await this.pool.query<{ programme_id: string; parent_id: string | null }>(
+      "SELECT programme_id, details->>'parentId' AS parent_id FROM programme_read_models",
+    );
+    return rows.map((row) => ({ programmeId: row.programme_id, ...(row.parent_id !== null && { parentId: row.parent_id }) }));
   }
 
   /** Each warning's status from its own stream's dispositions effective by the day and known at knownAt. */
