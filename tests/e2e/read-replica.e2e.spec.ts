@@ -58,7 +58,9 @@ describe('read-your-writes on a replica that runs no projectors', () => {
     const lags = [...metrics.matchAll(/^fundtrail_projection_lag_positions\{projector="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1], m[2]]);
     expect(lags.sort()).toEqual([
       ['bonds', '0'],
+      ['programmes', '0'],
       ['project-figures', '0'],
+      ['reports', '0'],
     ]);
   }, 30_000);
 });

@@ -112,7 +112,12 @@ describe(`rebuild and live projectors survive SIGKILL (seed ${SEED})`, () => {
     expect([...crashed.projects.values()]).toEqual([...clean.projects.values()]);
     expect([...crashed.bonds.values()]).toEqual([...clean.bonds.values()]);
     // The shadow checkpoints are gone and the live ones point at the head.
-    expect(Object.fromEntries(crashed.checkpoints)).toEqual({ 'project-figures': expected.head.toString(), bonds: expected.head.toString(), reports: expected.head.toString() });
+    expect(Object.fromEntries(crashed.checkpoints)).toEqual({
+      'project-figures': expected.head.toString(),
+      bonds: expected.head.toString(),
+      programmes: expected.head.toString(),
+      reports: expected.head.toString(),
+    });
   });
 
   it('the live ProjectionRunner SIGKILLed mid-catch-up neither loses nor double-counts', async () => {
