@@ -13,7 +13,6 @@ export { CreateReadModels1732000000200 } from './migrations/1732000000200-create
 export { CreateProgrammeReadModels1732000000220 } from './migrations/1732000000220-create-programme-read-models';
 export * from './programmes';
 export * from './projections.module';
-export * from './queries/read-model.query-handlers';
 export * from './projections';
 export * from './queries/portfolio-filter';
 export * from './portfolio';

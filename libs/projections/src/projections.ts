@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
 import { PortfolioQueries } from './portfolio/portfolio-queries';
 import { ReadModelQueries } from './queries/read-model-queries';
+import { FiguresInTimeQueries } from './figures-in-time/figures-in-time.queries';
 import { ProgrammesProjector } from './programmes/programmes.projector';
 import { BondsProjector } from './runner/bonds.projector';
 import { ProjectFiguresProjector } from './runner/project-figures.projector';
@@ -15,11 +16,13 @@ export interface ProjectionOptions {
 
 export const PROJECTION_OPTIONS = Symbol('PROJECTION_OPTIONS');
 
-/** The live projectors of this process and what waits on them (read-your-writes). */
+/** The live projectors of this process, what waits on them (read-your-writes), and the queries over their read models. */
 @Injectable()
 export class Projections implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly runners: ProjectionRunner[];
+  /** The read side's services, which controllers and commands call directly. */
   readonly queries: ReadModelQueries;
+  readonly inTime: FiguresInTimeQueries;
   readonly portfolio: PortfolioQueries;
   /** Set by the host to observe errors (logs) and progress (metrics). */
   onError: (projector: string, error: unknown) => void = () => undefined;
@@ -38,6 +41,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
         }),
     );
     this.queries = new ReadModelQueries(database.pool, database.store);
+    this.inTime = new FiguresInTimeQueries(database.pool, database.store);
     this.portfolio = new PortfolioQueries(database.pool, database.store);
     this.stored = new StoredCheckpoints(
       database.pool,
@@ -74,4 +78,3 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
     );
   }
 }
-

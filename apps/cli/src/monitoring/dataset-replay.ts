@@ -12,7 +12,7 @@ import {
   receiveFundsForAssignment,
 } from '@fundtrail/funding';
 import type { MonitoredProject } from '@fundtrail/projections';
-import { readDataset, toSeedCommand } from '../../../../seeds/dataset';
+import { readDataset, toSeedCommand } from '@fundtrail/reports';
 
 export interface ReplayedDataset {
   projects: MonitoredProject[];
