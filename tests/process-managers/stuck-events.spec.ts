@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { createServerDatabase, type TestDatabase } from '../support/test-database';
 import { APPLICATION_MIGRATIONS } from '@fundtrail/platform';
-import { StuckEvents } from '../../apps/api/src/process-managers/stuck-events';
+import { StuckEvents } from '@fundtrail/funding';
 
 const event = (n: number) => ({
   eventId: `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`,
@@ -35,7 +35,14 @@ describe('StuckEvents against PostgreSQL', () => {
       [5, 10_000],
       [6, 10_000],
     ]);
-    expect(attempts[5]).toMatchObject({ eventId: event(1).eventId, streamId: 'bond-b1', streamRevision: '1', globalPosition: '1001', code: 'DUPLICATE_ID', detail: 'try 6' });
+    expect(attempts[5]).toMatchObject({
+      eventId: event(1).eventId,
+      streamId: 'bond-b1',
+      streamRevision: '1',
+      globalPosition: '1001',
+      code: 'DUPLICATE_ID',
+      detail: 'try 6',
+    });
     expect(attempts[5].firstFailedAt).toBe(attempts[0].firstFailedAt);
   });
 
@@ -44,7 +51,10 @@ describe('StuckEvents against PostgreSQL', () => {
     const now = new StuckEvents(pool, 'now', { firstRetryMs: 0, maxRetryMs: 0 });
     for (const n of [5, 3, 4]) await later.record(event(n), { code: 'PROJECT_NOT_FOUND', detail: 'p' });
     for (const n of [7, 6]) await now.record(event(n), { code: 'TypeError', detail: 'x' });
-    expect(await later.list(2)).toEqual({ count: 3, events: [expect.objectContaining({ streamRevision: '3' }), expect.objectContaining({ streamRevision: '4' })] });
+    expect(await later.list(2)).toEqual({
+      count: 3,
+      events: [expect.objectContaining({ streamRevision: '3' }), expect.objectContaining({ streamRevision: '4' })],
+    });
     expect(await later.due()).toEqual([]);
     expect((await now.due()).map((s) => s.streamRevision)).toEqual(['6', '7']);
     expect(await now.resolve(event(6).eventId)).toBe(true);

@@ -47,21 +47,69 @@ describe('time travel: history and events as they stood', () => {
     auditor = `Bearer ${api.token('auditor')}`;
     const base = `/api/projects/${P}`;
     // Recorded first, in the order below; effective dates deliberately out of order.
-    await post('register', '/api/projects', officer, { projectId: P, name: '西山区博物馆改扩建项目', department: '区文旅局', category: 'culture', plannedTotal: '80000000.00', effectiveDate: '2023-12-01' });
-    await post('allocation', `${base}/allocations`, officer, { allocationId: 'dist-2024', source: 'district-budget', amount: '30000000.00', fiscalYear: 2024, effectiveDate: '2024-01-10' });
-    await post('receipt r1 (effective 2024-03-01)', `${base}/receipts`, clerk, { receiptId: 'r1', source: 'district-budget', amount: '20000000.00', allocationId: 'dist-2024', effectiveDate: '2024-03-01' });
-    await post('carry-over (effective 2024-01-02)', `${base}/receipts`, clerk, { receiptId: 'carry', source: 'carry-over', amount: '1500000.00', effectiveDate: '2024-01-02' });
-    await post('contract', `${base}/contracts`, clerk, { contractId: 'lot-1', counterparty: '云南某建设工程有限公司', amount: '12000000.00', effectiveDate: '2024-03-05' });
-    await post('disbursement d1', `${base}/disbursements`, clerk, { disbursementId: 'd1', amount: '4000000.00', category: 'construction', receiptId: 'r1', contractId: 'lot-1', effectiveDate: '2024-03-20' });
+    await post('register', '/api/projects', officer, {
+      projectId: P,
+      name: '西山区博物馆改扩建项目',
+      department: '区文旅局',
+      category: 'culture',
+      plannedTotal: '80000000.00',
+      effectiveDate: '2023-12-01',
+    });
+    await post('allocation', `${base}/allocations`, officer, {
+      allocationId: 'dist-2024',
+      source: 'district-budget',
+      amount: '30000000.00',
+      fiscalYear: 2024,
+      effectiveDate: '2024-01-10',
+    });
+    await post('receipt r1 (effective 2024-03-01)', `${base}/receipts`, clerk, {
+      receiptId: 'r1',
+      source: 'district-budget',
+      amount: '20000000.00',
+      allocationId: 'dist-2024',
+      effectiveDate: '2024-03-01',
+    });
+    await post('carry-over (effective 2024-01-02)', `${base}/receipts`, clerk, {
+      receiptId: 'carry',
+      source: 'carry-over',
+      amount: '1500000.00',
+      effectiveDate: '2024-01-02',
+    });
+    await post('contract', `${base}/contracts`, clerk, {
+      contractId: 'lot-1',
+      counterparty: '云南某建设工程有限公司',
+      amount: '12000000.00',
+      effectiveDate: '2024-03-05',
+    });
+    await post('disbursement d1', `${base}/disbursements`, clerk, {
+      disbursementId: 'd1',
+      amount: '4000000.00',
+      category: 'construction',
+      receiptId: 'r1',
+      contractId: 'lot-1',
+      effectiveDate: '2024-03-20',
+    });
     firstBatchSize = snapshots.length;
     // The instant between the two batches (recording time).
     await new Promise((resolve) => setTimeout(resolve, 60));
     between = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 60));
-    await post('disbursement d2 (back-dated 2024-02-15)', `${base}/disbursements`, clerk, { disbursementId: 'd2', amount: '2500000.00', category: 'engineering-services', receiptId: 'r1', effectiveDate: '2024-02-15' });
+    await post('disbursement d2 (back-dated 2024-02-15)', `${base}/disbursements`, clerk, {
+      disbursementId: 'd2',
+      amount: '2500000.00',
+      category: 'engineering-services',
+      receiptId: 'r1',
+      effectiveDate: '2024-02-15',
+    });
     await post('planned total revised', `${base}/planned-total`, officer, { amount: '95000000.00', reason: '初步设计概算调整', effectiveDate: '2024-04-01' });
     reversalPosition = await post('d1 reversed', `${base}/disbursements/d1/reversal`, officer, { reason: '凭证重复录入', effectiveDate: '2024-04-10' });
-    await post('indicator', `${base}/indicators`, officer, { indicatorId: 'floor-area', name: '改扩建面积', unit: '平方米', target: '12000', effectiveDate: '2024-04-15' });
+    await post('indicator', `${base}/indicators`, officer, {
+      indicatorId: 'floor-area',
+      name: '改扩建面积',
+      unit: '平方米',
+      target: '12000',
+      effectiveDate: '2024-04-15',
+    });
     await post('actual', `${base}/indicators/floor-area/actuals`, officer, { actual: '9000.5', effectiveDate: '2024-06-30' });
   });
   afterAll(async () => api?.close());
@@ -137,14 +185,11 @@ describe('time travel: history and events as they stood', () => {
     const all = (await events('')).body.events as EventView[];
     expect(all).toHaveLength(snapshots.length);
     for (const event of all.slice(firstBatchSize)) expect(new Date(event.recordedAt).getTime()).toBeGreaterThan(instant.getTime());
-    // Before anything was recorded: nothing.
+    // Before anything was recorded: said, never answered with figures of zero.
     const early = await history('2000-01-01T00:00:00Z');
-    if (early.status === 200) {
-      expect(early.body.events).toBe(0);
-      expect(values(early.body.figures)).toMatchObject({ received_total: '0.00', disbursed_total: '0.00', planned_total: null });
-    } else {
-      expect(early.status).toBe(404);
-    }
+    expect({ status: early.status, code: early.body.code }).toEqual({ status: 404, code: 'PROJECT_NOT_YET_RECORDED' });
+    const beforeFirst = await history(snapshots[0].position - 1);
+    expect({ status: beforeFirst.status, code: beforeFirst.body.code }).toEqual({ status: 404, code: 'PROJECT_NOT_YET_RECORDED' });
   });
 
   it('events?asOfEffective= filters by effective date (inclusive), whatever the recording order', async () => {
@@ -152,7 +197,12 @@ describe('time travel: history and events as they stood', () => {
     expect(await types('2023-11-30')).toEqual([]);
     expect(await types('2024-01-02')).toEqual(['ProjectRegistered@2023-12-01', 'FundsReceived@2024-01-02']);
     // d2 was recorded after d1 but happened before it: it is in, d1 and r1 are not.
-    expect(await types('2024-02-15')).toEqual(['ProjectRegistered@2023-12-01', 'FundsAllocated@2024-01-10', 'FundsReceived@2024-01-02', 'DisbursementRecorded@2024-02-15']);
+    expect(await types('2024-02-15')).toEqual([
+      'ProjectRegistered@2023-12-01',
+      'FundsAllocated@2024-01-10',
+      'FundsReceived@2024-01-02',
+      'DisbursementRecorded@2024-02-15',
+    ]);
     expect(await types('2024-03-20')).toEqual([
       'ProjectRegistered@2023-12-01',
       'FundsAllocated@2024-01-10',

@@ -79,7 +79,11 @@ describe('crash safety: SIGKILL under load (DESIGN §2, issue 7.1)', () => {
     api = await start();
     for (const projectId of PROJECTS) {
       await mustPost(api.base, '/api/projects', officer, { projectId, name: `崩溃测试 ${projectId}`, department: '区财政局', category: 'testing' });
-      await mustPost(api.base, `/api/projects/${projectId}/receipts`, clerk, { receiptId: `${projectId}-r1`, source: 'district-budget', amount: '10000000.00' });
+      await mustPost(api.base, `/api/projects/${projectId}/receipts`, clerk, {
+        receiptId: `${projectId}-r1`,
+        source: 'district-budget',
+        amount: '10000000.00',
+      });
     }
 
     const attempts: Attempt[] = [];
@@ -87,7 +91,7 @@ describe('crash safety: SIGKILL under load (DESIGN §2, issue 7.1)', () => {
     const kills: { at: number; acknowledgedBefore: number; inFlight: number }[] = [];
 
     for (let crash = 0; crash < CRASHES; crash += 1) {
-      const base = (api).base;
+      const base = api.base;
       let running = true;
       const inFlight = new Set<Attempt>();
       const client = async (index: number) => {
@@ -100,7 +104,12 @@ describe('crash safety: SIGKILL under load (DESIGN §2, issue 7.1)', () => {
             disbursementId,
             projectId,
             key: `crash-${disbursementId}`,
-            body: { disbursementId, amount: `${1 + (sequence % 7)}.${String(sequence % 100).padStart(2, '0')}`, category: 'construction', receiptId: `${projectId}-r1` },
+            body: {
+              disbursementId,
+              amount: `${1 + (sequence % 7)}.${String(sequence % 100).padStart(2, '0')}`,
+              category: 'construction',
+              receiptId: `${projectId}-r1`,
+            },
           };
           attempts.push(attempt);
           inFlight.add(attempt);
@@ -119,9 +128,9 @@ describe('crash safety: SIGKILL under load (DESIGN §2, issue 7.1)', () => {
       await sleep(1500 + Math.floor(Math.random() * 1500));
       const acknowledged = attempts.filter((a) => a.answer?.status === 201).length;
       kills.push({ at: Date.now() - runStarted, acknowledgedBefore: acknowledged, inFlight: inFlight.size });
-      (api).child.kill('SIGKILL');
-      await (api).exited;
-      outputs.push((api).output());
+      api.child.kill('SIGKILL');
+      await api.exited;
+      outputs.push(api.output());
       running = false;
       await Promise.all(clients);
       api = await start();
@@ -165,7 +174,8 @@ describe('crash safety: SIGKILL under load (DESIGN §2, issue 7.1)', () => {
       for (const eventId of answer.body.eventIds as string[]) {
         if (byEventId.get(eventId) !== 1) lost.push(`${attempt.disbursementId}: event ${eventId} stored ${byEventId.get(eventId) ?? 0} times`);
       }
-      if (recordedByDisbursement.get(attempt.disbursementId) !== 1) lost.push(`${attempt.disbursementId}: recorded ${recordedByDisbursement.get(attempt.disbursementId) ?? 0} times`);
+      if (recordedByDisbursement.get(attempt.disbursementId) !== 1)
+        lost.push(`${attempt.disbursementId}: recorded ${recordedByDisbursement.get(attempt.disbursementId) ?? 0} times`);
     }
     expect(lost).toEqual([]);
     // Nothing is stored twice, acknowledged or not.
@@ -187,13 +197,13 @@ describe('crash safety: SIGKILL under load (DESIGN §2, issue 7.1)', () => {
 
     // Read models after catch-up: verify (hash chains + read models vs replay) is ok…
     await waitForCatchUp(db.url);
-    const verify = await call((api).base, 'GET', '/api/audit/verify', { token: auditor, timeoutMs: 30_000 });
+    const verify = await call(api.base, 'GET', '/api/audit/verify', { token: auditor, timeoutMs: 30_000 });
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true, hashChains: { ok: true }, readModels: { ok: true } });
     // …and equal, row for row, what a clean rebuild from the log produces.
     const live = await readModelSnapshot(db.url);
-    outputs.push((api).output());
-    expect(await (api).stop('SIGTERM')).toBe(0);
+    outputs.push(api.output());
+    expect(await api.stop('SIGTERM')).toBe(0);
     api = undefined;
     const env = { DATABASE_URL: db.url };
     const rebuild = runCli(['rebuild', '--fresh'], env);
@@ -251,7 +261,7 @@ describe('crash safety: SIGKILL between a bond assignment and its receipt', () =
 
   // Found by this test: the retry used to be refused 409 DUPLICATE_ID (the decider sees the
   // assignment); the idempotency layer now answers it from the log, and the bond-proceeds catch-up
-  // (apps/api/src/process-managers) completes the receipt.
+  // (libs/funding/src/bond) completes the receipt.
   it('a retry is answered 201 and the project receives the proceeds exactly once', async () => {
     api = await spawnApi(db.url);
     await api.waitReady();

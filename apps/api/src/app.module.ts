@@ -2,12 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard, JWT_SECRET, resolveJwtSecret } from '@fundtrail/auth';
 import type { FundtrailDatabase } from '@fundtrail/event-store';
+import { BOND_PROCEEDS_OPTIONS, BOND_PROCEEDS_PROCESS, type BondProceedsOptions, BondProceedsCatchUp } from '@fundtrail/funding';
 import { type FundtrailConfig, FundtrailCoreModule } from '@fundtrail/platform';
 import { BondQueriesController, PortfolioAuditController, ProjectQueriesController } from './queries/query.controllers';
 import { ReadYourWritesInterceptor } from './queries/read-your-writes.interceptor';
 import { BondCommandsController } from './commands/bond-commands.controller';
 import { ProjectCommandsController } from './commands/project-commands.controller';
-import { BondProceedsCatchUp } from './process-managers/bond-proceeds.catch-up';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { createValidationPipe } from './validation/validation';
 import { HealthController } from './health/health.controller';
@@ -62,9 +62,19 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         IdempotencyInterceptor,
         ReadYourWritesInterceptor,
+        { provide: BOND_PROCEEDS_OPTIONS, useValue: bondProceedsOptions(config, metrics) },
         BondProceedsCatchUp,
       ],
       exports: [FundtrailMetrics],
     };
   }
+}
+
+/** The catch-up runs where the projectors run, and reports to this process's metrics. */
+function bondProceedsOptions(config: FundtrailConfig, metrics: FundtrailMetrics): BondProceedsOptions {
+  return {
+    run: config.projectors,
+    onFailure: (kind, by) => metrics.processFailures.inc({ process: BOND_PROCEEDS_PROCESS, kind }, by),
+    onStuckEvents: (count) => metrics.processStuckEvents.set({ process: BOND_PROCEEDS_PROCESS }, count),
+  };
 }

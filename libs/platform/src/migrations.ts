@@ -1,7 +1,7 @@
+import { CreateProcessStuckEvents1732000000350 } from '@fundtrail/funding';
 import { CreateProgrammeReadModels1732000000220, CreateReadModels1732000000200, CreateReportReadModels1732000000400 } from '@fundtrail/projections';
 import { CreateIdempotencyKeys1732000000100 } from './migrations/1732000000100-create-idempotency-keys';
 import { StoreIdempotentAnswersAsBytes1732000000110 } from './migrations/1732000000110-store-idempotent-answers-as-bytes';
-import { CreateProcessStuckEvents1732000000350 } from './migrations/1732000000350-create-process-stuck-events';
 
 /** Migrations beyond the event store's own, shared by the API and the CLI. */
 export const APPLICATION_MIGRATIONS = [

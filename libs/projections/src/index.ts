@@ -17,7 +17,6 @@ export * from './reports/report-summary';
 export * from './reports/reports.projector';
 export * from './reports/report.queries';
 export * from './projections.module';
-export * from './queries/read-model.query-handlers';
 export * from './projections';
 export * from './queries/portfolio-filter';
 export * from './portfolio';

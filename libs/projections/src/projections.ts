@@ -2,9 +2,11 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
 import { PortfolioQueries } from './portfolio/portfolio-queries';
 import { ReadModelQueries } from './queries/read-model-queries';
+import { FiguresInTimeQueries } from './figures-in-time/figures-in-time.queries';
 import { ProgrammesProjector } from './programmes/programmes.projector';
 import { BondsProjector } from './runner/bonds.projector';
 import { ReportsProjector } from './reports/reports.projector';
+import { ReportQueries } from './reports/report.queries';
 import { ProjectFiguresProjector } from './runner/project-figures.projector';
 import { ProjectionRunner } from './runner/projection-runner';
 import { StoredCheckpoints } from './runner/stored-checkpoints';
@@ -16,11 +18,14 @@ export interface ProjectionOptions {
 
 export const PROJECTION_OPTIONS = Symbol('PROJECTION_OPTIONS');
 
-/** The live projectors of this process and what waits on them (read-your-writes). */
+/** The live projectors of this process, what waits on them (read-your-writes), and the queries over their read models. */
 @Injectable()
 export class Projections implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly runners: ProjectionRunner[];
+  /** The read side's services, which controllers and commands call directly. */
   readonly queries: ReadModelQueries;
+  readonly inTime: FiguresInTimeQueries;
+  readonly reports: ReportQueries;
   readonly portfolio: PortfolioQueries;
   /** Set by the host to observe errors (logs) and progress (metrics). */
   onError: (projector: string, error: unknown) => void = () => undefined;
@@ -39,6 +44,8 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
         }),
     );
     this.queries = new ReadModelQueries(database.pool, database.store);
+    this.inTime = new FiguresInTimeQueries(database.pool, database.store);
+    this.reports = new ReportQueries(database.pool, database.store);
     this.portfolio = new PortfolioQueries(database.pool, database.store);
     this.stored = new StoredCheckpoints(
       database.pool,
@@ -75,4 +82,3 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
     );
   }
 }
-

@@ -1,10 +1,9 @@
 import { Controller, Get, Query, Req, UseInterceptors } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import type { Request } from 'express';
 import { Roles } from '@fundtrail/auth';
-import { type BackdatedEntry, ListBackdated } from '@fundtrail/projections';
+import { Projections } from '@fundtrail/projections';
 import { ProblemSchema } from '../openapi/schemas';
 import { BackdatedPageSchema } from '../openapi/time-schemas';
 import { badRequest } from '../problem/problem';
@@ -16,7 +15,10 @@ import { IsCalendarDate } from '../validation/validators';
 export const DEFAULT_GRACE_DAYS = 30;
 
 export class BackdatedQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: `days an entry may lag its effective date before it counts as back-dated, 0 to 99999 (default ${DEFAULT_GRACE_DAYS})`, example: '30' })
+  @ApiPropertyOptional({
+    description: `days an entry may lag its effective date before it counts as back-dated, 0 to 99999 (default ${DEFAULT_GRACE_DAYS})`,
+    example: '30',
+  })
   @IsOptional()
   @Matches(/^(?:0|[1-9]\d{0,4})$/, { message: '$property must be a whole number of days from 0 to 99999' })
   graceDays?: string;
@@ -37,7 +39,7 @@ export class BackdatedQueryDto extends PageQueryDto {
 @Controller('api/audit')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class BackdatedController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get('backdated')
   @Roles('auditor')
@@ -53,19 +55,19 @@ export class BackdatedController {
   @ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND, STORE_UNAVAILABLE' })
   async backdated(@Query() query: BackdatedQueryDto, @Req() request: Request) {
     if (query.from !== undefined && query.to !== undefined && query.to < query.from) {
-      throw badRequest('VALIDATION_FAILED', 'invalid fields: to', [{ field: 'to', code: 'BEFORE_FROM', message: `to (${query.to}) is before from (${query.from})` }]);
+      throw badRequest('VALIDATION_FAILED', 'invalid fields: to', [
+        { field: 'to', code: 'BEFORE_FROM', message: `to (${query.to}) is before from (${query.from})` },
+      ]);
     }
     const graceDays = Number(query.graceDays ?? DEFAULT_GRACE_DAYS);
     const paging = pageFields(0, query, request);
-    const { items, total } = await this.queries.execute<ListBackdated, { items: BackdatedEntry[]; total: number }>(
-      new ListBackdated({
-        graceDays,
-        ...(query.from !== undefined && { recordedFrom: query.from }),
-        ...(query.to !== undefined && { recordedTo: query.to }),
-        offset: (paging.page - 1) * paging.pageSize,
-        limit: paging.pageSize,
-      }),
-    );
+    const { items, total } = await this.projections.inTime.backdated({
+      graceDays,
+      ...(query.from !== undefined && { recordedFrom: query.from }),
+      ...(query.to !== undefined && { recordedTo: query.to }),
+      offset: (paging.page - 1) * paging.pageSize,
+      limit: paging.pageSize,
+    });
     return { graceDays, from: query.from ?? null, to: query.to ?? null, items, ...pageFields(total, query, request) };
   }
 }

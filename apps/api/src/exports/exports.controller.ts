@@ -1,9 +1,8 @@
 import { Controller, Get, Query, Res, UseInterceptors } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles } from '@fundtrail/auth';
-import { type FigureTable, type FigureTableSink, figureCsvSink, figureXlsxSink, WriteFigureTable, XLSX_CONTENT_TYPE } from '@fundtrail/projections';
+import { type FigureTable, type FigureTableSink, figureCsvSink, figureXlsxSink, Projections, XLSX_CONTENT_TYPE } from '@fundtrail/projections';
 import { ProblemSchema } from '../openapi/schemas';
 import { PortfolioFilterQueryDto, toPortfolioFilter } from '../queries/query.dto';
 import { ReadYourWritesInterceptor } from '../queries/read-your-writes.interceptor';
@@ -17,9 +16,11 @@ const COMMON = [
   ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN (clerks do not export)' }),
   ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND, STORE_UNAVAILABLE' }),
 ];
-const documented = (...extra: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
-  for (const decorate of [...COMMON, ...extra]) decorate(target, key, descriptor);
-};
+const documented =
+  (...extra: MethodDecorator[]): MethodDecorator =>
+  (target, key, descriptor) => {
+    for (const decorate of [...COMMON, ...extra]) decorate(target, key, descriptor);
+  };
 
 /**
  * The analysts' files: a row per selected project with its context and every figure. Both stream
@@ -30,14 +31,14 @@ const documented = (...extra: MethodDecorator[]): MethodDecorator => (target, ke
 @Controller('api/exports')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class ExportsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get('figures.xlsx')
   @Roles(...EXPORT_ROLES)
   @ApiOperation({
     summary:
       'Excel workbook: sheet 1 a row per project (context, every figure; money as yuan numbers with 2 decimals, rates as percentages; ' +
-      'headers in Chinese, English and the figure key), sheet 2 each figure\'s formula and version, sheet 3 the log position and filter',
+      "headers in Chinese, English and the figure key), sheet 2 each figure's formula and version, sheet 3 the log position and filter",
   })
   @ApiProduces(XLSX_CONTENT_TYPE)
   @ApiResponse({ status: 200, description: 'the workbook (streamed)' })
@@ -51,7 +52,7 @@ export class ExportsController {
   @ApiOperation({
     summary:
       'CSV (RFC 4180, UTF-8 with a byte-order mark so Excel shows Chinese): a header line "中文 / English [key]", then a line per project; ' +
-      'money and rates as the API\'s decimal strings; text that starts with = + - @ is prefixed with an apostrophe',
+      "money and rates as the API's decimal strings; text that starts with = + - @ is prefixed with an apostrophe",
   })
   @ApiProduces('text/csv')
   @ApiResponse({ status: 200, description: 'the table (streamed)' })
@@ -76,7 +77,7 @@ export class ExportsController {
       response.setHeader('Cache-Control', 'no-store');
     });
     try {
-      await this.queries.execute(new WriteFigureTable(toPortfolioFilter(query), sink));
+      await this.projections.queries.writeFigureTable(toPortfolioFilter(query), sink);
     } catch (error) {
       // Once the first bytes are out the status cannot change: cut the download short rather than let it look complete.
       if (response.headersSent) {

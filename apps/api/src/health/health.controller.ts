@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { FUNDTRAIL_DATABASE, type FundtrailDatabase } from '@fundtrail/event-store';
-import { BondProceedsCatchUp, type ProcessManagerHealth } from '../process-managers/bond-proceeds.catch-up';
+import { BondProceedsCatchUp, type ProcessManagerHealth } from '@fundtrail/funding';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';

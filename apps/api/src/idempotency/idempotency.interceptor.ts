@@ -246,7 +246,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     // The command's own stream must hold its events. A bond assignment whose attempt died between
     // its two appends has no receipt under this key: the assignment is answered as done (it is),
-    // and the project's receipt is completed by the bond-proceeds catch-up (process-managers/).
+    // and the project's receipt is completed by the bond-proceeds catch-up (libs/funding/src/bond).
     const [own] = found;
     if (!own || own.streamId !== streams[0]) return undefined;
     const position = found.reduce((max, f) => (f.position > max ? f.position : max), 0n);

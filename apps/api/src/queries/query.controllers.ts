@@ -1,33 +1,11 @@
 import { Controller, Get, Param, Query, Req, UseInterceptors } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Roles } from '@fundtrail/auth';
 import { parseRecordedCutoff } from '@fundtrail/calendar';
-import type { RecordedEvent } from '@fundtrail/event-store';
-import {
-  type Absent,
-  type FigureTrace,
-  GetBond,
-  GetProject,
-  GetProjectEvents,
-  GetProjectHistory,
-  type ProjectView,
-  type ReadModelQueries,
-  toEventView,
-  TraceFigure,
-  VerifyAudit,
-} from '@fundtrail/projections';
+import { isNow, ProjectAbsent, Projections, type ProjectView, toEventView } from '@fundtrail/projections';
 import { problem, ProblemException } from '../problem/problem';
-import {
-  EventsPageSchema,
-  HistoryPageSchema,
-  ProblemSchema,
-  ProjectFiguresPageSchema,
-  ProjectPageSchema,
-  TraceSchema,
-  VerifySchema,
-} from '../openapi/schemas';
+import { EventsPageSchema, HistoryPageSchema, ProblemSchema, ProjectFiguresPageSchema, ProjectPageSchema, TraceSchema, VerifySchema } from '../openapi/schemas';
 import { SlugPipe } from '../validation/validation';
 import { pageOf } from './paging';
 import { EventsQueryDto, HistoryQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
@@ -42,9 +20,11 @@ const READ_ERRORS = [
   ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
   ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND (minPosition not reached in 5 s), STORE_UNAVAILABLE' }),
 ];
-const errors = (...extra: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
-  for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
-};
+const errors =
+  (...extra: MethodDecorator[]): MethodDecorator =>
+  (target, key, descriptor) => {
+    for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
+  };
 
 function notFound(code: string, detail: string): ProblemException {
   return new ProblemException(problem(404, code, detail));
@@ -55,12 +35,12 @@ function notFound(code: string, detail: string): ProblemException {
 @Controller('api/projects')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class ProjectQueriesController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   private async view(projectId: string, time: FigureTimeQueryDto = {}): Promise<ProjectView> {
-    const view = await this.queries.execute<GetProject, ProjectView | undefined | Absent>(new GetProject(projectId, figureTimeOf(time)));
-    if (!view) throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist (or is not projected yet: pass minPosition)`);
-    if (typeof view === 'string') throw absentProject(projectId, view, time);
+    const figureTime = figureTimeOf(time);
+    const view = await this.projections.queries.project(projectId, figureTime);
+    if (view instanceof ProjectAbsent) throw absentProject(projectId, view, { ...time, readModel: isNow(figureTime) });
     return view;
   }
 
@@ -101,8 +81,9 @@ export class ProjectQueriesController {
   @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND, PROJECT_NOT_YET_RECORDED, FIGURE_NOT_FOUND' }))
   async trace(@Param('projectId', SlugPipe) projectId: string, @Param('key') key: string, @Query() query: FigureTimeQueryDto, @Req() request: Request) {
     if (!/^[a-z_]{1,40}(:[a-z0-9][a-z0-9-]{0,63})?$/.test(key)) throw notFound('FIGURE_NOT_FOUND', `no figure ${key}`);
-    const trace = await this.queries.execute<TraceFigure, FigureTrace | undefined | Absent>(new TraceFigure(projectId, key, figureTimeOf(query)));
-    if (typeof trace === 'string') throw absentProject(projectId, trace, query);
+    const figureTime = figureTimeOf(query);
+    const trace = await this.projections.queries.trace(projectId, key, figureTime);
+    if (trace instanceof ProjectAbsent) throw absentProject(projectId, trace, { ...query, readModel: isNow(figureTime) });
     if (!trace) throw notFound('FIGURE_NOT_FOUND', `project ${projectId} has no figure ${key}`);
     // Only the list of terms is paged: value, numerator, denominator and matches are the whole figure's.
     const { items, paging } = pageOf(trace.terms, query, request);
@@ -115,14 +96,12 @@ export class ProjectQueriesController {
   @ApiResponse({ status: 200, type: EventsPageSchema })
   @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
   async events(@Param('projectId', SlugPipe) projectId: string, @Query() query: EventsQueryDto, @Req() request: Request) {
-    const events = await this.queries.execute<GetProjectEvents, RecordedEvent[]>(
-      new GetProjectEvents(projectId, {
-        toPosition: query.toPosition === undefined ? undefined : BigInt(query.toPosition),
-        asOfRecorded: query.asOfRecorded === undefined ? undefined : parseRecordedCutoff(query.asOfRecorded),
-        asOfEffective: query.asOfEffective,
-      }),
-    );
-    if (events.length === 0 && !(await this.exists(projectId))) throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist`);
+    const events = await this.projections.queries.events(projectId, {
+      toPosition: query.toPosition === undefined ? undefined : BigInt(query.toPosition),
+      asOfRecorded: query.asOfRecorded === undefined ? undefined : parseRecordedCutoff(query.asOfRecorded),
+      asOfEffective: query.asOfEffective,
+    });
+    if (events.length === 0 && !(await this.exists(projectId))) throw absentProject(projectId, ProjectAbsent.NOT_FOUND);
     // Later pages stop at the last event this one saw: a write between two pages changes none of them.
     const last = events.reduce((max, e) => (e.globalPosition > max ? e.globalPosition : max), 0n);
     const { items, paging } = pageOf(events, query, request, events.length > 0 ? { toPosition: last.toString() } : {});
@@ -133,16 +112,18 @@ export class ProjectQueriesController {
   @Roles('auditor')
   @ApiOperation({ summary: 'Figures as they stood at a global position or a recording time, recomputed from the log; figures paged' })
   @ApiResponse({ status: 200, type: HistoryPageSchema })
-  @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND' }))
+  @errors(
+    ApiResponse({ status: 404, type: ProblemSchema, description: 'PROJECT_NOT_FOUND, PROJECT_NOT_YET_RECORDED (no event of the project at or before asOf)' }),
+  )
   async history(@Param('projectId', SlugPipe) projectId: string, @Query() query: HistoryQueryDto, @Req() request: Request) {
-    const history = await this.queries.execute<GetProjectHistory, Awaited<ReturnType<ReadModelQueries['history']>>>(new GetProjectHistory(projectId, parseAsOf(query.asOf)));
-    if (!history) throw notFound('PROJECT_NOT_FOUND', `project ${projectId} does not exist`);
+    const history = await this.projections.queries.history(projectId, parseAsOf(query.asOf));
+    if (history instanceof ProjectAbsent) throw absentProject(projectId, history, { asOf: query.asOf });
     const { items, paging } = pageOf(history.figures, query, request);
     return { projectId, asOf: query.asOf, ...history, figures: items, ...paging };
   }
 
   private async exists(projectId: string): Promise<boolean> {
-    return (await this.queries.execute(new GetProject(projectId))) !== undefined;
+    return !((await this.projections.queries.project(projectId)) instanceof ProjectAbsent);
   }
 }
 
@@ -151,7 +132,7 @@ export class ProjectQueriesController {
 @Controller('api/bonds')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class BondQueriesController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get(':bondId')
   @Roles(...EVERYONE)
@@ -159,7 +140,7 @@ export class BondQueriesController {
   @ApiResponse({ status: 200, description: 'OK' })
   @errors(ApiResponse({ status: 404, type: ProblemSchema, description: 'BOND_NOT_FOUND' }))
   async get(@Param('bondId', SlugPipe) bondId: string, @Query() _query: ReadQueryDto) {
-    const bond = await this.queries.execute(new GetBond(bondId));
+    const bond = await this.projections.queries.bond(bondId);
     if (!bond) throw notFound('BOND_NOT_FOUND', `bond ${bondId} does not exist`);
     return bond;
   }
@@ -170,14 +151,21 @@ export class BondQueriesController {
 @Controller('api')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class PortfolioAuditController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get('audit/verify')
   @Roles('auditor')
-  @ApiOperation({ summary: 'Recompute every hash chain and every read model from the log, check every bond-project link; report the first broken link, differing figure or broken cross-stream link' })
-  @ApiResponse({ status: 200, type: VerifySchema, description: 'the report; ok: false when a chain is broken, a figure differs or a cross-stream link is broken' })
+  @ApiOperation({
+    summary:
+      'Recompute every hash chain and every read model from the log, check every bond-project link; report the first broken link, differing figure or broken cross-stream link',
+  })
+  @ApiResponse({
+    status: 200,
+    type: VerifySchema,
+    description: 'the report; ok: false when a chain is broken, a figure differs or a cross-stream link is broken',
+  })
   @errors()
   verify(@Query() _query: ReadQueryDto) {
-    return this.queries.execute(new VerifyAudit());
+    return this.projections.queries.verify();
   }
 }

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { type Actor, CurrentActor, Roles } from '@fundtrail/auth';
 import { ExecuteReportCommand, type ReportOutcome, type ReportPublished, type StatedFigure } from '@fundtrail/funding';
-import { GetReport, ListReports, parseKnownAt, ReconcileReport, type ReportReconciliation, type ReportSummary } from '@fundtrail/projections';
+import { parseKnownAt, Projections } from '@fundtrail/projections';
 import { accepted, CommandAccepted, commandContext } from '../commands/command-response';
 import { CommandErrors } from '../commands/command-errors.decorator';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
@@ -71,7 +71,7 @@ function statedFigure(dto: StatedFigureDto): StatedFigure {
 export class ReportsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
+    private readonly projections: Projections,
   ) {}
 
   @Post()
@@ -119,7 +119,7 @@ export class ReportsController {
   async list(@Query() query: ReportListQueryDto, @Req() request: Request) {
     const page = Number(query.page ?? 1);
     const pageSize = Number(query.pageSize ?? DEFAULT_PAGE_SIZE);
-    const { items, total } = await this.queries.execute<ListReports, { items: ReportSummary[]; total: number }>(new ListReports(page, pageSize));
+    const { items, total } = await this.projections.reports.list(page, pageSize);
     return { items, page, pageSize, total, next: page * pageSize < total ? nextPage(request, page, pageSize) : null };
   }
 
@@ -130,7 +130,7 @@ export class ReportsController {
   @ApiResponse({ status: 200, type: ReportSchema })
   @readErrors(ApiResponse({ status: 404, type: ProblemSchema, description: 'REPORT_NOT_FOUND' }))
   async get(@Param('reportId', SlugPipe) reportId: string) {
-    const report = await this.queries.execute<GetReport, ReportPublished['data'] | undefined>(new GetReport(reportId));
+    const report = await this.projections.reports.get(reportId);
     if (report === undefined) throw notFound(reportId);
     return report;
   }
@@ -148,7 +148,7 @@ export class ReportsController {
   @readErrors(ApiResponse({ status: 404, type: ProblemSchema, description: 'REPORT_NOT_FOUND' }))
   async reconciliation(@Param('reportId', SlugPipe) reportId: string, @Query() query: ReconciliationQueryDto) {
     const knownAt = query.knownAt === undefined ? undefined : { text: query.knownAt, time: parseKnownAt(query.knownAt) };
-    const result = await this.queries.execute<ReconcileReport, ReportReconciliation | undefined>(new ReconcileReport(reportId, knownAt));
+    const result = await this.projections.reports.reconcile(reportId, knownAt);
     if (result === undefined) throw notFound(reportId);
     return result;
   }

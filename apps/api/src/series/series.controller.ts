@@ -1,25 +1,23 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@fundtrail/auth';
 import {
   type FigureScope,
-  GetPortfolioSeries,
-  GetProjectSeries,
   HEADLINE_FIGURES,
   MAX_SERIES_POINTS,
   parseKnownAt,
   parseSeriesBound,
   parseSeriesKeys,
   type PortfolioFilter,
-  type PortfolioSeriesPoint,
-  type SeriesPoint,
+  ProjectAbsent,
+  Projections,
   SeriesRangeError,
   type SeriesRequest,
 } from '@fundtrail/projections';
 import { ProblemSchema } from '../openapi/schemas';
 import { PortfolioSeriesSchema, ProjectSeriesSchema } from '../openapi/time-schemas';
-import { badRequest, problem, ProblemException } from '../problem/problem';
+import { badRequest } from '../problem/problem';
+import { absentProject } from '../queries/absent-project';
 import { toPortfolioFilter } from '../queries/query.dto';
 import { ReadYourWritesInterceptor } from '../queries/read-your-writes.interceptor';
 import { SlugPipe } from '../validation/validation';
@@ -29,7 +27,11 @@ const EVERYONE = ['clerk', 'budget-officer', 'auditor', 'analyst'] as const;
 
 const documented = (): MethodDecorator => (target, key, descriptor) => {
   for (const decorate of [
-    ApiResponse({ status: 400, type: ProblemSchema, description: `VALIDATION_FAILED (keys, interval, from, to, knownAt; to before from; more than ${MAX_SERIES_POINTS} points)` }),
+    ApiResponse({
+      status: 400,
+      type: ProblemSchema,
+      description: `VALIDATION_FAILED (keys, interval, from, to, knownAt; to before from; more than ${MAX_SERIES_POINTS} points)`,
+    }),
     ApiResponse({ status: 401, type: ProblemSchema, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
     ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
     ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND, STORE_UNAVAILABLE' }),
@@ -52,7 +54,8 @@ async function answering<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof SeriesRangeError) throw badRequest('VALIDATION_FAILED', `invalid fields: ${error.field}`, [{ field: error.field, code: error.code, message: error.message }]);
+    if (error instanceof SeriesRangeError)
+      throw badRequest('VALIDATION_FAILED', `invalid fields: ${error.field}`, [{ field: error.field, code: error.code, message: error.message }]);
     throw error;
   }
 }
@@ -66,7 +69,7 @@ function echo(query: ProjectSeriesQueryDto | PortfolioSeriesQueryDto, request: S
 @Controller('api/projects')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class ProjectSeriesController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get(':projectId/series')
   @Roles(...EVERYONE)
@@ -76,8 +79,8 @@ export class ProjectSeriesController {
   @documented()
   async series(@Param('projectId', SlugPipe) projectId: string, @Query() query: ProjectSeriesQueryDto) {
     const request = seriesRequest(query, 'project');
-    const found = await answering(() => this.queries.execute<GetProjectSeries, { points: SeriesPoint[] } | 'no-project'>(new GetProjectSeries(projectId, request)));
-    if (found === 'no-project') throw new ProblemException(problem(404, 'PROJECT_NOT_FOUND', `project ${projectId} does not exist`));
+    const found = await answering(() => this.projections.inTime.projectSeries(projectId, request));
+    if (found instanceof ProjectAbsent) throw absentProject(projectId, found);
     return { projectId, ...echo(query, request), points: found.points };
   }
 }
@@ -87,7 +90,7 @@ export class ProjectSeriesController {
 @Controller('api/portfolio')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class PortfolioSeriesController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get('series')
   @Roles(...EVERYONE)
@@ -97,7 +100,7 @@ export class PortfolioSeriesController {
   async series(@Query() query: PortfolioSeriesQueryDto) {
     const request = seriesRequest(query, 'portfolio');
     const filter: PortfolioFilter = toPortfolioFilter(query);
-    const found = await answering(() => this.queries.execute<GetPortfolioSeries, { points: PortfolioSeriesPoint[]; projectIds: string[] }>(new GetPortfolioSeries(filter, request)));
+    const found = await answering(() => this.projections.inTime.portfolioSeries(filter, request));
     return { ...echo(query, request), projects: found.projectIds.length, points: found.points };
   }
 }

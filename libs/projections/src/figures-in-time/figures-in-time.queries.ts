@@ -1,20 +1,11 @@
-import { Inject } from '@nestjs/common';
-import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { type BackdatedQuery, FUNDTRAIL_DATABASE, type FundtrailDatabase, lagDaysOf, recordingDayOf, type RecordedEvent } from '@fundtrail/event-store';
+import type { Pool } from 'pg';
+import { type BackdatedQuery, type EventStore, lagDaysOf, recordingDayOf, type RecordedEvent } from '@fundtrail/event-store';
 import type { KnownAt } from '../figures/figure-time';
 import { type PortfolioFilter, portfolioFilterSql } from '../queries/portfolio-filter';
 import { programmeScopeIn } from '../programmes/programme-scope';
-import type { Absent } from './project-at';
+import { ProjectAbsent } from './project-at';
 import { type Restatement, restate } from './restatement';
-import {
-  effectiveSpan,
-  portfolioSeries,
-  type PortfolioSeriesPoint,
-  projectSeries,
-  type SeriesInterval,
-  type SeriesPoint,
-  seriesPeriods,
-} from './series';
+import { effectiveSpan, portfolioSeries, type PortfolioSeriesPoint, projectSeries, type SeriesInterval, type SeriesPoint, seriesPeriods } from './series';
 
 /** What a series asks: figure keys, an interval, an optional range of days, and optionally the books as known at a moment. */
 export interface SeriesRequest {
@@ -23,25 +14,6 @@ export interface SeriesRequest {
   from?: string;
   to?: string;
   knownAt?: KnownAt;
-}
-
-export class GetRestatement {
-  constructor(
-    readonly projectId: string,
-    readonly key: string,
-    readonly asOfEffective: string,
-    readonly knownAt: KnownAt,
-  ) {}
-}
-export class GetProjectSeries {
-  constructor(readonly projectId: string, readonly request: SeriesRequest) {}
-}
-/** Over the projects a PortfolioFilter selects (all of them for an empty filter). */
-export class GetPortfolioSeries {
-  constructor(readonly filter: PortfolioFilter, readonly request: SeriesRequest) {}
-}
-export class ListBackdated {
-  constructor(readonly query: BackdatedQuery) {}
 }
 
 /** One back-dated entry as the audit report shows it. */
@@ -61,16 +33,6 @@ export interface BackdatedEntry {
 
 const projectStream = (projectId: string) => `project-${projectId}`;
 
-@QueryHandler(GetRestatement)
-export class GetRestatementHandler implements IQueryHandler<GetRestatement> {
-  constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {}
-  async execute(q: GetRestatement): Promise<Restatement | undefined | Absent> {
-    const stream = await this.database.store.readStream(projectStream(q.projectId));
-    if (stream.length === 0) return 'no-project';
-    return restate(q.key, stream, q.asOfEffective, q.knownAt);
-  }
-}
-
 /** The periods a request covers: its own bounds, or the span of the events' effective dates. */
 function periodsFor(request: SeriesRequest, streams: ReadonlyArray<readonly RecordedEvent[]>) {
   const span = request.from === undefined || request.to === undefined ? effectiveSpan(streams, request.knownAt) : undefined;
@@ -79,39 +41,46 @@ function periodsFor(request: SeriesRequest, streams: ReadonlyArray<readonly Reco
   return from === undefined || to === undefined ? [] : seriesPeriods(request.interval, from, to);
 }
 
-@QueryHandler(GetProjectSeries)
-export class GetProjectSeriesHandler implements IQueryHandler<GetProjectSeries> {
-  constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {}
-  async execute(q: GetProjectSeries): Promise<{ points: SeriesPoint[] } | 'no-project'> {
-    const stream = await this.database.store.readStream(projectStream(q.projectId));
-    if (stream.length === 0) return 'no-project';
-    return { points: projectSeries(stream, q.request.keys, periodsFor(q.request, [stream]), q.request.knownAt) };
-  }
-}
-
 /** Streams read at once while a portfolio series loads. */
 const PARALLEL_READS = 8;
 
-@QueryHandler(GetPortfolioSeries)
-export class GetPortfolioSeriesHandler implements IQueryHandler<GetPortfolioSeries> {
-  constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {}
-  async execute(q: GetPortfolioSeries): Promise<{ points: PortfolioSeriesPoint[]; projectIds: string[] }> {
-    const { condition, parameters } = await portfolioFilterSql(q.filter, 1, programmeScopeIn(this.database.pool));
-    const { rows } = await this.database.pool.query<{ project_id: string }>(`SELECT project_id FROM project_read_models WHERE ${condition} ORDER BY project_id`, parameters);
+/** The questions about time: figures as they were published and have since become, period by period, and what came late. */
+export class FiguresInTimeQueries {
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: EventStore,
+  ) {}
+
+  /** What the figure published at `knownAt` for the day `asOfEffective` has become since; undefined when it is no figure. */
+  async restatement(projectId: string, key: string, asOfEffective: string, knownAt: KnownAt): Promise<Restatement | undefined | ProjectAbsent> {
+    const stream = await this.store.readStream(projectStream(projectId));
+    if (stream.length === 0) return ProjectAbsent.NOT_FOUND;
+    return restate(key, stream, asOfEffective, knownAt);
+  }
+
+  async projectSeries(projectId: string, request: SeriesRequest): Promise<{ points: SeriesPoint[] } | ProjectAbsent> {
+    const stream = await this.store.readStream(projectStream(projectId));
+    if (stream.length === 0) return ProjectAbsent.NOT_FOUND;
+    return { points: projectSeries(stream, request.keys, periodsFor(request, [stream]), request.knownAt) };
+  }
+
+  /** Over the projects a PortfolioFilter selects (all of them for an empty filter). */
+  async portfolioSeries(filter: PortfolioFilter, request: SeriesRequest): Promise<{ points: PortfolioSeriesPoint[]; projectIds: string[] }> {
+    const { condition, parameters } = await portfolioFilterSql(filter, 1, programmeScopeIn(this.pool));
+    const { rows } = await this.pool.query<{ project_id: string }>(
+      `SELECT project_id FROM project_read_models WHERE ${condition} ORDER BY project_id`,
+      parameters,
+    );
     const projectIds = rows.map((row) => row.project_id);
     const streams: RecordedEvent[][] = [];
     for (let i = 0; i < projectIds.length; i += PARALLEL_READS) {
-      streams.push(...(await Promise.all(projectIds.slice(i, i + PARALLEL_READS).map((id) => this.database.store.readStream(projectStream(id))))));
+      streams.push(...(await Promise.all(projectIds.slice(i, i + PARALLEL_READS).map((id) => this.store.readStream(projectStream(id))))));
     }
-    return { points: portfolioSeries(streams, q.request.keys, periodsFor(q.request, streams), q.request.knownAt), projectIds };
+    return { points: portfolioSeries(streams, request.keys, periodsFor(request, streams), request.knownAt), projectIds };
   }
-}
 
-@QueryHandler(ListBackdated)
-export class ListBackdatedHandler implements IQueryHandler<ListBackdated> {
-  constructor(@Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase) {}
-  async execute(q: ListBackdated): Promise<{ items: BackdatedEntry[]; total: number }> {
-    const { events, total } = await this.database.store.readBackdated(q.query);
+  async backdated(query: BackdatedQuery): Promise<{ items: BackdatedEntry[]; total: number }> {
+    const { events, total } = await this.store.readBackdated(query);
     return {
       total,
       items: events.map((event) => ({
@@ -128,5 +97,3 @@ export class ListBackdatedHandler implements IQueryHandler<ListBackdated> {
     };
   }
 }
-
-export const FIGURES_IN_TIME_QUERY_HANDLERS = [GetRestatementHandler, GetProjectSeriesHandler, GetPortfolioSeriesHandler, ListBackdatedHandler];

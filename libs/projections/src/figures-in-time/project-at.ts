@@ -11,11 +11,15 @@ export interface ProjectAt {
 }
 
 /**
- * Why a project has no answer at a time: its stream is empty ('no-project'), or none of its events
- * is in the cut ('not-yet': nothing effective by that day was recorded by then). A time before
- * anything was recorded is said, never answered as a project of zeros.
+ * Why a project has no answer at a time: it has no event at all (NOT_FOUND), or none of its events
+ * is in the cut (NOT_YET_RECORDED: nothing effective by that day was recorded by then). A time
+ * before anything was recorded is said, never answered as a project of zeros.
  */
-export type Absent = 'no-project' | 'not-yet';
+export class ProjectAbsent {
+  static readonly NOT_FOUND = new ProjectAbsent('PROJECT_NOT_FOUND');
+  static readonly NOT_YET_RECORDED = new ProjectAbsent('PROJECT_NOT_YET_RECORDED');
+  private constructor(readonly code: 'PROJECT_NOT_FOUND' | 'PROJECT_NOT_YET_RECORDED') {}
+}
 
 /** The position the books are as of: the last event of the cut, 0 when it is empty. */
 export function lastPositionOf(events: readonly RecordedEvent[]): bigint {
@@ -23,15 +27,15 @@ export function lastPositionOf(events: readonly RecordedEvent[]): bigint {
 }
 
 /** The events of a project's stream in the cut, or why there are none. */
-export function cutOf(stream: readonly RecordedEvent[], time: FigureTime): RecordedEvent[] | Absent {
-  if (stream.length === 0) return 'no-project';
+export function cutOf(stream: readonly RecordedEvent[], time: FigureTime): RecordedEvent[] | ProjectAbsent {
+  if (stream.length === 0) return ProjectAbsent.NOT_FOUND;
   const cut = eventsAsOf(stream, time);
-  return cut.length === 0 ? 'not-yet' : cut;
+  return cut.length === 0 ? ProjectAbsent.NOT_YET_RECORDED : cut;
 }
 
-export function projectAt(projectId: string, stream: readonly RecordedEvent[], time: FigureTime): ProjectAt | Absent {
+export function projectAt(projectId: string, stream: readonly RecordedEvent[], time: FigureTime): ProjectAt | ProjectAbsent {
   const cut = cutOf(stream, time);
-  if (typeof cut === 'string') return cut;
+  if (cut instanceof ProjectAbsent) return cut;
   const position = lastPositionOf(cut);
   let details = emptyDetails(projectId);
   for (const event of cut) details = foldDetails(details, event);
@@ -46,9 +50,9 @@ export function projectAt(projectId: string, stream: readonly RecordedEvent[], t
  * A figure's trace over the cut. With no read model to compare against, `storedValue` is the
  * figure folded from every event of the cut, so `matches` says the listed terms alone give it.
  */
-export function traceAt(key: string, stream: readonly RecordedEvent[], time: FigureTime): FigureTrace | undefined | Absent {
+export function traceAt(key: string, stream: readonly RecordedEvent[], time: FigureTime): FigureTrace | undefined | ProjectAbsent {
   const cut = cutOf(stream, time);
-  if (typeof cut === 'string') return cut;
+  if (cut instanceof ProjectAbsent) return cut;
   const whole = computeFigures(foldEvents(cut), lastPositionOf(cut)).find((figure) => figure.key === key);
   return traceFigure(key, cut, whole === undefined ? undefined : whole.value);
 }

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@fundtrail/event-store';
 import { projectEvents, recordedStream } from '../figures/figure-events.testing';
 import { restate } from './restatement';
+import { ProjectAbsent } from './project-at';
 
 const e = projectEvents('p');
 /** Events placed in time: each recorded at its instant, effective on its day. */
@@ -30,7 +31,7 @@ describe('restatement', () => {
     const found = restate('received_total', stream, '2024-08-31', knownAt);
     expect(found).toMatchObject({ then: { value: '700.00' }, now: { value: '800.00' } });
     // r2 and r3's reversal came late; d2 is no term of received_total.
-    expect(typeof found === 'object' && found.changedBy.map((t) => [t.type, t.signedAmount])).toEqual([
+    expect(found instanceof ProjectAbsent || found === undefined ? undefined : found.changedBy.map((t) => [t.type, t.signedAmount])).toEqual([
       ['FundsReceived', '300.00'],
       ['ReceiptReversed', '-200.00'],
     ]);
@@ -43,12 +44,14 @@ describe('restatement', () => {
     expect(dropped).toMatchObject({ then: { value: '0.00' }, now: null, changedBy: [] });
     const drawn = restate('receipt_usage_rate:r1', stream, '2024-08-31', knownAt);
     expect(drawn).toMatchObject({ then: { value: '20.00' }, now: { value: '50.00' } });
-    expect(typeof drawn === 'object' && drawn.changedBy.map((t) => [t.type, t.term, t.signedAmount])).toEqual([['DisbursementRecorded', 'numerator', '150.00']]);
+    expect(drawn instanceof ProjectAbsent || drawn === undefined ? undefined : drawn.changedBy.map((t) => [t.type, t.term, t.signedAmount])).toEqual([
+      ['DisbursementRecorded', 'numerator', '150.00'],
+    ]);
     expect(restate('receipt_usage_rate:r9', stream, '2024-08-31', knownAt)).toBeUndefined();
   });
 
   it('nothing recorded for the day by then is not-yet; a day before the project too', () => {
-    expect(restate('received_total', stream, '2024-08-31', { recordedAt: new Date('2023-12-31T00:00:00Z') })).toBe('not-yet');
-    expect(restate('received_total', stream, '2023-12-31', { position: 999n })).toBe('not-yet');
+    expect(restate('received_total', stream, '2024-08-31', { recordedAt: new Date('2023-12-31T00:00:00Z') })).toBe(ProjectAbsent.NOT_YET_RECORDED);
+    expect(restate('received_total', stream, '2023-12-31', { position: 999n })).toBe(ProjectAbsent.NOT_YET_RECORDED);
   });
 });

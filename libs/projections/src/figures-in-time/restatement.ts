@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@fundtrail/event-store';
 import { computeFigure, type Figure, foldEvents, traceFigure, type TracedTerm } from '../figures';
 import { eventsAsOf, isKnownAsOf, type KnownAt } from '../figures/figure-time';
-import { type Absent, cutOf, lastPositionOf } from './project-at';
+import { cutOf, ProjectAbsent, lastPositionOf } from './project-at';
 
 /** What a figure published at `knownAt` for the day `asOfEffective` has become since. */
 export interface Restatement {
@@ -14,12 +14,12 @@ export interface Restatement {
 }
 
 /**
- * Undefined when the key is a figure neither then nor now. 'not-yet' when nothing effective by
+ * Undefined when the key is a figure neither then nor now. NOT_YET_RECORDED when nothing effective by
  * the day was recorded by knownAt: no figure could have been published from the books then.
  */
-export function restate(key: string, stream: readonly RecordedEvent[], asOfEffective: string, knownAt: KnownAt): Restatement | undefined | Absent {
+export function restate(key: string, stream: readonly RecordedEvent[], asOfEffective: string, knownAt: KnownAt): Restatement | undefined | ProjectAbsent {
   const thenCut = cutOf(stream, { asOfEffective, knownAt });
-  if (typeof thenCut === 'string') return thenCut;
+  if (thenCut instanceof ProjectAbsent) return thenCut;
   const nowCut = eventsAsOf(stream, { asOfEffective });
   const then = computeFigure(key, foldEvents(thenCut), lastPositionOf(thenCut)) ?? null;
   const now = computeFigure(key, foldEvents(nowCut), lastPositionOf(nowCut)) ?? null;

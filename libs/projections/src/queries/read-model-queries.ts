@@ -1,16 +1,14 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '@fundtrail/event-store';
-import {
-  computeFigures,
-  type Figure,
-  type FigureTrace,
-  foldEvents,
-  termsFromJson,
-  traceFigure,
-} from '../figures';
+import { computeFigures, type Figure, type FigureTrace, foldEvents, termsFromJson, traceFigure } from '../figures';
 import type { BondDetails } from '../read-models/bond-details';
 import type { ProjectDetails } from '../read-models/project-details';
 import { foldDetails, emptyDetails } from '../read-models/project-details';
+import { type FigureTime, isNow } from '../figures/figure-time';
+import { ProjectAbsent, projectAt, traceAt } from '../figures-in-time/project-at';
+import { type FigureTableSink, writeFigureTable } from '../exports/figure-table';
+import { verifyLog } from './audit-verify';
+import type { PortfolioFilter } from './portfolio-filter';
 
 /** Figures a project list shows for each item. */
 export const HEADLINE_FIGURES = ['planned_total', 'received_total', 'disbursed_total', 'available_balance', 'arrival_rate', 'execution_rate'];
@@ -79,14 +77,16 @@ export class ReadModelQueries {
     return rows.length ? BigInt(rows[0].position) : 0n;
   }
 
-  async project(projectId: string): Promise<ProjectView | undefined> {
+  /** Without a time, the read model answers; with one, the project's stream is cut and folded. */
+  async project(projectId: string, time: FigureTime = {}): Promise<ProjectView | ProjectAbsent> {
+    if (!isNow(time)) return projectAt(projectId, await this.store.readStream(`project-${projectId}`), time);
     const { rows } = await this.pool.query<{ details: ProjectDetails; terms: unknown; event_count: string; last_position: string; checkpoint: string | null }>(
       `SELECT details, terms, event_count, last_position,
               (SELECT position FROM projection_checkpoints WHERE projector = $2) AS checkpoint
          FROM project_read_models WHERE project_id = $1`,
       [projectId, PROJECT_CHECKPOINT],
     );
-    if (rows.length === 0) return undefined;
+    if (rows.length === 0) return ProjectAbsent.NOT_FOUND;
     const row = rows[0];
     const asOf = BigInt(row.checkpoint ?? row.last_position);
     return {
@@ -96,10 +96,14 @@ export class ReadModelQueries {
     };
   }
 
-  /** The figure from the read model, every event behind it from the log, and whether the two agree. */
-  async trace(projectId: string, key: string): Promise<FigureTrace | undefined | 'no-project'> {
+  /**
+   * Without a time: the figure from the read model, every event behind it from the log, and whether
+   * the two agree. With one: the trace over that cut of the log. Undefined when there is no such figure.
+   */
+  async trace(projectId: string, key: string, time: FigureTime = {}): Promise<FigureTrace | undefined | ProjectAbsent> {
+    if (!isNow(time)) return traceAt(key, await this.store.readStream(`project-${projectId}`), time);
     const view = await this.project(projectId);
-    if (!view) return 'no-project';
+    if (view instanceof ProjectAbsent) return view;
     const stored = view.figures.find((figure) => figure.key === key);
     const position = BigInt(view.project.lastPosition);
     const events = (await this.store.readStream(`project-${projectId}`)).filter((e) => e.globalPosition <= position);
@@ -117,14 +121,14 @@ export class ReadModelQueries {
   }
 
   /** Figures as they stood at a position or a recording time, folded from the log with the projection's own fold. */
-  async history(projectId: string, asOf: AsOf): Promise<{ figures: Figure[]; asOfPosition: string; events: number; project: ProjectDetails } | undefined> {
+  async history(projectId: string, asOf: AsOf): Promise<{ figures: Figure[]; asOfPosition: string; events: number; project: ProjectDetails } | ProjectAbsent> {
     const all = await this.store.readStream(`project-${projectId}`);
-    if (all.length === 0) return undefined;
+    if (all.length === 0) return ProjectAbsent.NOT_FOUND;
     const events =
-      'position' in asOf
-        ? all.filter((e) => e.globalPosition <= asOf.position)
-        : all.filter((e) => e.recordedAt.getTime() <= asOf.recordedAt.getTime());
-    const position = events.length ? events[events.length - 1].globalPosition : 0n;
+      'position' in asOf ? all.filter((e) => e.globalPosition <= asOf.position) : all.filter((e) => e.recordedAt.getTime() <= asOf.recordedAt.getTime());
+    // as the figure endpoints do: a time before the project's first event is said, never answered with zeros
+    if (events.length === 0) return ProjectAbsent.NOT_YET_RECORDED;
+    const position = events[events.length - 1].globalPosition;
     let details = emptyDetails(projectId);
     for (const event of events) details = foldDetails(details, event);
     return { figures: computeFigures(foldEvents(events), position), asOfPosition: position.toString(), events: events.length, project: details };
@@ -136,5 +140,15 @@ export class ReadModelQueries {
       [bondId],
     );
     return rows.length ? { ...rows[0].details, lastPosition: rows[0].last_position } : undefined;
+  }
+
+  /** Every hash chain, read model and cross-stream link recomputed from the log. */
+  verify() {
+    return verifyLog(this.store, this.pool);
+  }
+
+  /** Streams the analysts' table of the selected projects into a sink (figures.csv, figures.xlsx). */
+  writeFigureTable(filter: PortfolioFilter, sink: FigureTableSink) {
+    return writeFigureTable(this.pool, filter, sink);
   }
 }

@@ -8,18 +8,15 @@ import {
   type Subscription,
   WrongExpectedVersionError,
 } from '@fundtrail/event-store';
-import {
-  BOND_PROCEEDS_CHECKPOINT,
-  type BondAssignmentReversed,
-  type BondProceedsAssigned,
-  FundingRepositories,
-  FundingRuleViolation,
-} from '@fundtrail/funding';
-import { PROJECTION_OPTIONS, type ProjectionOptions, readCheckpoint } from '@fundtrail/projections';
-import { FundtrailMetrics } from '../metrics/metrics';
+import { FundingRuleViolation } from '../shared/funding-rule-violation';
+import type { BondAssignmentReversed, BondProceedsAssigned } from './bond.events';
+import { BOND_PROCEEDS_CHECKPOINT } from './bond-proceeds.process';
+import { BondProceedsSteps } from './bond-proceeds.steps';
 import { type StuckEvent, StuckEvents } from './stuck-events';
 
-const PROCESS = 'bond-proceeds';
+/** The process's name in /health, the metrics and the stuck-events table. */
+export const BOND_PROCEEDS_PROCESS = 'bond-proceeds';
+const PROCESS = BOND_PROCEEDS_PROCESS;
 /** An assignment is received by its project; a reversed assignment's receipt is reversed. */
 const ACTED_ON = new Set(['BondProceedsAssigned', 'BondAssignmentReversed']);
 /** The assignment handler receives the proceeds itself; the safety net only acts once it had time to. */
@@ -28,6 +25,18 @@ const GRACE_MS = 5_000;
 const RETRY_POLL_MS = 1_000;
 /** Longest pause before reading again while the store is unavailable. */
 const MAX_UNAVAILABLE_PAUSE_MS = 30_000;
+
+/** How the host runs the catch-up: whether this process runs it, and what it reports to (the host's metrics). */
+export interface BondProceedsOptions {
+  /** False where another process follows the log (FUNDTRAIL_PROJECTORS=off): /health says off. */
+  run: boolean;
+  /** A failed attempt: refused (the event is recorded as stuck) or unavailable (the store; retried in place); `by` 0 announces the kind. */
+  onFailure: (kind: 'refused' | 'unavailable', by: number) => void;
+  /** The number of stuck events, after every change. */
+  onStuckEvents: (count: number) => void;
+}
+
+export const BOND_PROCEEDS_OPTIONS = Symbol('BOND_PROCEEDS_OPTIONS');
 
 /** What /health says about this process. */
 export interface ProcessManagerHealth {
@@ -71,16 +80,15 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     @Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase,
-    private readonly repositories: FundingRepositories,
-    private readonly metrics: FundtrailMetrics,
-    @Inject(PROJECTION_OPTIONS) private readonly options: ProjectionOptions,
+    private readonly steps: BondProceedsSteps,
+    @Inject(BOND_PROCEEDS_OPTIONS) private readonly options: BondProceedsOptions,
   ) {
     this.stuck = new StuckEvents(database.pool, PROCESS);
   }
 
   onApplicationBootstrap(): void {
-    if (!this.options.projectors) return;
-    for (const kind of ['refused', 'unavailable']) this.metrics.processFailures.inc({ process: PROCESS, kind }, 0);
+    if (!this.options.run) return;
+    for (const kind of ['refused', 'unavailable'] as const) this.options.onFailure(kind, 0);
     this.running = Promise.all([this.follow(), this.retryDue()]);
   }
 
@@ -89,7 +97,7 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
     let failures = 0;
     while (!this.stopped) {
       try {
-        const from = await readCheckpoint(this.database.pool, BOND_PROCEEDS_CHECKPOINT);
+        const from = await this.checkpoint();
         this.available();
         await this.refreshStuckGauge();
         this.subscription = this.database.store.subscribeAll(from, { batchSize: 1000, idleMs: 200 });
@@ -128,7 +136,11 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
           if (this.stopped) return;
           const [event] = await this.database.store.readStream(stuck.streamId, { from: BigInt(stuck.streamRevision), maxCount: 1 });
           if (event?.eventId === stuck.eventId) await this.attempt(event);
-          else await this.refused({ ...stuck, streamRevision: BigInt(stuck.streamRevision), globalPosition: BigInt(stuck.globalPosition) }, new Error(`the log no longer holds event ${stuck.eventId} at ${stuck.streamId}@${stuck.streamRevision}`));
+          else
+            await this.refused(
+              { ...stuck, streamRevision: BigInt(stuck.streamRevision), globalPosition: BigInt(stuck.globalPosition) },
+              new Error(`the log no longer holds event ${stuck.eventId} at ${stuck.streamId}@${stuck.streamRevision}`),
+            );
         }
       } catch (error) {
         if (!this.stopped) this.unavailable(error);
@@ -147,9 +159,9 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
         idempotencyKey: `bond-proceeds:${event.eventId}`,
       };
       if (event.type === 'BondAssignmentReversed') {
-        await this.repositories.reverseAssignedReceipt(event as unknown as BondAssignmentReversed, context);
+        await this.steps.reverseAssignedReceipt(event as unknown as BondAssignmentReversed, context);
       } else {
-        await this.repositories.receiveAssignedProceeds(event as unknown as BondProceedsAssigned, context);
+        await this.steps.receiveAssignedProceeds(event as unknown as BondProceedsAssigned, context);
       }
     } catch (error) {
       if (storeUnavailable(error)) throw error;
@@ -162,11 +174,14 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  private async refused(event: Pick<RecordedEvent, 'eventId' | 'streamId' | 'streamRevision' | 'globalPosition'> & { data?: Record<string, unknown> }, error: unknown): Promise<void> {
+  private async refused(
+    event: Pick<RecordedEvent, 'eventId' | 'streamId' | 'streamRevision' | 'globalPosition'> & { data?: Record<string, unknown> },
+    error: unknown,
+  ): Promise<void> {
     const code = error instanceof FundingRuleViolation ? error.code : error instanceof Error ? error.name : 'ERROR';
     const detail = error instanceof Error ? error.message : String(error);
     const stuck = await this.stuck.record(event, { code, detail });
-    this.metrics.processFailures.inc({ process: PROCESS, kind: 'refused' });
+    this.options.onFailure('refused', 1);
     const line = `assignment ${describe(event)} cannot be received (or its reversal carried to the project): ${code}: ${detail}. Recorded as stuck (attempt ${stuck.attempts}); the assignments after it go on; next attempt at ${stuck.nextAttemptAt}`;
     if (stuck.attempts === 1) this.logger.error(line);
     else this.logger.warn(line);
@@ -175,7 +190,7 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
 
   private unavailable(error: unknown): void {
     this.lastError = error instanceof Error ? error.message : String(error);
-    this.metrics.processFailures.inc({ process: PROCESS, kind: 'unavailable' });
+    this.options.onFailure('unavailable', 1);
     if (this.unavailableSince) return;
     this.unavailableSince = new Date();
     this.logger.warn(`cannot make progress: the store is unavailable (${this.lastError}); the same assignment is retried with backoff, nothing is skipped`);
@@ -189,7 +204,15 @@ export class BondProceedsCatchUp implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async refreshStuckGauge(): Promise<void> {
-    this.metrics.processStuckEvents.set({ process: PROCESS }, await this.stuck.count());
+    this.options.onStuckEvents(await this.stuck.count());
+  }
+
+  /** Where the log is followed from: the checkpoint this process keeps beside the projectors' (verify reads it). */
+  private async checkpoint(): Promise<bigint> {
+    const { rows } = await this.database.pool.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [
+      BOND_PROCEEDS_CHECKPOINT,
+    ]);
+    return rows.length ? BigInt(rows[0].position) : 0n;
   }
 
   /** This process manager's state for /health; the stuck events are read from the database (shared by every process). */

@@ -1,5 +1,5 @@
 import { EventStoreUnavailableError, WrongExpectedVersionError } from '@fundtrail/event-store';
-import { FundingRuleViolation } from '@fundtrail/funding';
+import { FundingRuleViolation } from '../shared/funding-rule-violation';
 import { DecimalFormatError } from '@fundtrail/money';
 import { storeUnavailable } from './bond-proceeds.catch-up';
 
