@@ -72,9 +72,7 @@ const BLOCKS = {
   results(results) {
     const rows = results.scenarios.map((s) => {
       const perRound = s.ratios ? s.ratios.map((r) => fixed(r, 2)) : s.values.map((v) => inUnit(v, s.unit));
-      const spread = s.ratios
-        ? `${fixed(s.spread.min, 2)}–${fixed(s.spread.max, 2)}`
-        : `${inUnit(s.spread.min, s.unit)}–${inUnit(s.spread.max, s.unit)}`;
+      const spread = s.ratios ? `${fixed(s.spread.min, 2)}–${fixed(s.spread.max, 2)}` : `${inUnit(s.spread.min, s.unit)}–${inUnit(s.spread.max, s.unit)}`;
       return [
         s.name,
         `${inUnit(s.value, s.unit)} ${s.unit}`,
@@ -86,7 +84,10 @@ const BLOCKS = {
         s.met ? 'yes' : 'NO',
       ];
     });
-    return table(['scenario', 'value (median)', 'baseline (median)', 'ratio (median of rounds)', 'rounds: each round\'s ratio, or value', 'spread', 'goal', 'met'], rows);
+    return table(
+      ['scenario', 'value (median)', 'baseline (median)', 'ratio (median of rounds)', "rounds: each round's ratio, or value", 'spread', 'goal', 'met'],
+      rows,
+    );
   },
 
   'per-command'(results) {
@@ -94,13 +95,29 @@ const BLOCKS = {
     const peer = scenarioNamed(results, 'append.peer-emmett');
     const stock = results.diagnostics?.['append.emmett stock DeciderCommandHandler (one round)'];
     const work = bus.details.perCommand;
-    const row = (side, rate, w, cpu) => [side, rate, fixed(w.statements, 2), fixed(w.reads, 2), fixed(w.appends, 2), fixed(w.transactionControl, 2), whole(cpu)];
+    const row = (side, rate, w, cpu) => [
+      side,
+      rate,
+      fixed(w.statements, 2),
+      fixed(w.reads, 2),
+      fixed(w.appends, 2),
+      fixed(w.transactionControl, 2),
+      whole(cpu),
+    ];
     const rows = [
       row('raw INSERT, named prepared statement (baseline of append.command-bus)', whole(bus.baseline.value), work.raw, bus.details.raw.clientCpuMicrosPerOp),
       row('FundTrail command bus (cached aggregate, decide, hash chain, append)', whole(bus.value), work.fundtrail, bus.details.fundtrail.clientCpuMicrosPerOp),
-      row('Emmett peer: cached state, `appendToStream` with the expected version', whole(peer.baseline.value), peer.details.perCommand.emmett, peer.details.emmett.clientCpuMicrosPerOp),
+      row(
+        'Emmett peer: cached state, `appendToStream` with the expected version',
+        whole(peer.baseline.value),
+        peer.details.perCommand.emmett,
+        peer.details.emmett.clientCpuMicrosPerOp,
+      ),
     ];
-    if (stock) rows.push(row('Emmett stock `DeciderCommandHandler` (diagnostic, one round)', whole(stock.commandsPerSecond), stock.perCommand, stock.clientCpuMicrosPerOp));
+    if (stock)
+      rows.push(
+        row('Emmett stock `DeciderCommandHandler` (diagnostic, one round)', whole(stock.commandsPerSecond), stock.perCommand, stock.clientCpuMicrosPerOp),
+      );
     return [
       table(['side', 'per second (median)', 'statements / command', 'reads', 'appends', 'BEGIN/COMMIT', 'client CPU µs / command'], rows),
       '',
@@ -121,11 +138,20 @@ const BLOCKS = {
       );
     }
     const underLoad = d['query.figures under load (8 connections, one round)'];
-    if (underLoad) lines.push(`- figures under load, 8 connections (one round): ${whole(underLoad.perSecond)} requests/s, p50 ${fixed(underLoad.p50, 1)} ms, p99 ${fixed(underLoad.p99, 1)} ms, ${whole(underLoad.non2xx)} non-2xx.`);
+    if (underLoad)
+      lines.push(
+        `- figures under load, 8 connections (one round): ${whole(underLoad.perSecond)} requests/s, p50 ${fixed(underLoad.p50, 1)} ms, p99 ${fixed(underLoad.p99, 1)} ms, ${whole(underLoad.non2xx)} non-2xx.`,
+      );
     const loaded = d['append.command-bus on the loaded log'];
-    if (loaded) lines.push(`- command bus on the loaded log (${whole(loaded.logEvents)} events, one round): ${whole(loaded.commandsPerSecond)} commands/s vs raw ${whole(loaded.rawInsertsPerSecond)} inserts/s (${fixed(loaded.ratio, 2)}).`);
+    if (loaded)
+      lines.push(
+        `- command bus on the loaded log (${whole(loaded.logEvents)} events, one round): ${whole(loaded.commandsPerSecond)} commands/s vs raw ${whole(loaded.rawInsertsPerSecond)} inserts/s (${fixed(loaded.ratio, 2)}).`,
+      );
     const load = d.load;
-    if (load) lines.push(`- the loaded log: ${whole(load.events)} events, ${whole(load.projects)} projects, ${whole(load.bonds)} bonds, ${fixed(load.eventsPerAppend, 1)} events per append, ${whole(load.eventsPerSecond)} events/s.`);
+    if (load)
+      lines.push(
+        `- the loaded log: ${whole(load.events)} events, ${whole(load.projects)} projects, ${whole(load.bonds)} bonds, ${fixed(load.eventsPerAppend, 1)} events per append, ${whole(load.eventsPerSecond)} events/s.`,
+      );
     const micro = d.microCostsMicros;
     if (micro && typeof micro === 'object') {
       const costs = Object.entries(micro).filter(([k, v]) => k.endsWith('Micros') && typeof v === 'number');

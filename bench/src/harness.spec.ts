@@ -6,17 +6,7 @@ import pg from 'pg';
 import { createPool, type NewEvent, PostgresEventStore } from '@fundtrail/event-store';
 import { evolveProject, initialProjectState, type ProjectEvent, type ProjectState } from '@fundtrail/funding';
 import { migrateFundtrail, openBenchServer, type BenchServer } from './database';
-import {
-  type BenchResults,
-  formatTable,
-  GOALS,
-  SCENARIO_NAMES,
-  scenario,
-  medianOf,
-  type ScenarioResult,
-  UNITS,
-  validateResults,
-} from './results';
+import { type BenchResults, formatTable, GOALS, SCENARIO_NAMES, scenario, medianOf, type ScenarioResult, UNITS, validateResults } from './results';
 import { emmettAppend, RAW_INSERT_STATEMENT, rawAppend } from './scenarios/append';
 import { fundtrailVerify, rawScan, type ScanResult, type VerifyResult } from './scenarios/scan';
 import { percentile } from './stats';
@@ -43,7 +33,7 @@ function fullSet(): ScenarioResult[] {
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe('bench results', () => {
-  it('takes each round\'s ratio against that round\'s baseline, reports their median and judges it against the goal', () => {
+  it("takes each round's ratio against that round's baseline, reports their median and judges it against the goal", () => {
     const [bus, peer, http, rebuild, rss, p99, trace, verify] = fullSet();
     expect(bus.ratio).toBeCloseTo(0.4, 4);
     expect(bus.met).toBe(false); // goal >= 1.0
@@ -98,7 +88,7 @@ describe('bench results', () => {
     expect(validateResults({ scenarios: 'none' })).toEqual(expect.arrayContaining(['machine must be an object', 'scenarios must be an array']));
   });
 
-  it('insists on three rounds, one value per round, medians, and a spread that is the rounds\' range', () => {
+  it("insists on three rounds, one value per round, medians, and a spread that is the rounds' range", () => {
     const doc: BenchResults = { machine: {}, scenarios: fullSet() };
     const single = copy(doc);
     single.scenarios[5] = scenario('query.figures.p99', [4.2]);
@@ -179,7 +169,15 @@ describe('synthetic log', () => {
         return { streamId, streamRevision: BigInt(stream.length - 1), globalPosition: 0n, eventIds: events.map((e) => e.eventId) };
       },
     };
-    const load = await loadSyntheticLog(recorder, { targetEvents: 3000, meanDisbursements: 40, window: 6, appenders: 2, chunk: [5, 15], traceDisbursements: 120, seed: 1 });
+    const load = await loadSyntheticLog(recorder, {
+      targetEvents: 3000,
+      meanDisbursements: 40,
+      window: 6,
+      appenders: 2,
+      chunk: [5, 15],
+      traceDisbursements: 120,
+      seed: 1,
+    });
     expect(load.skippedCommands).toBe(0);
     expect(load.events).toBe([...streams.values()].reduce((n, s) => n + s.length, 0));
     expect(load.events).toBeGreaterThanOrEqual(2500);
@@ -219,7 +217,9 @@ describe('one tiny run against the server PostgreSQL', () => {
     const raws: WritersResult[] = [];
     try {
       for (const round of ['s1', 's2', 's3']) raws.push(await rawAppend({ url, writers: 2, warmupMs: 50, durationMs: 300, round }));
-      const inserts = query.mock.calls.map(([config]) => config as unknown).filter((config) => statementKind(typeof config === 'string' ? config : String((config as { text?: string }).text)) === 'append');
+      const inserts = query.mock.calls
+        .map(([config]) => config as unknown)
+        .filter((config) => statementKind(typeof config === 'string' ? config : String((config as { text?: string }).text)) === 'append');
       expect(inserts.length).toBeGreaterThan(0);
       expect(inserts.every((config) => (config as { name?: string }).name === RAW_INSERT_STATEMENT)).toBe(true);
     } finally {
@@ -260,8 +260,17 @@ describe('one tiny run against the server PostgreSQL', () => {
     const results: BenchResults = {
       machine: { store: server.mode },
       scenarios: [
-        scenario('append.command-bus', raws.map((r) => r.perSecond), { name: 'raw pg single-row INSERT', values: raws.map((r) => r.perSecond), prepared: true }),
-        scenario('verify', verifies.map((v) => v.perSecond), { name: 'raw ordered scan + sum (pg)', values: scans.map((s) => s.perSecond) }, { events: load.events }),
+        scenario(
+          'append.command-bus',
+          raws.map((r) => r.perSecond),
+          { name: 'raw pg single-row INSERT', values: raws.map((r) => r.perSecond), prepared: true },
+        ),
+        scenario(
+          'verify',
+          verifies.map((v) => v.perSecond),
+          { name: 'raw ordered scan + sum (pg)', values: scans.map((s) => s.perSecond) },
+          { events: load.events },
+        ),
       ],
     };
     const json = copy(results);

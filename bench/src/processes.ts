@@ -25,7 +25,9 @@ export function repoRoot(): string {
  */
 export function distRoot(): string {
   const here = resolve(__dirname);
-  return here.endsWith(join('bench', 'src')) && existsSync(join(here, '..', '..', 'apps', 'api', 'src', 'main.js')) ? resolve(here, '..', '..') : join(repoRoot(), 'dist');
+  return here.endsWith(join('bench', 'src')) && existsSync(join(here, '..', '..', 'apps', 'api', 'src', 'main.js'))
+    ? resolve(here, '..', '..')
+    : join(repoRoot(), 'dist');
 }
 
 export function distPath(...parts: string[]): string {

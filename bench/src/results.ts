@@ -132,12 +132,7 @@ export interface BaselineRounds {
 }
 
 /** A scenario from its rounds: value and ratio are medians over rounds, each round's ratio against that round's baseline. */
-export function scenario(
-  name: ScenarioName,
-  values: readonly number[],
-  baseline?: BaselineRounds,
-  details?: Record<string, unknown>,
-): ScenarioResult {
+export function scenario(name: ScenarioName, values: readonly number[], baseline?: BaselineRounds, details?: Record<string, unknown>): ScenarioResult {
   if (values.length === 0) throw new RangeError(`${name}: needs at least one round`);
   for (const value of values) if (!Number.isFinite(value)) throw new RangeError(`${name}: value must be a finite number, got ${value}`);
   const goal = GOALS[name];
@@ -214,25 +209,35 @@ export function validateResults(results: unknown): string[] {
       if (typeof s.baseline.value !== 'number' || !(s.baseline.value > 0)) problems.push(`${where}: baseline.value must be a positive number`);
       const baselineOk = roundsOk && isNumberArray(s.baseline.values, rounds) && s.baseline.values.every((b) => b > 0);
       if (roundsOk && !baselineOk) problems.push(`${where}: baseline.values must hold one positive number per round (${rounds})`);
-      if (baselineOk && !close(s.baseline.value, medianOf(s.baseline.values), 1e-3)) problems.push(`${where}: baseline.value is not the median of baseline.values`);
+      if (baselineOk && !close(s.baseline.value, medianOf(s.baseline.values), 1e-3))
+        problems.push(`${where}: baseline.value is not the median of baseline.values`);
       if (typeof s.ratio !== 'number') problems.push(`${where}: a baseline needs a ratio`);
       if (roundsOk && !isNumberArray(s.ratios, rounds)) problems.push(`${where}: ratios must hold one number per round (${rounds})`);
       else if (valuesOk && baselineOk && s.ratios) {
         s.ratios.forEach((r, i) => {
-          if (!close(r, s.values[i] / s.baseline!.values[i], 1e-3)) problems.push(`${where}: round ${i + 1}'s ratio ${r} is not its value / baseline value (${s.values[i] / s.baseline!.values[i]})`);
+          if (!close(r, s.values[i] / s.baseline!.values[i], 1e-3))
+            problems.push(`${where}: round ${i + 1}'s ratio ${r} is not its value / baseline value (${s.values[i] / s.baseline!.values[i]})`);
         });
-        if (typeof s.ratio === 'number' && !close(s.ratio, medianOf(s.ratios), 1e-4)) problems.push(`${where}: ratio ${s.ratio} is not the median of ratios (${medianOf(s.ratios)})`);
+        if (typeof s.ratio === 'number' && !close(s.ratio, medianOf(s.ratios), 1e-4))
+          problems.push(`${where}: ratio ${s.ratio} is not the median of ratios (${medianOf(s.ratios)})`);
       }
     } else if (s.ratio !== undefined || s.ratios !== undefined) problems.push(`${where}: a ratio needs a baseline`);
     const spreadOver = s.baseline !== undefined ? s.ratios : s.values;
     if (typeof s.spread !== 'object' || s.spread === null || typeof s.spread.min !== 'number' || typeof s.spread.max !== 'number') {
       problems.push(`${where}: spread must give min and max`);
-    } else if (Array.isArray(spreadOver) && spreadOver.length > 0 && (!close(s.spread.min, Math.min(...spreadOver), 1e-3) || !close(s.spread.max, Math.max(...spreadOver), 1e-3))) {
+    } else if (
+      Array.isArray(spreadOver) &&
+      spreadOver.length > 0 &&
+      (!close(s.spread.min, Math.min(...spreadOver), 1e-3) || !close(s.spread.max, Math.max(...spreadOver), 1e-3))
+    ) {
       problems.push(`${where}: spread is not the range of its rounds`);
     }
-    if (s.name === 'append.command-bus' && s.baseline?.prepared !== true) problems.push(`${where}: the raw INSERT baseline must be a prepared statement (baseline.prepared: true)`);
+    if (s.name === 'append.command-bus' && s.baseline?.prepared !== true)
+      problems.push(`${where}: the raw INSERT baseline must be a prepared statement (baseline.prepared: true)`);
     if (s.name === 'append.peer-emmett' && s.baseline?.extraReads !== 0) {
-      problems.push(`${where}: the peer must make no read per command that FundTrail does not make (baseline.extraReads: 0, got ${JSON.stringify(s.baseline?.extraReads)})`);
+      problems.push(
+        `${where}: the peer must make no read per command that FundTrail does not make (baseline.extraReads: 0, got ${JSON.stringify(s.baseline?.extraReads)})`,
+      );
     }
     const goal = GOALS[s.name];
     if (goal && (s.goal?.metric !== goal.metric || s.goal?.op !== goal.op || s.goal?.target !== goal.target)) {

@@ -24,7 +24,16 @@ import { closeHttpAgent } from './http-client';
 import { repoRoot, runCli, runWorker, startApi, type ApiProcess } from './processes';
 import { type Profile, profileFromArgs } from './profiles';
 import { type BenchResults, formatTable, type ScenarioResult, scenario, validateResults } from './results';
-import { figuresLatency, figuresUnderLoad, httpAppend, type HttpAppendResult, type LatencyResult, prefundProjects, type TraceResult, traceTiming } from './scenarios/http';
+import {
+  figuresLatency,
+  figuresUnderLoad,
+  httpAppend,
+  type HttpAppendResult,
+  type LatencyResult,
+  prefundProjects,
+  type TraceResult,
+  traceTiming,
+} from './scenarios/http';
 import type { ScanResult, VerifyResult } from './scenarios/scan';
 import { median } from './stats';
 import { loadSyntheticLog, type LoadResult } from './synthetic';
@@ -77,7 +86,9 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const profile: Profile = profileFromArgs(argv);
   const phases = parsePhases(argv);
-  log(`profile ${profile.name}: ${profile.load.targetEvents.toLocaleString('en-US')}-event log, ${profile.rounds} rounds of every scenario, append windows of ${profile.durationMs / 1000} s`);
+  log(
+    `profile ${profile.name}: ${profile.load.targetEvents.toLocaleString('en-US')}-event log, ${profile.rounds} rounds of every scenario, append windows of ${profile.durationMs / 1000} s`,
+  );
   const server: BenchServer = await openBenchServer(loadConfig().databaseUrl, log);
   const interrupted = () => {
     log('interrupted: dropping the bench databases');
@@ -192,7 +203,8 @@ async function main(): Promise<number> {
           const result = await httpAppend(api, url, { ...base, requests: profile.httpRequests, prefix: `h${round}-`, idempotencyKey: true });
           measured.push(result);
           log(`append.http round ${round}: ${r0(result.perSecond)} created/s, statuses ${JSON.stringify(result.statusCounts)}, accepted ${result.accepted}`);
-          if (!result.acceptedEqualsCreated) errors.push(`append.http round ${round}: ${result.accepted} disbursements accepted but ${result.created} answered 201`);
+          if (!result.acceptedEqualsCreated)
+            errors.push(`append.http round ${round}: ${result.accepted} disbursements accepted but ${result.created} answered 201`);
           const nonCreated = result.requests - result.created;
           if (nonCreated > 0) log(`append.http round ${round}: ${nonCreated} non-201 answers, e.g. ${result.nonCreatedSamples[0]}`);
         }
@@ -223,7 +235,14 @@ async function main(): Promise<number> {
           pairing: 'round i of the API against round i of append.command-bus (measured minutes apart, not at once)',
         };
         if (commandBusValues === undefined) throw new Error('append.http needs append.command-bus in the same run (phase append)');
-        scenarios.push(scenario('append.http', measured.map((m) => m.perSecond), { name: 'append.command-bus', values: commandBusValues }, details));
+        scenarios.push(
+          scenario(
+            'append.http',
+            measured.map((m) => m.perSecond),
+            { name: 'append.command-bus', values: commandBusValues },
+            details,
+          ),
+        );
       } finally {
         await api.stop();
       }
@@ -266,7 +285,14 @@ async function main(): Promise<number> {
         if (cli.code !== 0) throw new Error(`rebuild exited ${cli.code}: ${cli.stderr.slice(-2000)}`);
         const match = /rebuilt read models from (\d+) events.* in ([\d.]+) s/.exec(cli.stdout);
         if (!match) throw new Error(`unexpected rebuild output: ${cli.stdout}`);
-        rounds.push({ events: Number(match[1]), seconds: Number(match[2]), wallSeconds: cli.wallSeconds, peakRssMb: cli.peakRssMb, samples: cli.samples, scan });
+        rounds.push({
+          events: Number(match[1]),
+          seconds: Number(match[2]),
+          wallSeconds: cli.wallSeconds,
+          peakRssMb: cli.peakRssMb,
+          samples: cli.samples,
+          scan,
+        });
         log(`rebuild round ${round}: ${match[1]} events in ${match[2]} s (raw scan ${r0(scan.perSecond)} events/s); peak RSS ${cli.peakRssMb.toFixed(1)} MB`);
       }
       const events = rounds[0].events;
@@ -278,10 +304,20 @@ async function main(): Promise<number> {
         scan: rounds.map((r) => ({ events: r.scan.events, seconds: r2(r.scan.seconds) })),
       };
       scenarios.push(
-        scenario('rebuild', rounds.map((r) => r.events / r.seconds), { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) }, details),
+        scenario(
+          'rebuild',
+          rounds.map((r) => r.events / r.seconds),
+          { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) },
+          details,
+        ),
       );
       scenarios.push(
-        scenario('rebuild.rss', rounds.map((r) => r.peakRssMb), undefined, { events, samples: rounds.map((r) => r.samples), source: '/proc/<pid>/status VmHWM of the rebuild process' }),
+        scenario(
+          'rebuild.rss',
+          rounds.map((r) => r.peakRssMb),
+          undefined,
+          { events, samples: rounds.map((r) => r.samples), source: '/proc/<pid>/status VmHWM of the rebuild process' },
+        ),
       );
     });
 
@@ -292,20 +328,28 @@ async function main(): Promise<number> {
         const scan = await runWorker<ScanResult>({ kind: 'scan.raw', url });
         const verify = await runWorker<VerifyResult>({ kind: 'verify', url });
         log(`verify round ${round}: ${r0(verify.perSecond)} events/s (raw scan ${r0(scan.perSecond)}), ok=${verify.ok}`);
-        if (!verify.ok) errors.push(`verify: the log or the read models did not verify (${verify.brokenLinks} broken links, ${verify.differences} differences, ${verify.missing} missing)`);
+        if (!verify.ok)
+          errors.push(
+            `verify: the log or the read models did not verify (${verify.brokenLinks} broken links, ${verify.differences} differences, ${verify.missing} missing)`,
+          );
         rounds.push({ scan, verify });
       }
       const last = rounds[rounds.length - 1].verify;
       scenarios.push(
-        scenario('verify', rounds.map((r) => r.verify.perSecond), { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) }, {
-          events: last.events,
-          seconds: rounds.map((r) => r2(r.verify.seconds)),
-          ok: rounds.every((r) => r.verify.ok),
-          streams: last.streams,
-          projects: last.projects,
-          cpuSeconds: rounds.map((r) => r2(r.verify.cpuSeconds)),
-          scan: rounds.map((r) => ({ events: r.scan.events, seconds: r2(r.scan.seconds), cpuSeconds: r2(r.scan.cpuSeconds) })),
-        }),
+        scenario(
+          'verify',
+          rounds.map((r) => r.verify.perSecond),
+          { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) },
+          {
+            events: last.events,
+            seconds: rounds.map((r) => r2(r.verify.seconds)),
+            ok: rounds.every((r) => r.verify.ok),
+            streams: last.streams,
+            projects: last.projects,
+            cpuSeconds: rounds.map((r) => r2(r.verify.cpuSeconds)),
+            scan: rounds.map((r) => ({ events: r.scan.events, seconds: r2(r.scan.seconds), cpuSeconds: r2(r.scan.cpuSeconds) })),
+          },
+        ),
       );
     });
 
@@ -321,22 +365,35 @@ async function main(): Promise<number> {
         for (let round = 1; round <= profile.rounds; round += 1) {
           const latency = await figuresLatency(api, analyst, projects, profile.queryRequests, 41 + round);
           log(`query.figures round ${round}: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms over ${latency.requests} requests`);
-          if ((latency.statusCounts['200'] ?? 0) !== latency.requests) throw new Error(`query.figures: not every answer was 200: ${JSON.stringify(latency.statusCounts)}`);
+          if ((latency.statusCounts['200'] ?? 0) !== latency.requests)
+            throw new Error(`query.figures: not every answer was 200: ${JSON.stringify(latency.statusCounts)}`);
           latencies.push(latency);
         }
-        diagnostics['query.figures under load (8 connections, one round)'] = await figuresUnderLoad(api, analyst, projects, 8, profile.queryUnderLoadSeconds, 43);
+        diagnostics['query.figures under load (8 connections, one round)'] = await figuresUnderLoad(
+          api,
+          analyst,
+          projects,
+          8,
+          profile.queryUnderLoadSeconds,
+          43,
+        );
         scenarios.push(
-          scenario('query.figures.p99', latencies.map((l) => l.p99), undefined, {
-            requestsPerRound: profile.queryRequests,
-            connections: 1,
-            p50: latencies.map((l) => r2(l.p50)),
-            p999: latencies.map((l) => r2(l.p999)),
-            mean: latencies.map((l) => r2(l.mean)),
-            max: latencies.map((l) => r2(l.max)),
-            logEvents,
-            projects: projects.length,
-            bytesPerResponse: r0(median(latencies.map((l) => l.bytesPerResponse))),
-          }),
+          scenario(
+            'query.figures.p99',
+            latencies.map((l) => l.p99),
+            undefined,
+            {
+              requestsPerRound: profile.queryRequests,
+              connections: 1,
+              p50: latencies.map((l) => r2(l.p50)),
+              p999: latencies.map((l) => r2(l.p999)),
+              mean: latencies.map((l) => r2(l.mean)),
+              max: latencies.map((l) => r2(l.max)),
+              logEvents,
+              projects: projects.length,
+              bytesPerResponse: r0(median(latencies.map((l) => l.bytesPerResponse))),
+            },
+          ),
         );
       });
       await phase('trace', async () => {
@@ -345,20 +402,26 @@ async function main(): Promise<number> {
         for (let round = 1; round <= profile.rounds; round += 1) {
           const trace = await traceTiming(api, auditor, load.traceProjectId, profile.traceRepeats);
           log(`trace.10k round ${round}: median ${trace.median.toFixed(1)} ms, ${trace.terms} terms, matches=${trace.matches}`);
-          if (trace.terms !== profile.load.traceDisbursements) errors.push(`trace.10k: ${trace.terms} contributing events, expected ${profile.load.traceDisbursements}`);
+          if (trace.terms !== profile.load.traceDisbursements)
+            errors.push(`trace.10k: ${trace.terms} contributing events, expected ${profile.load.traceDisbursements}`);
           if (!trace.matches) errors.push('trace.10k: the recomputed figure does not match the read model');
           traces.push(trace);
         }
         scenarios.push(
-          scenario('trace.10k', traces.map((t) => t.median), undefined, {
-            contributingEvents: traces[0].terms,
-            matches: traces.every((t) => t.matches),
-            repeatsPerRound: profile.traceRepeats,
-            timingsMs: traces.map((t) => t.ms),
-            firstCallMs: traces[0].firstMs,
-            responseBytes: traces[0].responseBytes,
-            logEvents,
-          }),
+          scenario(
+            'trace.10k',
+            traces.map((t) => t.median),
+            undefined,
+            {
+              contributingEvents: traces[0].terms,
+              matches: traces.every((t) => t.matches),
+              repeatsPerRound: profile.traceRepeats,
+              timingsMs: traces.map((t) => t.ms),
+              firstCallMs: traces[0].firstMs,
+              responseBytes: traces[0].responseBytes,
+              logEvents,
+            },
+          ),
         );
       });
     } finally {

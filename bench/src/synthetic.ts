@@ -169,13 +169,19 @@ export class ProjectScript {
         const amount = fenAmount(random, (planned * (0.2 + random() * 0.3)) / allocations);
         const allocationId = `a${i + 1}`;
         const source = ALLOCATION_SOURCES[Math.floor(random() * ALLOCATION_SOURCES.length)];
-        this.setup.push({ type: 'AllocateFunds', data: { projectId, allocationId, source, amount, fiscalYear: 2024, documentRef: `西财预〔2024〕${100 + i}号` } });
+        this.setup.push({
+          type: 'AllocateFunds',
+          data: { projectId, allocationId, source, amount, fiscalYear: 2024, documentRef: `西财预〔2024〕${100 + i}号` },
+        });
         // Received in one or two parts, never beyond the allocation.
         const first = (amount * BigInt(50 + Math.floor(random() * 50))) / 100n;
         this.setup.push({ type: 'ReceiveFunds', data: { projectId, receiptId: `r-${allocationId}-1`, source, amount: first, allocationId, fiscalYear: 2024 } });
         receivedPlan += first;
         if (random() < 0.5 && amount - first > 0n) {
-          this.setup.push({ type: 'ReceiveFunds', data: { projectId, receiptId: `r-${allocationId}-2`, source, amount: amount - first, allocationId, fiscalYear: 2024 } });
+          this.setup.push({
+            type: 'ReceiveFunds',
+            data: { projectId, receiptId: `r-${allocationId}-2`, source, amount: amount - first, allocationId, fiscalYear: 2024 },
+          });
           receivedPlan += amount - first;
         }
       }
@@ -197,13 +203,25 @@ export class ProjectScript {
       const contracts = 1 + Math.floor(random() * 3);
       for (let i = 0; i < contracts; i += 1) {
         const amount = (receivedPlan * BigInt(20 + Math.floor(random() * 40))) / 100n / BigInt(contracts);
-        this.setup.push({ type: 'SignContract', data: { projectId, contractId: `c${i + 1}`, counterparty: `云南省第${1 + Math.floor(random() * 20)}建筑工程公司`, amount } });
+        this.setup.push({
+          type: 'SignContract',
+          data: { projectId, contractId: `c${i + 1}`, counterparty: `云南省第${1 + Math.floor(random() * 20)}建筑工程公司`, amount },
+        });
       }
       const indicators = 1 + Math.floor(random() * 2);
       for (let i = 0; i < indicators; i += 1) {
         const indicatorId = `i${i + 1}`;
         this.indicatorIds.push(indicatorId);
-        this.setup.push({ type: 'SetOutputTarget', data: { projectId, indicatorId, name: i === 0 ? '新建道路长度' : '受益人口', unit: i === 0 ? '公里' : '人', target: BigInt(10 + Math.floor(random() * 5000)) * 10_000n } });
+        this.setup.push({
+          type: 'SetOutputTarget',
+          data: {
+            projectId,
+            indicatorId,
+            name: i === 0 ? '新建道路长度' : '受益人口',
+            unit: i === 0 ? '公里' : '人',
+            target: BigInt(10 + Math.floor(random() * 5000)) * 10_000n,
+          },
+        });
       }
     }
     // Spend about 85% of what arrives across the disbursements.
@@ -224,7 +242,10 @@ export class ProjectScript {
         if (events.length > 0) break; // store what we have, then the assignment on its own
         this.setup.shift();
         const assignmentId = `as-${this.projectId}`;
-        const bondEvents = first.bond.decide({ type: 'AssignBondProceeds', data: { bondId: first.bond.bondId, assignmentId, projectId: this.projectId, amount: first.amount } });
+        const bondEvents = first.bond.decide({
+          type: 'AssignBondProceeds',
+          data: { bondId: first.bond.bondId, assignmentId, projectId: this.projectId, amount: first.amount },
+        });
         const receive = receiveFundsForAssignment(bondEvents[0] as Extract<BondEvent, { type: 'BondProceedsAssigned' }>, first.bond.kind);
         this.apply(receive, events);
         return { project: events, bond: { script: first.bond, events: bondEvents }, context: context('budget-officer', this.random, 0) };
@@ -311,11 +332,7 @@ const expected = (revision: bigint): ExpectedRevision => (revision < 0n ? 'no_st
  * projects (no two write one stream), keeps `window` of them in flight and appends a random
  * chunk of one of them per transaction, so projects interleave in the global order.
  */
-export async function loadSyntheticLog(
-  store: AppendTarget,
-  plan: LoadPlan,
-  onProgress?: (events: number) => void,
-): Promise<LoadResult> {
+export async function loadSyntheticLog(store: AppendTarget, plan: LoadPlan, onProgress?: (events: number) => void): Promise<LoadResult> {
   const started = process.hrtime.bigint();
   const projects: string[] = [];
   let events = 0;
@@ -339,7 +356,12 @@ export async function loadSyntheticLog(
       started += 1;
       if (!bond || bondUses >= 12) {
         bonds += 1;
-        bond = new BondScript(`sb-2024-${index}-${String(started).padStart(5, '0')}`, 'special', yuan(5_000_000_000), `2024年云南省政府专项债券（第${index}-${started}期）`);
+        bond = new BondScript(
+          `sb-2024-${index}-${String(started).padStart(5, '0')}`,
+          'special',
+          yuan(5_000_000_000),
+          `2024年云南省政府专项债券（第${index}-${started}期）`,
+        );
         bondUses = 0;
         pendingBondIssue.push(bond);
       }

@@ -26,9 +26,10 @@ export function setupCommands(projectId: string): ProjectCommand[] {
         fiscalYear: 2024,
       },
     },
-    ...WORKLOAD_RECEIPTS.map(
-      (r): ProjectCommand => ({ type: 'ReceiveFunds', data: { projectId, receiptId: r.receiptId, source: r.source, amount: r.amount, fiscalYear: 2024 } }),
-    ),
+    ...WORKLOAD_RECEIPTS.map((r): ProjectCommand => ({
+      type: 'ReceiveFunds',
+      data: { projectId, receiptId: r.receiptId, source: r.source, amount: r.amount, fiscalYear: 2024 },
+    })),
   ];
 }
 

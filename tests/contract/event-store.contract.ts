@@ -58,9 +58,7 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
         const id = stream('new');
         const first = await store.append(id, [newEvent()], { expectedRevision: 'no_stream' });
         expect(first.streamRevision).toBe(0n);
-        await expect(store.append(id, [newEvent()], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
+        await expect(store.append(id, [newEvent()], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
       });
 
       it('an exact revision appends after it and refuses a stale one, reporting the actual revision', async () => {
@@ -75,9 +73,7 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
       it('a revision ahead of the stream is refused, never leaving a gap', async () => {
         const id = stream('ahead');
         await store.append(id, [newEvent()], { expectedRevision: 'no_stream' });
-        await expect(store.append(id, [newEvent()], { expectedRevision: 5n })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
+        await expect(store.append(id, [newEvent()], { expectedRevision: 5n })).rejects.toBeInstanceOf(WrongExpectedVersionError);
         await expect(store.append(stream('absent'), [newEvent()], { expectedRevision: 0n })).rejects.toMatchObject({
           actual: 'no_stream',
         });
@@ -107,9 +103,7 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
         const id = stream('conflict');
         const event = newEvent('A', { n: 1 });
         await store.append(id, [event], { expectedRevision: 'no_stream' });
-        await expect(store.append(id, [{ ...event, data: { n: 2 } }], { expectedRevision: 0n })).rejects.toBeInstanceOf(
-          EventIdConflictError,
-        );
+        await expect(store.append(id, [{ ...event, data: { n: 2 } }], { expectedRevision: 0n })).rejects.toBeInstanceOf(EventIdConflictError);
       });
     });
 
@@ -191,7 +185,12 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
         expect(found.total).toBe(found.events.length);
         for (const event of found.events) expect(lagOf(event)).toBeGreaterThan(30);
         for (let i = 1; i < found.events.length; i += 1) expect(found.events[i].globalPosition > found.events[i - 1].globalPosition).toBe(true);
-        expect(mine(found.events)[0]).toMatchObject({ type: 'Dated', streamRevision: expect.any(BigInt), recordedAt: expect.any(Date), hash: expect.any(String) });
+        expect(mine(found.events)[0]).toMatchObject({
+          type: 'Dated',
+          streamRevision: expect.any(BigInt),
+          recordedAt: expect.any(Date),
+          hash: expect.any(String),
+        });
 
         // Pages of two, walked to the end, are the whole list; each knows the whole total.
         const walked: string[] = [];
@@ -206,7 +205,10 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
 
         // The recording-day window is inclusive at both ends.
         const first = ours.map((e) => dayOf(e.recordedAt)).sort()[0];
-        const last = ours.map((e) => dayOf(e.recordedAt)).sort().at(-1)!;
+        const last = ours
+          .map((e) => dayOf(e.recordedAt))
+          .sort()
+          .at(-1)!;
         expect(mine((await store.readBackdated({ graceDays: 30, recordedTo: shift(first, -1) })).events)).toEqual([]);
         expect(mine((await store.readBackdated({ graceDays: 30, recordedFrom: shift(last, 1) })).events)).toEqual([]);
         expect(ids(mine((await store.readBackdated({ graceDays: 30, recordedFrom: first, recordedTo: last })).events))).toEqual(ids(expected));

@@ -17,4 +17,3 @@ eventStoreContract(
     await db?.drop();
   },
 );
-

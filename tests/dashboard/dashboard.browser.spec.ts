@@ -18,7 +18,17 @@ import { API_MAIN, JWT_SECRET, PROJECT_IDS, ROOT } from '../seeds/support/xishan
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Root in CI: no sandbox; no GPU, no network besides the API, no first-run or update machinery. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 jest.setTimeout(180_000);
 
@@ -85,10 +95,20 @@ describe('the dashboard in headless Chromium', () => {
     api.stdout?.on('data', (chunk) => (output += chunk));
     api.stderr?.on('data', (chunk) => (output += chunk));
     // npm start loads the data set into the empty store; wait until all 11 projects are projected.
-    await until('the data set projected', async () => ((await get<{ total: number }>('/api/projects?pageSize=50')).total === PROJECT_IDS.length ? true : undefined), 60_000, () => output);
+    await until(
+      'the data set projected',
+      async () => ((await get<{ total: number }>('/api/projects?pageSize=50')).total === PROJECT_IDS.length ? true : undefined),
+      60_000,
+      () => output,
+    );
     profile = mkdtempSync(join(tmpdir(), 'fundtrail-chromium-'));
     shots = mkdtempSync(join(tmpdir(), 'fundtrail-shots-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
   });
 
   afterAll(async () => {
@@ -133,7 +153,9 @@ describe('the dashboard in headless Chromium', () => {
     const drawn = await page.evaluate(() =>
       ['chart-by-source', 'chart-by-category', 'chart-by-project'].map((id) => {
         const canvas = document.getElementById(id) as HTMLCanvasElement;
-        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart.getChart(canvas);
+        const chart = (
+          window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined } }
+        ).Chart.getChart(canvas);
         const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
         let painted = 0;
         for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted += 1;
@@ -149,7 +171,7 @@ describe('the dashboard in headless Chromium', () => {
     await page.close();
   });
 
-  it('shows the open warnings once the ledger has adopted the default monitoring rules, one line each, in the API\'s order', async () => {
+  it("shows the open warnings once the ledger has adopted the default monitoring rules, one line each, in the API's order", async () => {
     const officer = signToken({ sub: 'dashboard-officer', role: 'budget-officer' }, JWT_SECRET, '1h');
     const adopted = await fetch(`${base}/api/monitoring/rules/defaults`, {
       method: 'POST',
@@ -168,16 +190,16 @@ describe('the dashboard in headless Chromium', () => {
     await page.close();
   });
 
-  it('opens a project (its running totals as a line chart) and a figure\'s trace one click away; the screenshot is not blank', async () => {
+  it("opens a project (its running totals as a line chart) and a figure's trace one click away; the screenshot is not blank", async () => {
     const page = await open(`/dashboard#token=${token}`);
     await page.waitForSelector('body[data-state="ready"]');
     const projectId = 'xishan-main-city-drainage-overflow-control';
     await page.click(`#projects tr[data-project-id="${projectId}"]`);
     await page.waitForSelector('#project[data-state="ready"]');
     const series = await page.evaluate(() => {
-      const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { label: string; data: (number | null)[] }[] } } } }).Chart.getChart(
-        document.getElementById('chart-series') as HTMLCanvasElement,
-      );
+      const chart = (
+        window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { label: string; data: (number | null)[] }[] } } } }
+      ).Chart.getChart(document.getElementById('chart-series') as HTMLCanvasElement);
       return chart.data.datasets.map((d) => ({ label: d.label, last: d.data[d.data.length - 1] }));
     });
     const figures = await get<{ figures: { key: string; value: string; label: { zh: string } }[] }>(`/api/projects/${projectId}/figures?pageSize=1000`);

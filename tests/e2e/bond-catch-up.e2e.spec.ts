@@ -52,7 +52,7 @@ describe('bond proceeds safety net', () => {
     expect((await database.store.readStream('project-p1')).filter((e) => e.type === 'FundsReceived')).toHaveLength(1);
   }, 40_000);
 
-  it("a reversed assignment whose receipt was not reversed yet: the safety net reverses it once", async () => {
+  it('a reversed assignment whose receipt was not reversed yet: the safety net reverses it once', async () => {
     const officer = `Bearer ${api.token('budget-officer')}`;
     const database = api.app.get<FundtrailDatabase>(FUNDTRAIL_DATABASE);
     await api.http.post('/api/bonds/b1/assignments').set('Authorization', officer).send({ assignmentId: 'a2', projectId: 'p1', amount: '30.00' }).expect(201);

@@ -53,31 +53,51 @@ describe('bond ↔ project links through the API', () => {
     for (const projectId of ['bl-p1', 'bl-p2']) {
       await api.http.post('/api/projects').set('Authorization', officer).send({ projectId, name: '债券关联项目', department: 'd', category: 'c' }).expect(201);
     }
-    await api.http.post('/api/bonds').set('Authorization', officer).send({ bondId: 'bl-bond', name: '专项债券', kind: 'special', amount: '1000.00', issueDate: '2024-01-02' }).expect(201);
+    await api.http
+      .post('/api/bonds')
+      .set('Authorization', officer)
+      .send({ bondId: 'bl-bond', name: '专项债券', kind: 'special', amount: '1000.00', issueDate: '2024-01-02' })
+      .expect(201);
   });
   afterAll(async () => api?.close());
 
   it('a clerk cannot post a receipt under an assignment receipt id: 400 naming receiptId, nothing appended; the assignment then lands', async () => {
     const derived = bondReceiptId('bl-bond', 'a-squat');
     const before = await api.eventCount();
-    const squat = await api.http.post('/api/projects/bl-p1/receipts').set('Authorization', clerk).send({ receiptId: derived, source: 'self-raised', amount: '1.00' });
+    const squat = await api.http
+      .post('/api/projects/bl-p1/receipts')
+      .set('Authorization', clerk)
+      .send({ receiptId: derived, source: 'self-raised', amount: '1.00' });
     expect({ status: squat.status, code: squat.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
     expect(squat.headers['content-type']).toMatch(PROBLEM_JSON);
     expect(squat.body.errors).toEqual([expect.objectContaining({ field: 'receiptId', code: 'RESERVED_ID' })]);
     expect(await api.eventCount()).toBe(before);
 
-    const assigned = await api.http.post('/api/bonds/bl-bond/assignments').set('Authorization', officer).send({ assignmentId: 'a-squat', projectId: 'bl-p1', amount: '10.00' });
+    const assigned = await api.http
+      .post('/api/bonds/bl-bond/assignments')
+      .set('Authorization', officer)
+      .send({ assignmentId: 'a-squat', projectId: 'bl-p1', amount: '10.00' });
     expect(assigned.status).toBe(201);
     const receipts = (await streamEvents(api, 'project-bl-p1')).filter((e) => e.type === 'FundsReceived');
-    expect(receipts.map((e) => e.data)).toEqual([{ projectId: 'bl-p1', receiptId: derived, source: 'special-bond', amount: '10.00', bondId: 'bl-bond', assignmentId: 'a-squat' }]);
+    expect(receipts.map((e) => e.data)).toEqual([
+      { projectId: 'bl-p1', receiptId: derived, source: 'special-bond', amount: '10.00', bondId: 'bl-bond', assignmentId: 'a-squat' },
+    ]);
   });
 
   it('an assignment whose receipt id a stored receipt already holds is refused 409 before the bond stream changes', async () => {
     // A receipt posted under the derived id before such ids were reserved.
-    await appendAsStored(api, 'project-bl-p2', 'FundsReceived', { projectId: 'bl-p2', receiptId: bondReceiptId('bl-bond', 'a-taken'), source: 'self-raised', amount: '1.00' });
+    await appendAsStored(api, 'project-bl-p2', 'FundsReceived', {
+      projectId: 'bl-p2',
+      receiptId: bondReceiptId('bl-bond', 'a-taken'),
+      source: 'self-raised',
+      amount: '1.00',
+    });
     const bondBefore = await streamEvents(api, 'bond-bl-bond');
     const before = await api.eventCount();
-    const response = await api.http.post('/api/bonds/bl-bond/assignments').set('Authorization', officer).send({ assignmentId: 'a-taken', projectId: 'bl-p2', amount: '10.00' });
+    const response = await api.http
+      .post('/api/bonds/bl-bond/assignments')
+      .set('Authorization', officer)
+      .send({ assignmentId: 'a-taken', projectId: 'bl-p2', amount: '10.00' });
     expect({ status: response.status, code: response.body.code }).toEqual({ status: 409, code: 'ASSIGNMENT_RECEIPT_TAKEN' });
     expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
     expect(problemFields(response)).toEqual(['assignmentId']);
@@ -85,27 +105,48 @@ describe('bond ↔ project links through the API', () => {
     expect(await streamEvents(api, 'bond-bl-bond')).toEqual(bondBefore);
     expect(await api.eventCount()).toBe(before);
     // Another assignment id gives another receipt id, and lands.
-    await api.http.post('/api/bonds/bl-bond/assignments').set('Authorization', officer).send({ assignmentId: 'a-taken-2', projectId: 'bl-p2', amount: '10.00' }).expect(201);
+    await api.http
+      .post('/api/bonds/bl-bond/assignments')
+      .set('Authorization', officer)
+      .send({ assignmentId: 'a-taken-2', projectId: 'bl-p2', amount: '10.00' })
+      .expect(201);
   });
 
   it('an assignment to a project that does not exist is refused before the bond stream changes', async () => {
     const bondBefore = await streamEvents(api, 'bond-bl-bond');
-    const response = await api.http.post('/api/bonds/bl-bond/assignments').set('Authorization', officer).send({ assignmentId: 'a-nowhere', projectId: 'bl-nowhere', amount: '1.00' });
+    const response = await api.http
+      .post('/api/bonds/bl-bond/assignments')
+      .set('Authorization', officer)
+      .send({ assignmentId: 'a-nowhere', projectId: 'bl-nowhere', amount: '1.00' });
     expect({ status: response.status, code: response.body.code }).toEqual({ status: 422, code: 'UNKNOWN_PROJECT' });
     expect(problemFields(response)).toEqual(['projectId']);
     expect(await streamEvents(api, 'bond-bl-bond')).toEqual(bondBefore);
   });
 
   it('a retried assignment is still a duplicate assignment, not a taken receipt', async () => {
-    const response = await api.http.post('/api/bonds/bl-bond/assignments').set('Authorization', officer).send({ assignmentId: 'a-squat', projectId: 'bl-p1', amount: '10.00' });
-    expect({ status: response.status, code: response.body.code, fields: problemFields(response) }).toEqual({ status: 409, code: 'DUPLICATE_ID', fields: ['assignmentId'] });
+    const response = await api.http
+      .post('/api/bonds/bl-bond/assignments')
+      .set('Authorization', officer)
+      .send({ assignmentId: 'a-squat', projectId: 'bl-p1', amount: '10.00' });
+    expect({ status: response.status, code: response.body.code, fields: problemFields(response) }).toEqual({
+      status: 409,
+      code: 'DUPLICATE_ID',
+      fields: ['assignmentId'],
+    });
   });
 
   it('a receipt cannot name a bond: unknown bond, bond not assigned here, or assigned here (its proceeds arrive with the assignment)', async () => {
-    await api.http.post('/api/bonds').set('Authorization', officer).send({ bondId: 'bl-other-bond', name: '另一期债券', kind: 'general', amount: '50.00', issueDate: '2024-01-02' }).expect(201);
+    await api.http
+      .post('/api/bonds')
+      .set('Authorization', officer)
+      .send({ bondId: 'bl-other-bond', name: '另一期债券', kind: 'general', amount: '50.00', issueDate: '2024-01-02' })
+      .expect(201);
     const before = await api.eventCount();
     const post = (bondId: string) =>
-      api.http.post('/api/projects/bl-p1/receipts').set('Authorization', clerk).send({ receiptId: `r-${bondId}`, source: 'special-bond', amount: '5.00', bondId });
+      api.http
+        .post('/api/projects/bl-p1/receipts')
+        .set('Authorization', clerk)
+        .send({ receiptId: `r-${bondId}`, source: 'special-bond', amount: '5.00', bondId });
     const unknown = await post('no-such-bond');
     const unassigned = await post('bl-other-bond');
     const assigned = await post('bl-bond');
@@ -117,7 +158,11 @@ describe('bond ↔ project links through the API', () => {
     expect(assigned.body.detail).toContain(bondReceiptId('bl-bond', 'a-squat'));
     expect(await api.eventCount()).toBe(before);
     // A bond-sourced receipt that names no bond (a bond kept outside FundTrail) is still accepted.
-    await api.http.post('/api/projects/bl-p1/receipts').set('Authorization', clerk).send({ receiptId: 'bond-2024-province', source: 'special-bond', amount: '5.00' }).expect(201);
+    await api.http
+      .post('/api/projects/bl-p1/receipts')
+      .set('Authorization', clerk)
+      .send({ receiptId: 'bond-2024-province', source: 'special-bond', amount: '5.00' })
+      .expect(201);
   });
 
   it('verify finds every link of this log intact', async () => {
@@ -146,18 +191,56 @@ describe('a log with broken links: verify names them, the bond process reports w
     for (const projectId of ['lg-p1', 'lg-p2']) {
       await api.http.post('/api/projects').set('Authorization', officer).send({ projectId, name: '历史数据项目', department: 'd', category: 'c' }).expect(201);
     }
-    await api.http.post('/api/bonds').set('Authorization', officer).send({ bondId: 'legacy-bond', name: '历史债券', kind: 'special', amount: '1000.00', issueDate: '2023-01-02' }).expect(201);
-    await api.http.post('/api/bonds/legacy-bond/assignments').set('Authorization', officer).send({ assignmentId: 'a-ok', projectId: 'lg-p1', amount: '100.00' }).expect(201);
+    await api.http
+      .post('/api/bonds')
+      .set('Authorization', officer)
+      .send({ bondId: 'legacy-bond', name: '历史债券', kind: 'special', amount: '1000.00', issueDate: '2023-01-02' })
+      .expect(201);
+    await api.http
+      .post('/api/bonds/legacy-bond/assignments')
+      .set('Authorization', officer)
+      .send({ assignmentId: 'a-ok', projectId: 'lg-p1', amount: '100.00' })
+      .expect(201);
     // What the old code let into the log: a clerk's receipt under a derived id, then the assignment
     // it blocked (appended, never received); an assignment to a project not (yet) registered; an
     // assignment whose receipt the process died before writing; receipts naming bonds they are not from.
     stored.squat = await appendAsStored(api, 'project-lg-p1', 'FundsReceived', { projectId: 'lg-p1', receiptId: taken, source: 'self-raised', amount: '1.00' });
     const officerActor = { id: 'officer-legacy', role: 'budget-officer' };
-    stored.stuck = await appendAsStored(api, 'bond-legacy-bond', 'BondProceedsAssigned', { bondId: 'legacy-bond', assignmentId: 'a-stuck', projectId: 'lg-p1', amount: '20.00' }, officerActor);
-    stored.orphan = await appendAsStored(api, 'bond-legacy-bond', 'BondProceedsAssigned', { bondId: 'legacy-bond', assignmentId: 'a-orphan', projectId: 'lg-late', amount: '30.00' }, officerActor);
-    stored.later = await appendAsStored(api, 'bond-legacy-bond', 'BondProceedsAssigned', { bondId: 'legacy-bond', assignmentId: 'a-later', projectId: 'lg-p2', amount: '40.00' }, officerActor);
-    stored.ghost = await appendAsStored(api, 'project-lg-p2', 'FundsReceived', { projectId: 'lg-p2', receiptId: 'r-ghost', source: 'special-bond', amount: '2.00', bondId: 'no-such-bond' });
-    stored.unassigned = await appendAsStored(api, 'project-lg-p2', 'FundsReceived', { projectId: 'lg-p2', receiptId: 'r-unassigned', source: 'special-bond', amount: '3.00', bondId: 'legacy-bond' });
+    stored.stuck = await appendAsStored(
+      api,
+      'bond-legacy-bond',
+      'BondProceedsAssigned',
+      { bondId: 'legacy-bond', assignmentId: 'a-stuck', projectId: 'lg-p1', amount: '20.00' },
+      officerActor,
+    );
+    stored.orphan = await appendAsStored(
+      api,
+      'bond-legacy-bond',
+      'BondProceedsAssigned',
+      { bondId: 'legacy-bond', assignmentId: 'a-orphan', projectId: 'lg-late', amount: '30.00' },
+      officerActor,
+    );
+    stored.later = await appendAsStored(
+      api,
+      'bond-legacy-bond',
+      'BondProceedsAssigned',
+      { bondId: 'legacy-bond', assignmentId: 'a-later', projectId: 'lg-p2', amount: '40.00' },
+      officerActor,
+    );
+    stored.ghost = await appendAsStored(api, 'project-lg-p2', 'FundsReceived', {
+      projectId: 'lg-p2',
+      receiptId: 'r-ghost',
+      source: 'special-bond',
+      amount: '2.00',
+      bondId: 'no-such-bond',
+    });
+    stored.unassigned = await appendAsStored(api, 'project-lg-p2', 'FundsReceived', {
+      projectId: 'lg-p2',
+      receiptId: 'r-unassigned',
+      source: 'special-bond',
+      amount: '3.00',
+      bondId: 'legacy-bond',
+    });
   });
   afterAll(async () => {
     jest.restoreAllMocks();
@@ -165,11 +248,20 @@ describe('a log with broken links: verify names them, the bond process reports w
   });
 
   const receiptOf = async (projectId: string, assignmentId: string) =>
-    (await streamEvents(api, `project-${projectId}`)).find((e) => e.type === 'FundsReceived' && e.data.receiptId === bondReceiptId('legacy-bond', assignmentId));
+    (await streamEvents(api, `project-${projectId}`)).find(
+      (e) => e.type === 'FundsReceived' && e.data.receiptId === bondReceiptId('legacy-bond', assignmentId),
+    );
 
   it('an assignment behind one that cannot be received is still received', async () => {
     const receipt = await eventually('the receipt of a-later', () => receiptOf('lg-p2', 'a-later'));
-    expect(receipt.data).toEqual({ projectId: 'lg-p2', receiptId: bondReceiptId('legacy-bond', 'a-later'), source: 'special-bond', amount: '40.00', bondId: 'legacy-bond', assignmentId: 'a-later' });
+    expect(receipt.data).toEqual({
+      projectId: 'lg-p2',
+      receiptId: bondReceiptId('legacy-bond', 'a-later'),
+      source: 'special-bond',
+      amount: '40.00',
+      bondId: 'legacy-bond',
+      assignmentId: 'a-later',
+    });
   }, 60_000);
 
   it('the stuck assignments are named in /health, counted in /metrics and logged', async () => {
@@ -182,7 +274,11 @@ describe('a log with broken links: verify names them, the bond process reports w
     expect(health.status).toBe(200);
     expect(health.pm).toMatchObject({ status: 'stuck', stuckEvents: 2 });
     const byEvent = new Map((health.pm.stuck as Stuck[]).map((s) => [s.eventId, s]));
-    expect(byEvent.get(stored.stuck.eventId)).toMatchObject({ globalPosition: stored.stuck.globalPosition, code: 'DUPLICATE_ID', attempts: expect.any(Number) });
+    expect(byEvent.get(stored.stuck.eventId)).toMatchObject({
+      globalPosition: stored.stuck.globalPosition,
+      code: 'DUPLICATE_ID',
+      attempts: expect.any(Number),
+    });
     expect(byEvent.get(stored.stuck.eventId)!.detail).toContain(taken);
     expect(byEvent.get(stored.orphan.eventId)).toMatchObject({ globalPosition: stored.orphan.globalPosition, code: 'PROJECT_NOT_FOUND' });
     const metrics = (await api.http.get('/metrics')).text;
@@ -200,10 +296,29 @@ describe('a log with broken links: verify names them, the bond process reports w
     const broken = response.body.crossLinks.broken as Record<string, unknown>[];
     expect(broken).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ problem: 'receipt-id-taken', bondId: 'legacy-bond', assignmentId: 'a-stuck', projectId: 'lg-p1', receiptId: taken, eventId: stored.stuck.eventId }),
-        expect.objectContaining({ problem: 'receipt-missing', bondId: 'legacy-bond', assignmentId: 'a-orphan', projectId: 'lg-late', eventId: stored.orphan.eventId }),
+        expect.objectContaining({
+          problem: 'receipt-id-taken',
+          bondId: 'legacy-bond',
+          assignmentId: 'a-stuck',
+          projectId: 'lg-p1',
+          receiptId: taken,
+          eventId: stored.stuck.eventId,
+        }),
+        expect.objectContaining({
+          problem: 'receipt-missing',
+          bondId: 'legacy-bond',
+          assignmentId: 'a-orphan',
+          projectId: 'lg-late',
+          eventId: stored.orphan.eventId,
+        }),
         expect.objectContaining({ problem: 'unknown-bond', bondId: 'no-such-bond', projectId: 'lg-p2', receiptId: 'r-ghost', eventId: stored.ghost.eventId }),
-        expect.objectContaining({ problem: 'no-assignment', bondId: 'legacy-bond', projectId: 'lg-p2', receiptId: 'r-unassigned', eventId: stored.unassigned.eventId }),
+        expect.objectContaining({
+          problem: 'no-assignment',
+          bondId: 'legacy-bond',
+          projectId: 'lg-p2',
+          receiptId: 'r-unassigned',
+          eventId: stored.unassigned.eventId,
+        }),
       ]),
     );
     expect(broken).toHaveLength(4);
@@ -214,7 +329,11 @@ describe('a log with broken links: verify names them, the bond process reports w
   }, 60_000);
 
   it('a stuck assignment is retried: once its project exists it is received, and it leaves /health and verify', async () => {
-    await api.http.post('/api/projects').set('Authorization', officer).send({ projectId: 'lg-late', name: '后登记的项目', department: 'd', category: 'c' }).expect(201);
+    await api.http
+      .post('/api/projects')
+      .set('Authorization', officer)
+      .send({ projectId: 'lg-late', name: '后登记的项目', department: 'd', category: 'c' })
+      .expect(201);
     const receipt = await eventually('the receipt of a-orphan', () => receiptOf('lg-late', 'a-orphan'));
     expect(receipt.data).toMatchObject({ amount: '30.00', bondId: 'legacy-bond', assignmentId: 'a-orphan' });
     const pm = await eventually('a-orphan to leave /health', async () => {
@@ -223,7 +342,11 @@ describe('a log with broken links: verify names them, the bond process reports w
     });
     expect(pm.stuck.map((s: { eventId: string }) => s.eventId)).toEqual([stored.stuck.eventId]);
     const verify = await api.http.get('/api/audit/verify').set('Authorization', auditor);
-    expect((verify.body.crossLinks.broken as { problem: string }[]).map((b) => b.problem).sort()).toEqual(['no-assignment', 'receipt-id-taken', 'unknown-bond']);
+    expect((verify.body.crossLinks.broken as { problem: string }[]).map((b) => b.problem).sort()).toEqual([
+      'no-assignment',
+      'receipt-id-taken',
+      'unknown-bond',
+    ]);
   }, 90_000);
 });
 
@@ -234,8 +357,16 @@ describe('a database that stops answering is not a refusal: the same assignment 
     api = await startApi();
     database = new URL(api.db.url).pathname.slice(1);
     const officer = bearer(api.token('budget-officer'));
-    await api.http.post('/api/projects').set('Authorization', officer).send({ projectId: 'tr-p1', name: '故障项目', department: 'd', category: 'c' }).expect(201);
-    await api.http.post('/api/bonds').set('Authorization', officer).send({ bondId: 'tr-bond', name: '债券', kind: 'treasury', amount: '100.00', issueDate: '2024-01-02' }).expect(201);
+    await api.http
+      .post('/api/projects')
+      .set('Authorization', officer)
+      .send({ projectId: 'tr-p1', name: '故障项目', department: 'd', category: 'c' })
+      .expect(201);
+    await api.http
+      .post('/api/bonds')
+      .set('Authorization', officer)
+      .send({ bondId: 'tr-bond', name: '债券', kind: 'treasury', amount: '100.00', issueDate: '2024-01-02' })
+      .expect(201);
   });
   afterAll(async () => {
     await runSql(SERVER_URL, `ALTER DATABASE ${database} ALLOW_CONNECTIONS true`).catch(() => undefined);
@@ -244,7 +375,13 @@ describe('a database that stops answering is not a refusal: the same assignment 
 
   it('reports the store unavailable meanwhile, records nothing as stuck, and receives the assignment once the database is back', async () => {
     // An assignment whose receipt the process died before writing: the safety net must write it.
-    await appendAsStored(api, 'bond-tr-bond', 'BondProceedsAssigned', { bondId: 'tr-bond', assignmentId: 'a1', projectId: 'tr-p1', amount: '60.00' }, { id: 'officer', role: 'budget-officer' });
+    await appendAsStored(
+      api,
+      'bond-tr-bond',
+      'BondProceedsAssigned',
+      { bondId: 'tr-bond', assignmentId: 'a1', projectId: 'tr-p1', amount: '60.00' },
+      { id: 'officer', role: 'budget-officer' },
+    );
     await runSql(SERVER_URL, `ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
     await runSql(SERVER_URL, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}' AND pid <> pg_backend_pid()`);
     const during = await eventually('the bond process to report the store unavailable', async () => {

@@ -13,8 +13,16 @@ describe('CLI export and token beside a running API', () => {
     api = await startApi();
     env = { ...process.env, DATABASE_URL: api.db.url, FUNDTRAIL_JWT_SECRET: TEST_JWT_SECRET };
     const officer = `Bearer ${api.token('budget-officer')}`;
-    await api.http.post('/api/projects').set('Authorization', officer).send({ projectId: 'p1', name: '项目, "甲"', department: 'd', category: 'c', plannedTotal: '200.00' }).expect(201);
-    const receipt = await api.http.post('/api/projects/p1/receipts').set('Authorization', officer).send({ receiptId: 'r1', source: 'other', amount: '50.00' }).expect(201);
+    await api.http
+      .post('/api/projects')
+      .set('Authorization', officer)
+      .send({ projectId: 'p1', name: '项目, "甲"', department: 'd', category: 'c', plannedTotal: '200.00' })
+      .expect(201);
+    const receipt = await api.http
+      .post('/api/projects/p1/receipts')
+      .set('Authorization', officer)
+      .send({ receiptId: 'r1', source: 'other', amount: '50.00' })
+      .expect(201);
     await api.http.get(`/api/projects/p1?minPosition=${receipt.body.globalPosition}`).set('Authorization', officer).expect(200);
   });
   afterAll(async () => api.close());
@@ -28,7 +36,10 @@ describe('CLI export and token beside a running API', () => {
 
   it('exports the stream as JSON lines, one verified event per line', async () => {
     const { stdout } = await run(process.execPath, [CLI, 'export', 'events', '--stream', 'project-p1'], { env });
-    const events = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events.map((e) => e.type)).toEqual(['ProjectRegistered', 'FundsReceived']);
     expect(events[1]).toMatchObject({ streamRevision: '1', prevHash: events[0].hash, actor: { id: 'budget-officer-1' } });
   });

@@ -106,9 +106,7 @@ describe('command API against PostgreSQL', () => {
     const before = await api.eventCount();
     const first = await api.http.post('/api/projects/p-idem/disbursements').set('Authorization', clerk).set('Idempotency-Key', 'k-1').send(body);
     const retries = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        api.http.post('/api/projects/p-idem/disbursements').set('Authorization', clerk).set('Idempotency-Key', 'k-1').send(body),
-      ),
+      Array.from({ length: 5 }, () => api.http.post('/api/projects/p-idem/disbursements').set('Authorization', clerk).set('Idempotency-Key', 'k-1').send(body)),
     );
     expect(first.status).toBe(201);
     for (const retry of retries) {
@@ -129,7 +127,11 @@ describe('command API against PostgreSQL', () => {
 
   it('an idempotent replay is byte-identical to the first answer: body, Content-Type, Content-Length, ETag (201 and 4xx)', async () => {
     await register('p-idem-bytes');
-    await api.http.post('/api/projects/p-idem-bytes/receipts').set('Authorization', clerk).send({ receiptId: 'r1', source: 'other', amount: '50.00' }).expect(201);
+    await api.http
+      .post('/api/projects/p-idem-bytes/receipts')
+      .set('Authorization', clerk)
+      .send({ receiptId: 'r1', source: 'other', amount: '50.00' })
+      .expect(201);
     const send = (key: string, body: object) =>
       rawBytes(api.http.post('/api/projects/p-idem-bytes/disbursements').set('Authorization', clerk).set('Idempotency-Key', key).send(body));
     const cases: [string, object, number][] = [
@@ -149,8 +151,16 @@ describe('command API against PostgreSQL', () => {
       expect(firstBytes.length).toBeGreaterThan(0);
       for (const replay of replays) {
         expect(replay.headers['idempotency-replayed']).toBe('true');
-        expect({ key, status: replay.status, contentType: replay.headers['content-type'] }).toEqual({ key, status, contentType: first.headers['content-type'] });
-        expect({ key, length: replay.headers['content-length'], etag: replay.headers.etag }).toEqual({ key, length: first.headers['content-length'], etag: first.headers.etag });
+        expect({ key, status: replay.status, contentType: replay.headers['content-type'] }).toEqual({
+          key,
+          status,
+          contentType: first.headers['content-type'],
+        });
+        expect({ key, length: replay.headers['content-length'], etag: replay.headers.etag }).toEqual({
+          key,
+          length: first.headers['content-length'],
+          etag: first.headers.etag,
+        });
         // Byte for byte, not just the same JSON value: key order included.
         expect({ key, body: (replay.body as Buffer).toString('latin1') }).toEqual({ key, body: firstBytes.toString('latin1') });
         expect(Buffer.compare(replay.body as Buffer, firstBytes)).toBe(0);
@@ -215,13 +225,21 @@ describe('command API against PostgreSQL', () => {
   it('a reversal by a budget officer frees the money; a clerk cannot reverse; reversing twice is refused', async () => {
     await register('p-rev');
     await api.http.post('/api/projects/p-rev/receipts').set('Authorization', clerk).send({ receiptId: 'r1', source: 'other', amount: '10.00' });
-    await api.http.post('/api/projects/p-rev/disbursements').set('Authorization', clerk).send({ disbursementId: 'd1', amount: '10.00', category: 'other' }).expect(201);
+    await api.http
+      .post('/api/projects/p-rev/disbursements')
+      .set('Authorization', clerk)
+      .send({ disbursementId: 'd1', amount: '10.00', category: 'other' })
+      .expect(201);
     const byClerk = await api.http.post('/api/projects/p-rev/disbursements/d1/reversal').set('Authorization', clerk).send({ reason: 'typo' });
     expect(byClerk.status).toBe(403);
     const reversed = await api.http.post('/api/projects/p-rev/disbursements/d1/reversal').set('Authorization', officer).send({ reason: 'typo' });
     expect(reversed.status).toBe(201);
     const twice = await api.http.post('/api/projects/p-rev/disbursements/d1/reversal').set('Authorization', officer).send({ reason: 'typo' });
     expect(twice.body.code).toBe('ALREADY_REVERSED');
-    await api.http.post('/api/projects/p-rev/disbursements').set('Authorization', clerk).send({ disbursementId: 'd2', amount: '10.00', category: 'other' }).expect(201);
+    await api.http
+      .post('/api/projects/p-rev/disbursements')
+      .set('Authorization', clerk)
+      .send({ disbursementId: 'd2', amount: '10.00', category: 'other' })
+      .expect(201);
   });
 });

@@ -106,7 +106,13 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
     });
 
     it('allocations, receipts and contracts in 万元 and 亿元; yuan bodies keep no printed precision', async () => {
-      const allocation = await accepted(at('/allocations'), officer, { allocationId: 'a1', source: 'district-budget', amount: '5000', amountUnit: 'wan', fiscalYear: 2024 });
+      const allocation = await accepted(at('/allocations'), officer, {
+        allocationId: 'a1',
+        source: 'district-budget',
+        amount: '5000',
+        amountUnit: 'wan',
+        fiscalYear: 2024,
+      });
       ledger.allocations.set('a1', { fen: 50_000_000_00n });
       expect(await eventData(allocation.body.eventIds[0])).toMatchObject({ amount: '50000000.00', printed: { unit: 'wan', decimals: 0 } });
       await accepted(at('/allocations'), officer, { allocationId: 'a2', source: 'provincial-subsidy', amount: '100', amountUnit: 'wan', fiscalYear: 2024 });
@@ -139,34 +145,94 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
     });
 
     it('a bad plannedTotal in 亿元 names plannedTotal', async () => {
-      await refused('/api/projects', officer, { projectId: 'cx-other', name: '项目', department: '局', category: 'x', plannedTotal: '1.00000000001', amountUnit: 'yi' }, 400, 'VALIDATION_FAILED', 'plannedTotal');
+      await refused(
+        '/api/projects',
+        officer,
+        { projectId: 'cx-other', name: '项目', department: '局', category: 'x', plannedTotal: '1.00000000001', amountUnit: 'yi' },
+        400,
+        'VALIDATION_FAILED',
+        'plannedTotal',
+      );
     });
   });
 
   describe('payment approval (核拨) and investment completed (完成投资)', () => {
     it('ApprovePayment against a receipt and a contract, in 万元', async () => {
-      const response = await accepted(at('/payment-approvals'), officer, { approvalId: 'ap1', amount: '2000', amountUnit: 'wan', receiptId: 'r1', contractId: 'c1' });
+      const response = await accepted(at('/payment-approvals'), officer, {
+        approvalId: 'ap1',
+        amount: '2000',
+        amountUnit: 'wan',
+        receiptId: 'r1',
+        contractId: 'c1',
+      });
       ledger.approvals.set('ap1', { fen: 20_000_000_00n });
-      expect(await eventData(response.body.eventIds[0])).toMatchObject({ approvalId: 'ap1', amount: '20000000.00', receiptId: 'r1', contractId: 'c1', printed: { unit: 'wan', decimals: 0 } });
+      expect(await eventData(response.body.eventIds[0])).toMatchObject({
+        approvalId: 'ap1',
+        amount: '20000000.00',
+        receiptId: 'r1',
+        contractId: 'c1',
+        printed: { unit: 'wan', decimals: 0 },
+      });
       await accepted(at('/payment-approvals'), officer, { approvalId: 'ap2', amount: '100', amountUnit: 'wan' });
       ledger.approvals.set('ap2', { fen: 1_000_000_00n });
     });
 
     it('refuses an approval above what was received and not yet approved (409 INSUFFICIENT_FUNDS), above its receipt, above its contract', async () => {
       await refused(at('/payment-approvals'), officer, { approvalId: 'ap-big', amount: '2', amountUnit: 'yi' }, 409, 'INSUFFICIENT_FUNDS', 'amount');
-      await refused(at('/payment-approvals'), officer, { approvalId: 'ap-big', amount: '3001', amountUnit: 'wan', receiptId: 'r1' }, 409, 'INSUFFICIENT_FUNDS', 'amount');
-      await refused(at('/payment-approvals'), officer, { approvalId: 'ap-big', amount: '1001', amountUnit: 'wan', contractId: 'c1' }, 409, 'CONTRACT_EXCEEDED', 'amount');
+      await refused(
+        at('/payment-approvals'),
+        officer,
+        { approvalId: 'ap-big', amount: '3001', amountUnit: 'wan', receiptId: 'r1' },
+        409,
+        'INSUFFICIENT_FUNDS',
+        'amount',
+      );
+      await refused(
+        at('/payment-approvals'),
+        officer,
+        { approvalId: 'ap-big', amount: '1001', amountUnit: 'wan', contractId: 'c1' },
+        409,
+        'CONTRACT_EXCEEDED',
+        'amount',
+      );
       await refused(at('/payment-approvals'), officer, { approvalId: 'ap1', amount: '1.00' }, 409, 'DUPLICATE_ID', 'approvalId');
       await refused(at('/payment-approvals'), clerk, { approvalId: 'ap-clerk', amount: '1.00' }, 403, 'FORBIDDEN');
     });
 
     it('RecordDisbursement against an approval draws on its receipt and contract, up to its amount', async () => {
-      const response = await accepted(at('/disbursements'), clerk, { disbursementId: 'd1', amount: '1500', amountUnit: 'wan', category: 'construction', approvalId: 'ap1' });
+      const response = await accepted(at('/disbursements'), clerk, {
+        disbursementId: 'd1',
+        amount: '1500',
+        amountUnit: 'wan',
+        category: 'construction',
+        approvalId: 'ap1',
+      });
       ledger.disbursements.set('d1', { fen: 15_000_000_00n, contract: true });
       expect(await eventData(response.body.eventIds[0])).toMatchObject({ approvalId: 'ap1', receiptId: 'r1', contractId: 'c1', amount: '15000000.00' });
-      await refused(at('/disbursements'), clerk, { disbursementId: 'd-over', amount: '501', amountUnit: 'wan', category: 'construction', approvalId: 'ap1' }, 409, 'APPROVAL_EXCEEDED', 'amount');
-      await refused(at('/disbursements'), clerk, { disbursementId: 'd-other', amount: '1.00', category: 'construction', approvalId: 'ap1', receiptId: 'r2' }, 422, 'APPROVAL_MISMATCH', 'receiptId');
-      await refused(at('/disbursements'), clerk, { disbursementId: 'd-none', amount: '1.00', category: 'construction', approvalId: 'no-such' }, 422, 'UNKNOWN_APPROVAL', 'approvalId');
+      await refused(
+        at('/disbursements'),
+        clerk,
+        { disbursementId: 'd-over', amount: '501', amountUnit: 'wan', category: 'construction', approvalId: 'ap1' },
+        409,
+        'APPROVAL_EXCEEDED',
+        'amount',
+      );
+      await refused(
+        at('/disbursements'),
+        clerk,
+        { disbursementId: 'd-other', amount: '1.00', category: 'construction', approvalId: 'ap1', receiptId: 'r2' },
+        422,
+        'APPROVAL_MISMATCH',
+        'receiptId',
+      );
+      await refused(
+        at('/disbursements'),
+        clerk,
+        { disbursementId: 'd-none', amount: '1.00', category: 'construction', approvalId: 'no-such' },
+        422,
+        'UNKNOWN_APPROVAL',
+        'approvalId',
+      );
     });
 
     it('ReportInvestmentCompleted: cumulative, the latest report stands', async () => {
@@ -182,7 +248,14 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
       await accepted(at('/indicators'), officer, { indicatorId: 'completed', name: '完工工程', unit: '处', target: '100' });
       await accepted(at('/indicators'), officer, { indicatorId: 'accepted', name: '验收合格工程', unit: '处', denominatorIndicatorId: 'completed' });
       await accepted(at('/indicators'), officer, { indicatorId: 'spare', name: '误录指标', unit: '个', target: '10' });
-      await refused(at('/indicators'), officer, { indicatorId: 'orphan', name: '孤立', unit: '个', denominatorIndicatorId: 'no-such' }, 422, 'UNKNOWN_INDICATOR', 'denominatorIndicatorId');
+      await refused(
+        at('/indicators'),
+        officer,
+        { indicatorId: 'orphan', name: '孤立', unit: '个', denominatorIndicatorId: 'no-such' },
+        422,
+        'UNKNOWN_INDICATOR',
+        'denominatorIndicatorId',
+      );
       await refused(at('/indicators'), officer, { indicatorId: 'orphan', name: '孤立', unit: '个' }, 400, 'VALIDATION_FAILED', 'target');
       await accepted(at('/indicators/completed/actuals'), officer, { actual: '80' });
       await accepted(at('/indicators/accepted/actuals'), officer, { actual: '60' });
@@ -222,14 +295,25 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
       await accepted(at('/allocations/a2/reversal'), officer, { reason: '省级补助未下达' });
       ledger.allocations.get('a2')!.reversed = true;
       await refused(at('/allocations/a2/reversal'), officer, { reason: '再次冲销' }, 409, 'ALREADY_REVERSED', 'allocationId');
-      await refused(at('/receipts'), clerk, { receiptId: 'r-late', source: 'provincial-subsidy', allocationId: 'a2', amount: '1.00' }, 422, 'UNKNOWN_ALLOCATION', 'allocationId');
+      await refused(
+        at('/receipts'),
+        clerk,
+        { receiptId: 'r-late', source: 'provincial-subsidy', allocationId: 'a2', amount: '1.00' },
+        422,
+        'UNKNOWN_ALLOCATION',
+        'allocationId',
+      );
     });
 
     it('AmendContract: not below what was approved or paid (CONTRACT_EXCEEDED); in 万元 with printed precision', async () => {
       await refused(at('/contracts/c1/amendment'), officer, { amount: '1999.99', amountUnit: 'wan', reason: '核减' }, 409, 'CONTRACT_EXCEEDED', 'amount');
       const amended = await accepted(at('/contracts/c1/amendment'), officer, { amount: '3500.5', amountUnit: 'wan', reason: '补充协议（一）' });
       ledger.contracts.get('c1')!.fen = 35_005_000_00n;
-      expect(await eventData(amended.body.eventIds[0])).toMatchObject({ amount: '35005000.00', previousAmount: '30000000.00', printed: { unit: 'wan', decimals: 1 } });
+      expect(await eventData(amended.body.eventIds[0])).toMatchObject({
+        amount: '35005000.00',
+        previousAmount: '30000000.00',
+        printed: { unit: 'wan', decimals: 1 },
+      });
       await refused(at('/contracts/no-such/amendment'), officer, { amount: '1.00', reason: '不存在' }, 404, 'CONTRACT_NOT_FOUND', 'contractId');
     });
 
@@ -238,7 +322,14 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
       await accepted(at('/payment-approvals/ap2/reversal'), officer, { reason: '重复核拨' });
       ledger.approvals.get('ap2')!.reversed = true;
       await refused(at('/payment-approvals/ap2/reversal'), officer, { reason: '再次撤回' }, 409, 'ALREADY_REVERSED', 'approvalId');
-      await refused(at('/disbursements'), clerk, { disbursementId: 'd-ap2', amount: '1.00', category: 'other', approvalId: 'ap2' }, 422, 'UNKNOWN_APPROVAL', 'approvalId');
+      await refused(
+        at('/disbursements'),
+        clerk,
+        { disbursementId: 'd-ap2', amount: '1.00', category: 'other', approvalId: 'ap2' },
+        422,
+        'UNKNOWN_APPROVAL',
+        'approvalId',
+      );
     });
 
     it('a correction retried under its Idempotency-Key answers the first response; another reason under that key is 422', async () => {
@@ -248,7 +339,11 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
       expect(first.status).toBe(201);
       const before = await api.eventCount();
       const again = await post(at('/payment-approvals/ap3/reversal'), officer, { reason: '录错' }, key);
-      expect({ status: again.status, body: again.body, replayed: again.headers['idempotency-replayed'] }).toEqual({ status: 201, body: first.body, replayed: 'true' });
+      expect({ status: again.status, body: again.body, replayed: again.headers['idempotency-replayed'] }).toEqual({
+        status: 201,
+        body: first.body,
+        replayed: 'true',
+      });
       const other = await post(at('/payment-approvals/ap3/reversal'), officer, { reason: '另一理由' }, key);
       expect({ status: other.status, code: other.body.code }).toEqual({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
       expect(await api.eventCount()).toBe(before);
@@ -259,12 +354,24 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
     const receiptId = BOND_RECEIPT;
 
     it("the project's receipt keeps the assignment's printed precision", async () => {
-      await accepted('/api/bonds', officer, { bondId: BOND, name: '2024年某省专项债券', kind: 'special', amount: '2', amountUnit: 'yi', issueDate: '2024-04-01' });
+      await accepted('/api/bonds', officer, {
+        bondId: BOND,
+        name: '2024年某省专项债券',
+        kind: 'special',
+        amount: '2',
+        amountUnit: 'yi',
+        issueDate: '2024-04-01',
+      });
       const assigned = await accepted(`/api/bonds/${BOND}/assignments`, officer, { assignmentId: 'as1', projectId: PROJECT, amount: '0.8', amountUnit: 'yi' });
       ledger.receipts.set(receiptId, { fen: 80_000_000_00n, source: 'special-bond' });
       expect(assigned.body.eventIds).toHaveLength(2);
       expect(await eventData(assigned.body.eventIds[0])).toMatchObject({ amount: '80000000.00', printed: { unit: 'yi', decimals: 1 } });
-      expect(await eventData(assigned.body.eventIds[1])).toMatchObject({ receiptId, amount: '80000000.00', source: 'special-bond', printed: { unit: 'yi', decimals: 1 } });
+      expect(await eventData(assigned.body.eventIds[1])).toMatchObject({
+        receiptId,
+        amount: '80000000.00',
+        source: 'special-bond',
+        printed: { unit: 'yi', decimals: 1 },
+      });
     });
 
     it('is refused with RECEIPT_IN_USE while the project has drawn on its receipt, before anything is appended', async () => {
@@ -279,8 +386,20 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
       const response = await accepted(`/api/bonds/${BOND}/assignments/as1/reversal`, officer, { reason: '项目调整，债券资金调出' });
       ledger.receipts.get(receiptId)!.reversed = true;
       expect(response.body.eventIds).toHaveLength(2);
-      expect(await eventData(response.body.eventIds[0])).toMatchObject({ bondId: BOND, assignmentId: 'as1', projectId: PROJECT, amount: '80000000.00', reason: '项目调整，债券资金调出' });
-      expect(await eventData(response.body.eventIds[1])).toMatchObject({ receiptId, bondId: BOND, assignmentId: 'as1', amount: '80000000.00', source: 'special-bond' });
+      expect(await eventData(response.body.eventIds[0])).toMatchObject({
+        bondId: BOND,
+        assignmentId: 'as1',
+        projectId: PROJECT,
+        amount: '80000000.00',
+        reason: '项目调整，债券资金调出',
+      });
+      expect(await eventData(response.body.eventIds[1])).toMatchObject({
+        receiptId,
+        bondId: BOND,
+        assignmentId: 'as1',
+        amount: '80000000.00',
+        source: 'special-bond',
+      });
       await refused(`/api/bonds/${BOND}/assignments/as1/reversal`, officer, { reason: '再次冲销' }, 409, 'ALREADY_REVERSED', 'assignmentId');
       await refused(`/api/bonds/${BOND}/assignments/no-such/reversal`, officer, { reason: '不存在' }, 404, 'ASSIGNMENT_NOT_FOUND', 'assignmentId');
       const bond = await api.http.get(`/api/bonds/${BOND}?minPosition=${lastPosition}`).set('Authorization', auditor);
@@ -343,7 +462,13 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
         'output_completion:accepted': '75.00',
       });
       expect(Object.fromEntries(Object.keys(expected).map((key) => [key, f[key]]))).toEqual(expected);
-      for (const gone of ['output_completion:spare', 'output_target:spare', 'receipt_usage_rate:r3', 'receipt_usage_rate:r4', `receipt_usage_rate:${BOND_RECEIPT}`]) {
+      for (const gone of [
+        'output_completion:spare',
+        'output_target:spare',
+        'receipt_usage_rate:r3',
+        'receipt_usage_rate:r4',
+        `receipt_usage_rate:${BOND_RECEIPT}`,
+      ]) {
         expect(f[gone] ?? null).toBeNull();
       }
     });
@@ -351,10 +476,30 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
     it('the trace lists each correction as a term with a negative signedAmount, and the terms add up', async () => {
       const cents = (amount: string) => BigInt(amount.replace('.', ''));
       for (const [key, corrections] of [
-        ['received_total', [['ReceiptReversed', '-100000000.00'], ['ReceiptReversed', '-300.00'], ['ReceiptReversed', '-80000000.00']]],
+        [
+          'received_total',
+          [
+            ['ReceiptReversed', '-100000000.00'],
+            ['ReceiptReversed', '-300.00'],
+            ['ReceiptReversed', '-80000000.00'],
+          ],
+        ],
         ['allocated_total', [['AllocationReversed', '-1000000.00']]],
-        ['approved_total', [['PaymentApprovalReversed', '-1000000.00'], ['PaymentApprovalReversed', '-10.00']]],
-        ['disbursed_total', [['DisbursementReversed', '-120000000.00'], ['DisbursementReversed', '-1000000.00'], ['DisbursementReversed', '-50000000.00']]],
+        [
+          'approved_total',
+          [
+            ['PaymentApprovalReversed', '-1000000.00'],
+            ['PaymentApprovalReversed', '-10.00'],
+          ],
+        ],
+        [
+          'disbursed_total',
+          [
+            ['DisbursementReversed', '-120000000.00'],
+            ['DisbursementReversed', '-1000000.00'],
+            ['DisbursementReversed', '-50000000.00'],
+          ],
+        ],
       ] as const) {
         const trace = await api.http.get(`/api/projects/${PROJECT}/figures/${key}/trace?minPosition=${lastPosition}`).set('Authorization', auditor);
         expect(trace.status).toBe(200);
@@ -376,7 +521,10 @@ describe('corrections, approvals, investment completed and units over HTTP', () 
       expect(project.receipts.r2).toMatchObject({ amount: '12345600.00', printed: { unit: 'wan', decimals: 2 } });
       expect(project.receipts.r2.reversed).toBeUndefined();
       expect(project.allocations.a2).toMatchObject({ reversed: true });
-      expect(project.contracts.c1).toMatchObject({ amount: '35005000.00', amendments: [{ amount: '35005000.00', previousAmount: '30000000.00', reason: '补充协议（一）' }] });
+      expect(project.contracts.c1).toMatchObject({
+        amount: '35005000.00',
+        amendments: [{ amount: '35005000.00', previousAmount: '30000000.00', reason: '补充协议（一）' }],
+      });
       expect(project.indicators.spare).toMatchObject({ withdrawn: true, withdrawalReason: '指标录错' });
       expect(project.indicators.accepted).toMatchObject({ denominatorIndicatorId: 'completed' });
       expect(project.indicators.completed).toMatchObject({ target: '120', targetRevisions: 1 });

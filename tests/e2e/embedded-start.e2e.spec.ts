@@ -70,10 +70,19 @@ async function checkLocalSignIn(port: number): Promise<void> {
   }
   // DNS rebinding: a page of another site whose name resolves to 127.0.0.1 sends its own Host.
   const rebound = await new Promise<number>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/api/dashboard/local-token', method: 'POST', headers: { Host: `evil.example:${port}`, 'X-FundTrail-Dashboard': 'sign-in' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/dashboard/local-token',
+        method: 'POST',
+        headers: { Host: `evil.example:${port}`, 'X-FundTrail-Dashboard': 'sign-in' },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -229,19 +238,28 @@ describe('a broken embedded start', () => {
     const hang = setTimeout(() => started.child.kill('SIGKILL'), 30_000);
     const code = await started.exited;
     clearTimeout(hang);
-    return { code, lines: started.output().split('\n').filter((line) => line.trim() !== '') };
+    return {
+      code,
+      lines: started
+        .output()
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    };
   }
 
   it('a data directory that cannot be created: the API and the CLI each print one line and exit 1', async () => {
     const file = join(scratch, 'a-file');
     writeFileSync(file, 'not a directory');
     const api = await outcome(startApi(join(file, 'data'), port));
-    expect(api).toEqual({ code: 1, lines: [expect.stringMatching(/^fundtrail: failed to start: embedded PostgreSQL: cannot create the data directory .*a-file\/data: ENOTDIR/)] });
+    expect(api).toEqual({
+      code: 1,
+      lines: [expect.stringMatching(/^fundtrail: failed to start: embedded PostgreSQL: cannot create the data directory .*a-file\/data: ENOTDIR/)],
+    });
     const cli = await outcome(startApi(join(file, 'data'), port, { main: CLI, args: ['verify'] }));
     expect(cli).toEqual({ code: 1, lines: [expect.stringMatching(/^fundtrail: embedded PostgreSQL: cannot create the data directory .*ENOTDIR/)] });
   }, 60_000);
 
-  it('a cluster PostgreSQL refuses: one line naming the server\'s reason, exit 1, and nothing left running', async () => {
+  it("a cluster PostgreSQL refuses: one line naming the server's reason, exit 1, and nothing left running", async () => {
     const good = startApi(dataDir, port + 1);
     await waitForHealth(port + 1, 30_000);
     good.child.kill('SIGTERM');
@@ -250,7 +268,11 @@ describe('a broken embedded start', () => {
     const api = await outcome(startApi(dataDir, port + 2));
     expect(api).toEqual({
       code: 1,
-      lines: [expect.stringMatching(/^fundtrail: failed to start: embedded PostgreSQL in .* did not start: PostgreSQL exited .* before it accepted connections: FATAL: database files are incompatible with server$/)],
+      lines: [
+        expect.stringMatching(
+          /^fundtrail: failed to start: embedded PostgreSQL in .* did not start: PostgreSQL exited .* before it accepted connections: FATAL: database files are incompatible with server$/,
+        ),
+      ],
     });
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
     expect(existsSync(join(dataDir, 'fundtrail.lock'))).toBe(false);

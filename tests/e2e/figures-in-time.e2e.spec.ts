@@ -33,7 +33,8 @@ const fen = (yuan: unknown): bigint => {
   const [whole, fraction = ''] = String(yuan).split('.');
   return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
 };
-const yuan = (amount: bigint): string => `${amount < 0n ? '-' : ''}${(amount < 0n ? -amount : amount) / 100n}.${String((amount < 0n ? -amount : amount) % 100n).padStart(2, '0')}`;
+const yuan = (amount: bigint): string =>
+  `${amount < 0n ? '-' : ''}${(amount < 0n ? -amount : amount) / 100n}.${String((amount < 0n ? -amount : amount) % 100n).padStart(2, '0')}`;
 /** numerator / denominator in percent, rounded half-up to 2 decimals (non-negative terms here). */
 const percent = (numerator: bigint, denominator: bigint | undefined): string | null => {
   if (denominator === undefined || denominator === 0n) return null;
@@ -90,8 +91,10 @@ function cut(events: readonly EventView[], time: { asOfEffective?: string; known
   });
 }
 
-const valuesOf = (figures: FigureView[], keys: readonly string[]): Values => Object.fromEntries(keys.map((key) => [key, figures.find((f) => f.key === key)?.value ?? null]));
-const lastPosition = (events: readonly EventView[]) => events.reduce((max, e) => (BigInt(e.globalPosition) > max ? BigInt(e.globalPosition) : max), 0n).toString();
+const valuesOf = (figures: FigureView[], keys: readonly string[]): Values =>
+  Object.fromEntries(keys.map((key) => [key, figures.find((f) => f.key === key)?.value ?? null]));
+const lastPosition = (events: readonly EventView[]) =>
+  events.reduce((max, e) => (BigInt(e.globalPosition) > max ? BigInt(e.globalPosition) : max), 0n).toString();
 /** The bureau's calendar, independently: Asia/Shanghai has been UTC+8 since 1991. */
 const bureauDay = (instant: string | Date) => new Date(new Date(instant).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -112,7 +115,10 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
   let today = '';
 
   async function post(path: string, role: 'budget-officer' | 'clerk', body: object): Promise<{ globalPosition: number; eventIds: string[] }> {
-    const response = await api.http.post(path).set('Authorization', `Bearer ${api.token(role)}`).send(body);
+    const response = await api.http
+      .post(path)
+      .set('Authorization', `Bearer ${api.token(role)}`)
+      .send(body);
     if (response.status !== 201) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
   }
@@ -126,27 +132,88 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
     today = bureauDay(new Date());
     const p = `/api/projects/${P}`;
     // Batch 1: the books as they stood when a report for 2024-08-31 was written.
-    await post('/api/projects', 'budget-officer', { projectId: P, name: '西山区博物馆改扩建项目', department: '区文旅局', category: 'culture', plannedTotal: '80000000.00', effectiveDate: '2024-01-05' });
-    await post(`${p}/allocations`, 'budget-officer', { allocationId: 'dist-2024', source: 'district-budget', amount: '30000000.00', fiscalYear: 2024, effectiveDate: '2024-01-10' });
-    await post(`${p}/receipts`, 'clerk', { receiptId: 'r1', source: 'district-budget', amount: '20000000.00', allocationId: 'dist-2024', effectiveDate: '2024-03-01' });
+    await post('/api/projects', 'budget-officer', {
+      projectId: P,
+      name: '西山区博物馆改扩建项目',
+      department: '区文旅局',
+      category: 'culture',
+      plannedTotal: '80000000.00',
+      effectiveDate: '2024-01-05',
+    });
+    await post(`${p}/allocations`, 'budget-officer', {
+      allocationId: 'dist-2024',
+      source: 'district-budget',
+      amount: '30000000.00',
+      fiscalYear: 2024,
+      effectiveDate: '2024-01-10',
+    });
+    await post(`${p}/receipts`, 'clerk', {
+      receiptId: 'r1',
+      source: 'district-budget',
+      amount: '20000000.00',
+      allocationId: 'dist-2024',
+      effectiveDate: '2024-03-01',
+    });
     await post(`${p}/contracts`, 'clerk', { contractId: 'lot-1', counterparty: '云南某建设工程有限公司', amount: '12000000.00', effectiveDate: '2024-03-05' });
-    await post(`${p}/disbursements`, 'clerk', { disbursementId: 'd1', amount: '4000000.00', category: 'construction', receiptId: 'r1', contractId: 'lot-1', effectiveDate: '2024-03-20' });
-    const last = await post(`${p}/disbursements`, 'clerk', { disbursementId: 'd2', amount: '1000000.00', category: 'construction', receiptId: 'r1', effectiveDate: '2024-08-15' });
+    await post(`${p}/disbursements`, 'clerk', {
+      disbursementId: 'd1',
+      amount: '4000000.00',
+      category: 'construction',
+      receiptId: 'r1',
+      contractId: 'lot-1',
+      effectiveDate: '2024-03-20',
+    });
+    const last = await post(`${p}/disbursements`, 'clerk', {
+      disbursementId: 'd2',
+      amount: '1000000.00',
+      category: 'construction',
+      receiptId: 'r1',
+      effectiveDate: '2024-08-15',
+    });
     positionAtT = String(last.globalPosition);
     await new Promise((resolve) => setTimeout(resolve, 60));
     T = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 60));
     // Batch 2, recorded after T: a payment back-dated to before the 截至 day, a revised plan, later facts.
-    backdatedD3 = (await post(`${p}/disbursements`, 'clerk', { disbursementId: 'd3', amount: '2500000.00', category: 'construction', receiptId: 'r1', contractId: 'lot-1', effectiveDate: '2024-08-20' })).eventIds[0];
-    revision = (await post(`${p}/planned-total`, 'budget-officer', { amount: '95000000.00', reason: '初步设计概算调整', effectiveDate: '2024-04-01' })).eventIds[0];
+    backdatedD3 = (
+      await post(`${p}/disbursements`, 'clerk', {
+        disbursementId: 'd3',
+        amount: '2500000.00',
+        category: 'construction',
+        receiptId: 'r1',
+        contractId: 'lot-1',
+        effectiveDate: '2024-08-20',
+      })
+    ).eventIds[0];
+    revision = (await post(`${p}/planned-total`, 'budget-officer', { amount: '95000000.00', reason: '初步设计概算调整', effectiveDate: '2024-04-01' }))
+      .eventIds[0];
     await post(`${p}/receipts`, 'clerk', { receiptId: 'r2', source: 'municipal-subsidy', amount: '5000000.00', effectiveDate: '2024-09-10' });
     await post(`${p}/disbursements/d1/reversal`, 'budget-officer', { reason: '凭证重复录入', effectiveDate: '2024-09-15' });
     // A second project, with entries recorded on time, late and very late (relative to today).
     const q = `/api/projects/${Q}`;
-    await post('/api/projects', 'budget-officer', { projectId: Q, name: '西山区图书馆项目', department: '区文旅局', category: 'culture', plannedTotal: '30000000.00', effectiveDate: '2024-05-01' });
+    await post('/api/projects', 'budget-officer', {
+      projectId: Q,
+      name: '西山区图书馆项目',
+      department: '区文旅局',
+      category: 'culture',
+      plannedTotal: '30000000.00',
+      effectiveDate: '2024-05-01',
+    });
     await post(`${q}/receipts`, 'clerk', { receiptId: 'q1', source: 'district-budget', amount: '10000000.00', effectiveDate: '2024-06-01' });
-    await post(`${q}/disbursements`, 'clerk', { disbursementId: 'q-late', amount: '3000000.00', category: 'construction', receiptId: 'q1', effectiveDate: shiftDay(today, -45) });
-    await post(`${q}/disbursements`, 'clerk', { disbursementId: 'q-grace', amount: '1000000.00', category: 'construction', receiptId: 'q1', effectiveDate: shiftDay(today, -30) });
+    await post(`${q}/disbursements`, 'clerk', {
+      disbursementId: 'q-late',
+      amount: '3000000.00',
+      category: 'construction',
+      receiptId: 'q1',
+      effectiveDate: shiftDay(today, -45),
+    });
+    await post(`${q}/disbursements`, 'clerk', {
+      disbursementId: 'q-grace',
+      amount: '1000000.00',
+      category: 'construction',
+      receiptId: 'q1',
+      effectiveDate: shiftDay(today, -30),
+    });
     const final = await post(`${q}/disbursements`, 'clerk', { disbursementId: 'q-today', amount: '500000.00', category: 'construction', receiptId: 'q1' });
     await get(`/api/projects/${Q}?minPosition=${final.globalPosition}`);
     events = await streamOf(P);
@@ -154,7 +221,16 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
   });
   afterAll(async () => api?.close());
 
-  const KEYS = ['planned_total', 'received_total', 'disbursed_total', 'available_balance', 'arrival_rate', 'execution_rate', 'contract_payment_progress', 'receipt_usage_rate:r1'];
+  const KEYS = [
+    'planned_total',
+    'received_total',
+    'disbursed_total',
+    'available_balance',
+    'arrival_rate',
+    'execution_rate',
+    'contract_payment_progress',
+    'receipt_usage_rate:r1',
+  ];
 
   it('the log holds what was posted, in two batches around T', () => {
     expect(events).toHaveLength(10);
@@ -183,8 +259,18 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
         const response = await get(`/api/projects/${P}/figures?${query(time)}`);
         expect(response.status).toBe(200);
         const expected = fold(cut(events, time));
-        expect({ time, values: valuesOf(response.body.figures, KEYS) }).toEqual({ time, values: valuesOf(KEYS.map((key) => ({ key, value: expected[key] ?? null, asOfPosition: '' })), KEYS) });
-        expect(response.body).toMatchObject({ asOfEffective: time.asOfEffective ?? null, knownAt: time.knownAt ?? null, asOfPosition: lastPosition(cut(events, time)) });
+        expect({ time, values: valuesOf(response.body.figures, KEYS) }).toEqual({
+          time,
+          values: valuesOf(
+            KEYS.map((key) => ({ key, value: expected[key] ?? null, asOfPosition: '' })),
+            KEYS,
+          ),
+        });
+        expect(response.body).toMatchObject({
+          asOfEffective: time.asOfEffective ?? null,
+          knownAt: time.knownAt ?? null,
+          asOfPosition: lastPosition(cut(events, time)),
+        });
       }
     });
 
@@ -199,7 +285,12 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
 
     it('without either, the read models answer as before, with both echoed as null', async () => {
       const response = await get(`/api/projects/${P}/figures`);
-      expect(valuesOf(response.body.figures, KEYS)).toEqual(valuesOf(KEYS.map((key) => ({ key, value: fold(events)[key] ?? null, asOfPosition: '' })), KEYS));
+      expect(valuesOf(response.body.figures, KEYS)).toEqual(
+        valuesOf(
+          KEYS.map((key) => ({ key, value: fold(events)[key] ?? null, asOfPosition: '' })),
+          KEYS,
+        ),
+      );
       expect(response.body).toMatchObject({ asOfEffective: null, knownAt: null });
     });
 
@@ -210,7 +301,12 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
       expect(response.body.project).toMatchObject({ eventCount: cut(events, time).length, name: '西山区博物馆改扩建项目' });
       expect(Object.keys(response.body.project.receipts)).toEqual(['r1']);
       expect(response.body.project.disbursements).toEqual({ recorded: 2, reversed: 0 });
-      expect(valuesOf(response.body.figures, KEYS)).toEqual(valuesOf(KEYS.map((key) => ({ key, value: fold(cut(events, time))[key] ?? null, asOfPosition: '' })), KEYS));
+      expect(valuesOf(response.body.figures, KEYS)).toEqual(
+        valuesOf(
+          KEYS.map((key) => ({ key, value: fold(cut(events, time))[key] ?? null, asOfPosition: '' })),
+          KEYS,
+        ),
+      );
     });
 
     it('a trace lists exactly the events of the cut behind the figure, and its terms give the figure', async () => {
@@ -219,13 +315,23 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
         expect(response.status).toBe(200);
         const behind = cut(events, time).filter((e) => ['FundsReceived', 'DisbursementRecorded', 'DisbursementReversed'].includes(e.type));
         expect((response.body.terms as { eventId: string }[]).map((t) => t.eventId)).toEqual(behind.map((e) => e.eventId));
-        expect(response.body).toMatchObject({ value: fold(cut(events, time)).execution_rate, matches: true, asOfEffective: time.asOfEffective ?? null, knownAt: time.knownAt ?? null });
+        expect(response.body).toMatchObject({
+          value: fold(cut(events, time)).execution_rate,
+          matches: true,
+          asOfEffective: time.asOfEffective ?? null,
+          knownAt: time.knownAt ?? null,
+        });
       }
     });
 
     it('a time before anything was recorded is 404 PROJECT_NOT_YET_RECORDED, never figures of zero', async () => {
       for (const path of ['figures', '', 'figures/received_total/trace']) {
-        for (const time of [{ asOfEffective: '2024-01-04' }, { knownAt: '0' }, { knownAt: '2020-01-01T00:00:00Z' }, { asOfEffective: D, knownAt: String(BigInt(events[0].globalPosition) - 1n) }]) {
+        for (const time of [
+          { asOfEffective: '2024-01-04' },
+          { knownAt: '0' },
+          { knownAt: '2020-01-01T00:00:00Z' },
+          { asOfEffective: D, knownAt: String(BigInt(events[0].globalPosition) - 1n) },
+        ]) {
           const response = await get(`/api/projects/${P}${path ? `/${path}` : ''}?${query(time)}`);
           expect({ path, time, status: response.status, code: response.body.code }).toEqual({ path, time, status: 404, code: 'PROJECT_NOT_YET_RECORDED' });
         }
@@ -259,7 +365,12 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
         });
         // The revised plan came late too, but it is no term of the execution rate; r2 and d1's reversal take effect after D.
         expect((response.body.changedBy as { eventId: string }[]).map((t) => t.eventId)).toEqual([backdatedD3]);
-        expect(response.body.changedBy[0]).toMatchObject({ type: 'DisbursementRecorded', effectiveDate: '2024-08-20', term: 'numerator', signedAmount: '2500000.00' });
+        expect(response.body.changedBy[0]).toMatchObject({
+          type: 'DisbursementRecorded',
+          effectiveDate: '2024-08-20',
+          term: 'numerator',
+          signedAmount: '2500000.00',
+        });
       }
     });
 
@@ -282,7 +393,10 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
       const none = await restatement('receipt_usage_rate:nope', T);
       expect({ status: none.status, code: none.body.code }).toEqual({ status: 404, code: 'FIGURE_NOT_FOUND' });
       const missing = await get(`/api/projects/${P}/figures/execution_rate/restatement?asOfEffective=${D}`);
-      expect({ status: missing.status, fields: (missing.body.errors as { field: string }[]).map((e) => e.field) }).toEqual({ status: 400, fields: ['knownAt'] });
+      expect({ status: missing.status, fields: (missing.body.errors as { field: string }[]).map((e) => e.field) }).toEqual({
+        status: 400,
+        fields: ['knownAt'],
+      });
     });
   });
 
@@ -329,8 +443,14 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
 
     it('a longer grace keeps the longer lags; the recording-day window and pages hold', async () => {
       const long = await get('/api/audit/backdated?graceDays=40');
-      expect((long.body.items as Entry[]).map((i) => i.eventId)).toEqual(all().filter((e) => lagOf(e) > 40).map((e) => e.eventId));
-      const days = all().map((e) => bureauDay(e.recordedAt)).sort();
+      expect((long.body.items as Entry[]).map((i) => i.eventId)).toEqual(
+        all()
+          .filter((e) => lagOf(e) > 40)
+          .map((e) => e.eventId),
+      );
+      const days = all()
+        .map((e) => bureauDay(e.recordedAt))
+        .sort();
       const before = await get(`/api/audit/backdated?to=${shiftDay(days[0], -1)}`);
       expect({ total: before.body.total, items: before.body.items }).toEqual({ total: 0, items: [] });
       const within = await get(`/api/audit/backdated?from=${days[0]}&to=${days.at(-1)}`);
@@ -343,7 +463,11 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
         walked.push(...(page.body.items as Entry[]).map((i) => i.eventId));
         next = page.body.next;
       }
-      expect(walked).toEqual(all().filter((e) => lagOf(e) > 30).map((e) => e.eventId));
+      expect(walked).toEqual(
+        all()
+          .filter((e) => lagOf(e) > 30)
+          .map((e) => e.eventId),
+      );
     });
 
     it('is for auditors; a to before from is refused', async () => {
@@ -355,7 +479,15 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
 
   it('the OpenAPI document names every time parameter and the shape of each new answer', async () => {
     const doc = (await api.http.get('/docs-json')).body as {
-      paths: Record<string, { get: { parameters: { name: string; in: string; required?: boolean }[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> } }>;
+      paths: Record<
+        string,
+        {
+          get: {
+            parameters: { name: string; in: string; required?: boolean }[];
+            responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+          };
+        }
+      >;
       components: { schemas: Record<string, { properties: Record<string, unknown> }> };
     };
     const expectations: [string, string[], string[]][] = [
@@ -369,13 +501,24 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
     ];
     for (const [path, parameters, fields] of expectations) {
       const operation = doc.paths[path]?.get;
-      expect({ path, query: operation?.parameters.filter((p) => p.in === 'query').map((p) => p.name) }).toEqual({ path, query: expect.arrayContaining(parameters) });
+      expect({ path, query: operation?.parameters.filter((p) => p.in === 'query').map((p) => p.name) }).toEqual({
+        path,
+        query: expect.arrayContaining(parameters),
+      });
       const ref = operation.responses['200'].content?.['application/json'].schema.$ref ?? '';
-      expect({ path, fields: Object.keys(doc.components.schemas[ref.split('/').pop() ?? '']?.properties ?? {}) }).toEqual({ path, fields: expect.arrayContaining(fields) });
+      expect({ path, fields: Object.keys(doc.components.schemas[ref.split('/').pop() ?? '']?.properties ?? {}) }).toEqual({
+        path,
+        fields: expect.arrayContaining(fields),
+      });
       expect({ path, responses: Object.keys(operation.responses) }).toEqual({ path, responses: expect.arrayContaining(['200', '400', '401', '403']) });
     }
     const restatement = doc.paths['/api/projects/{projectId}/figures/{key}/restatement'].get.parameters;
-    expect(restatement.filter((p) => p.required && p.in === 'query').map((p) => p.name).sort()).toEqual(['asOfEffective', 'knownAt']);
+    expect(
+      restatement
+        .filter((p) => p.required && p.in === 'query')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['asOfEffective', 'knownAt']);
   });
 
   describe('series', () => {
@@ -405,7 +548,9 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
     });
 
     it('quarters and years end on their last day; knownAt shows the series as the books stood then', async () => {
-      const quarters = await get(`/api/projects/${P}/series?keys=execution_rate&interval=quarter&from=2024-02-10&to=2024-12-31&knownAt=${encodeURIComponent(T)}`);
+      const quarters = await get(
+        `/api/projects/${P}/series?keys=execution_rate&interval=quarter&from=2024-02-10&to=2024-12-31&knownAt=${encodeURIComponent(T)}`,
+      );
       expect((quarters.body.points as Point[]).map((p) => [p.period, p.asOfEffective])).toEqual([
         ['2024-Q1', '2024-03-31'],
         ['2024-Q2', '2024-06-30'],
@@ -427,7 +572,14 @@ describe('figures in time: as of a 截至 day, as known at a moment (HTTP)', () 
       const points = response.body.points as Point[];
       expect(points[0].period).toBe('2024-01');
       expect(points.at(-1)!.period).toBe('2024-09');
-      expect(points[0].figures.map((f) => f.key)).toEqual(['planned_total', 'received_total', 'disbursed_total', 'available_balance', 'arrival_rate', 'execution_rate']);
+      expect(points[0].figures.map((f) => f.key)).toEqual([
+        'planned_total',
+        'received_total',
+        'disbursed_total',
+        'available_balance',
+        'arrival_rate',
+        'execution_rate',
+      ]);
     });
 
     it('too many points, or to before from, is 400 naming to', async () => {

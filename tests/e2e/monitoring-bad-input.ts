@@ -8,7 +8,10 @@ export type MonitoringEndpointKey = 'monitoringRules' | 'monitoringDefaults' | '
 /** A well-formed warning id nobody raised: validation answers before any look-up. */
 const SOME_WARNING = `w-${'0'.repeat(32)}`;
 
-export const MONITORING_ENDPOINTS: Record<MonitoringEndpointKey, { path: (f: Fixtures) => string; role: Role; valid: (f: Fixtures, uid: string) => Record<string, unknown> }> = {
+export const MONITORING_ENDPOINTS: Record<
+  MonitoringEndpointKey,
+  { path: (f: Fixtures) => string; role: Role; valid: (f: Fixtures, uid: string) => Record<string, unknown> }
+> = {
   monitoringRules: {
     path: () => '/api/monitoring/rules',
     role: 'budget-officer',
@@ -23,7 +26,14 @@ export const MONITORING_ENDPOINTS: Record<MonitoringEndpointKey, { path: (f: Fix
 const rule = (params: unknown, extra: Record<string, unknown> = {}) => ({ ruleId: 'bad-rule', kind: 'execution-lag', params, ...extra });
 const idle = (params: Record<string, unknown>) => ({ ruleId: 'bad-idle', kind: 'idle-funds', params: { minUnspentPercent: '50', afterDays: 90, ...params } });
 const checkpoint = (by: unknown, minExecutionRate: unknown = '50') => rule({ checkpoints: [{ by, minExecutionRate }] });
-const bad = (name: string, endpoint: MonitoringEndpointKey, body: unknown, field: string, code = 'VALIDATION_FAILED') => ({ name, endpoint, body, status: 400, code, field });
+const bad = (name: string, endpoint: MonitoringEndpointKey, body: unknown, field: string, code = 'VALIDATION_FAILED') => ({
+  name,
+  endpoint,
+  body,
+  status: 400,
+  code,
+  field,
+});
 let deep: unknown = 1;
 for (let level = 0; level < 30; level += 1) deep = [deep];
 
@@ -46,9 +56,24 @@ export const MONITORING_ROWS = [
   bad('rules: idle afterDays 1.5', 'monitoringRules', idle({ afterDays: 1.5 }), 'params.afterDays'),
   bad('rules: idle source not a funding source', 'monitoringRules', idle({ sources: ['bitcoin'] }), 'params.sources[0]'),
   bad('rules: output-lag without points', 'monitoringRules', { ruleId: 'bad-output', kind: 'output-lag', params: {} }, 'params.points'),
-  bad('rules: scope region not a path of slugs', 'monitoringRules', rule({ checkpoints: [{ by: '06-30', minExecutionRate: '50' }] }, { scope: { region: 'Yunnan//x' } }), 'scope.region'),
-  bad('rules: scope fiscalYear 1800', 'monitoringRules', rule({ checkpoints: [{ by: '06-30', minExecutionRate: '50' }] }, { scope: { fiscalYear: 1800 } }), 'scope.fiscalYear'),
-  bad('rules: effectiveDate 2026-02-30', 'monitoringRules', rule({ checkpoints: [{ by: '06-30', minExecutionRate: '50' }] }, { effectiveDate: '2026-02-30' }), 'effectiveDate'),
+  bad(
+    'rules: scope region not a path of slugs',
+    'monitoringRules',
+    rule({ checkpoints: [{ by: '06-30', minExecutionRate: '50' }] }, { scope: { region: 'Yunnan//x' } }),
+    'scope.region',
+  ),
+  bad(
+    'rules: scope fiscalYear 1800',
+    'monitoringRules',
+    rule({ checkpoints: [{ by: '06-30', minExecutionRate: '50' }] }, { scope: { fiscalYear: 1800 } }),
+    'scope.fiscalYear',
+  ),
+  bad(
+    'rules: effectiveDate 2026-02-30',
+    'monitoringRules',
+    rule({ checkpoints: [{ by: '06-30', minExecutionRate: '50' }] }, { effectiveDate: '2026-02-30' }),
+    'effectiveDate',
+  ),
   bad('rules: an unknown field', 'monitoringRules', rule({ checkpoints: [{ by: '06-30', minExecutionRate: '50' }] }, { version: 3 }), 'version'),
   bad('rules: a body that is an array', 'monitoringRules', [rule({})], 'body', 'INVALID_BODY'),
   bad('rules: params nested 30 deep', 'monitoringRules', rule(deep), 'params'),
@@ -62,15 +87,33 @@ export const MONITORING_ROWS = [
   bad('resolve: no note', 'resolve', { effectiveDate: '2024-01-01' }, 'note'),
   bad('resolve: effectiveDate 2026-02-30', 'resolve', { note: '已整改', effectiveDate: '2026-02-30' }, 'effectiveDate'),
   bad('acknowledge: a note is not a field of it', 'acknowledge', { note: '看过了' }, 'note'),
-  { name: 'acknowledge: a warning id that is not one', endpoint: 'acknowledge' as const, path: () => '/api/monitoring/warnings/w-xyz/acknowledge', status: 400, code: 'INVALID_PATH', field: 'warningId' },
-  { name: 'explain: an uppercase warning id', endpoint: 'explain' as const, path: () => `/api/monitoring/warnings/W-${'A'.repeat(32)}/explain`, status: 400, code: 'INVALID_PATH', field: 'warningId' },
+  {
+    name: 'acknowledge: a warning id that is not one',
+    endpoint: 'acknowledge' as const,
+    path: () => '/api/monitoring/warnings/w-xyz/acknowledge',
+    status: 400,
+    code: 'INVALID_PATH',
+    field: 'warningId',
+  },
+  {
+    name: 'explain: an uppercase warning id',
+    endpoint: 'explain' as const,
+    path: () => `/api/monitoring/warnings/W-${'A'.repeat(32)}/explain`,
+    status: 400,
+    code: 'INVALID_PATH',
+    field: 'warningId',
+  },
 ];
 
 const query = (name: string, path: string, field: string, code = 'VALIDATION_FAILED', status = 400) => ({ name, path: () => path, status, code, field });
 
 export const MONITORING_QUERY_ROWS = [
-  ...['2026-02-30', '2026-13-01', '2024-02-29T00:00:00Z', 'yesterday', ''].map((v) => query(`warnings?asOfEffective=${v}`, `/api/monitoring/warnings?asOfEffective=${v}`, 'asOfEffective')),
-  ...['2026-01-01T25:00:00Z', '2026-01-01', '-1', '9'.repeat(20)].map((v) => query(`warnings?knownAt=${v}`, `/api/monitoring/warnings?knownAt=${v}`, 'knownAt')),
+  ...['2026-02-30', '2026-13-01', '2024-02-29T00:00:00Z', 'yesterday', ''].map((v) =>
+    query(`warnings?asOfEffective=${v}`, `/api/monitoring/warnings?asOfEffective=${v}`, 'asOfEffective'),
+  ),
+  ...['2026-01-01T25:00:00Z', '2026-01-01', '-1', '9'.repeat(20)].map((v) =>
+    query(`warnings?knownAt=${v}`, `/api/monitoring/warnings?knownAt=${v}`, 'knownAt'),
+  ),
   query('warnings?status=closed', '/api/monitoring/warnings?status=closed', 'status'),
   query('warnings?region=Yunnan', '/api/monitoring/warnings?region=Yunnan', 'region'),
   query('warnings?fiscalYear=1800', '/api/monitoring/warnings?fiscalYear=1800', 'fiscalYear'),

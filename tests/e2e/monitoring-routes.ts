@@ -16,7 +16,10 @@ const today = () => bureauDayOf(new Date());
 export const fixtureWarning = (f: Fixtures, ruleId: string) => warningId(ruleId, f.projectId, `checkpoint/${today().slice(0, 4)}-01-01`);
 
 async function postRule(api: ApiHarness, ruleId: string): Promise<void> {
-  const response = await api.http.post('/api/monitoring/rules').set('Authorization', bearer(api.token('admin'))).send(scheduleRule(ruleId));
+  const response = await api.http
+    .post('/api/monitoring/rules')
+    .set('Authorization', bearer(api.token('admin')))
+    .send(scheduleRule(ruleId));
   if (response.status !== 201) throw new Error(`prepare rule ${ruleId}: ${describeResponse(response)}`);
 }
 

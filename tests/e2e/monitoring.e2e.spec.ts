@@ -13,7 +13,10 @@ import { bearer, describeResponse, PROBLEM_JSON } from './support-fixtures';
 
 /** The id a warning must have, computed here from its definition (rule, project, subject), not with the product's function. */
 const expectedId = (ruleId: string, projectId: string, subject: string) =>
-  `w-${createHash('sha256').update(JSON.stringify(['fundtrail/monitoring-warning', ruleId, projectId, subject])).digest('hex').slice(0, 32)}`;
+  `w-${createHash('sha256')
+    .update(JSON.stringify(['fundtrail/monitoring-warning', ruleId, projectId, subject]))
+    .digest('hex')
+    .slice(0, 32)}`;
 
 interface Listed {
   warningId: string;
@@ -73,19 +76,49 @@ describe('monitoring over HTTP', () => {
     officer = bearer(api.token('budget-officer', 'officer-7'));
     auditor = bearer(api.token('auditor', 'auditor-3'));
     // Roads: 1,000,000 received on 1 February; 300,000 paid on 1 May, 300,000 more on 1 August.
-    await must(admin, '/api/projects', { projectId: roads, name: '道路改造', department: '区交通局', category: 'roads', plannedTotal: '1000000.00', effectiveDate: '2024-01-10' });
+    await must(admin, '/api/projects', {
+      projectId: roads,
+      name: '道路改造',
+      department: '区交通局',
+      category: 'roads',
+      plannedTotal: '1000000.00',
+      effectiveDate: '2024-01-10',
+    });
     await must(admin, `/api/projects/${roads}/receipts`, { receiptId: 'r1', source: 'district-budget', amount: '1000000.00', effectiveDate: '2024-02-01' });
-    await must(admin, `/api/projects/${roads}/disbursements`, { disbursementId: 'd1', amount: '300000.00', category: 'construction', receiptId: 'r1', effectiveDate: '2024-05-01' });
-    await must(admin, `/api/projects/${roads}/disbursements`, { disbursementId: 'd2', amount: '300000.00', category: 'construction', effectiveDate: '2024-08-01' });
+    await must(admin, `/api/projects/${roads}/disbursements`, {
+      disbursementId: 'd1',
+      amount: '300000.00',
+      category: 'construction',
+      receiptId: 'r1',
+      effectiveDate: '2024-05-01',
+    });
+    await must(admin, `/api/projects/${roads}/disbursements`, {
+      disbursementId: 'd2',
+      amount: '300000.00',
+      category: 'construction',
+      effectiveDate: '2024-08-01',
+    });
     // Parks: 100,000 received on 1 March; 20,000 paid on 1 April, naming no receipt (first in, first out).
-    await must(admin, '/api/projects', { projectId: parks, name: '公园绿化', department: '区园林局', category: 'parks', plannedTotal: '100000.00', effectiveDate: '2024-01-10' });
+    await must(admin, '/api/projects', {
+      projectId: parks,
+      name: '公园绿化',
+      department: '区园林局',
+      category: 'parks',
+      plannedTotal: '100000.00',
+      effectiveDate: '2024-01-10',
+    });
     await must(admin, `/api/projects/${parks}/receipts`, { receiptId: 'r2', source: 'municipal-subsidy', amount: '100000.00', effectiveDate: '2024-03-01' });
     await must(admin, `/api/projects/${parks}/disbursements`, { disbursementId: 'd3', amount: '20000.00', category: 'other', effectiveDate: '2024-04-01' });
 
     await must(officer, '/api/monitoring/rules', {
       ruleId: 'roads-schedule',
       kind: 'execution-lag',
-      params: { checkpoints: [{ by: '06-30', minExecutionRate: '50' }, { by: '09-30', minExecutionRate: 75 }] },
+      params: {
+        checkpoints: [
+          { by: '06-30', minExecutionRate: '50' },
+          { by: '09-30', minExecutionRate: 75 },
+        ],
+      },
       scope: { category: 'roads' },
       effectiveDate: '2024-01-01',
     });
@@ -113,7 +146,11 @@ describe('monitoring over HTTP', () => {
   it('lists the rules with their versions', async () => {
     const response = await api.http.get('/api/monitoring/rules').set('Authorization', bearer(api.token('clerk')));
     expect(response.status).toBe(200);
-    const rules = response.body.rules as { ruleId: string; latestVersion: number; versions: { version: number; effectiveFrom: string; actor: { id: string } }[] }[];
+    const rules = response.body.rules as {
+      ruleId: string;
+      latestVersion: number;
+      versions: { version: number; effectiveFrom: string; actor: { id: string } }[];
+    }[];
     expect(rules.map((rule) => [rule.ruleId, rule.latestVersion])).toEqual([
       ['parks-idle', 2],
       ['roads-schedule', 1],
@@ -129,7 +166,13 @@ describe('monitoring over HTTP', () => {
     const again = await post(officer, '/api/monitoring/rules', {
       ruleId: 'roads-schedule',
       kind: 'execution-lag',
-      params: { basis: 'received', checkpoints: [{ by: '06-30', minExecutionRate: 50 }, { by: '09-30', minExecutionRate: '75.00' }] },
+      params: {
+        basis: 'received',
+        checkpoints: [
+          { by: '06-30', minExecutionRate: 50 },
+          { by: '09-30', minExecutionRate: '75.00' },
+        ],
+      },
       scope: { category: 'roads' },
     });
     expect(again.status).toBe(201);
@@ -147,7 +190,12 @@ describe('monitoring over HTTP', () => {
     const response = await post(officer, '/api/monitoring/rules', {
       ruleId: 'bad',
       kind: 'execution-lag',
-      params: { checkpoints: [{ by: '06-30', minExecutionRate: '50' }, { by: '02-30', minExecutionRate: '101' }] },
+      params: {
+        checkpoints: [
+          { by: '06-30', minExecutionRate: '50' },
+          { by: '02-30', minExecutionRate: '101' },
+        ],
+      },
     });
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
@@ -190,7 +238,7 @@ describe('monitoring over HTTP', () => {
     ]);
   });
 
-  it('as of 2024-10-10: the roads lag at 30 September (60% < 75%); the parks warning keeps version 1 under version 2\'s limit', async () => {
+  it("as of 2024-10-10: the roads lag at 30 September (60% < 75%); the parks warning keeps version 1 under version 2's limit", async () => {
     const warnings = await warningsAsOf('2024-10-10');
     expect(summary(warnings)).toEqual([
       {
@@ -252,15 +300,23 @@ describe('monitoring over HTTP', () => {
       expect(detail.status).toBe(200);
       expect(detail.body.raised).toBe(false); // cleared on 1 August, when the second payment reached 60%
       expect(detail.body.status).toBe('resolved');
-      expect(detail.body.dispositions.map((d: { action: string; note: string | null; actor: { id: string; role: string } }) => [d.action, d.note, d.actor])).toEqual([
+      expect(
+        detail.body.dispositions.map((d: { action: string; note: string | null; actor: { id: string; role: string } }) => [d.action, d.note, d.actor]),
+      ).toEqual([
         ['acknowledge', null, { id: 'officer-7', role: 'budget-officer' }],
         ['explain', '施工因雨季延后', { id: 'auditor-3', role: 'auditor' }],
         ['resolve', '已督促支付', { id: 'officer-7', role: 'budget-officer' }],
       ]);
-      expect(detail.body.dispositions[0].seen).toMatchObject({ ruleId: 'roads-schedule', ruleVersion: 1, value: '30.00', threshold: '50.00', raisedAsOf: '2024-06-30' });
+      expect(detail.body.dispositions[0].seen).toMatchObject({
+        ruleId: 'roads-schedule',
+        ruleVersion: 1,
+        value: '30.00',
+        threshold: '50.00',
+        raisedAsOf: '2024-06-30',
+      });
     });
 
-    it('the list shows each warning\'s status as of the day: open before the acknowledgement, acknowledged after', async () => {
+    it("the list shows each warning's status as of the day: open before the acknowledgement, acknowledged after", async () => {
       const status = async (date: string) => (await warningsAsOf(date)).find((warning) => warning.warningId === june())?.status;
       expect(await status('2024-07-19')).toBe('open');
       expect(await status('2024-07-20')).toBe('acknowledged');
@@ -337,7 +393,11 @@ describe('monitoring over HTTP', () => {
   it('a disposition retried under its Idempotency-Key is recorded once', async () => {
     const id = expectedId('parks-idle', parks, 'receipt/r2');
     const send = () =>
-      api.http.post(`/api/monitoring/warnings/${id}/explain`).set('Authorization', auditor).set('Idempotency-Key', 'explain-parks-1').send({ note: '等待结算', effectiveDate: '2024-10-10' });
+      api.http
+        .post(`/api/monitoring/warnings/${id}/explain`)
+        .set('Authorization', auditor)
+        .set('Idempotency-Key', 'explain-parks-1')
+        .send({ note: '等待结算', effectiveDate: '2024-10-10' });
     const before = await api.eventCount();
     const first = await send();
     const again = await send();
@@ -348,7 +408,13 @@ describe('monitoring over HTTP', () => {
   });
 
   it('the default rule set is adopted without touching a rule the district already defined, and adopting it again adds nothing', async () => {
-    await must(officer, '/api/monitoring/rules', { ruleId: 'over-arrival', kind: 'over-arrival', params: {}, scope: { category: 'roads' }, effectiveDate: '2024-01-01' });
+    await must(officer, '/api/monitoring/rules', {
+      ruleId: 'over-arrival',
+      kind: 'over-arrival',
+      params: {},
+      scope: { category: 'roads' },
+      effectiveDate: '2024-01-01',
+    });
     const adopted = await must(officer, '/api/monitoring/rules/defaults', { effectiveDate: '2024-01-01' });
     expect(adopted.body.rules).toEqual([
       { ruleId: 'execution-schedule', version: 1, changed: true },
@@ -357,7 +423,10 @@ describe('monitoring over HTTP', () => {
       { ruleId: 'over-arrival', version: 1, changed: false },
     ]);
     expect(adopted.body.eventIds).toHaveLength(3);
-    const rules = (await api.http.get('/api/monitoring/rules').set('Authorization', auditor)).body.rules as { ruleId: string; versions: { scope?: object }[] }[];
+    const rules = (await api.http.get('/api/monitoring/rules').set('Authorization', auditor)).body.rules as {
+      ruleId: string;
+      versions: { scope?: object }[];
+    }[];
     expect(rules.find((rule) => rule.ruleId === 'over-arrival')?.versions).toEqual([expect.objectContaining({ scope: { category: 'roads' } })]);
     const again = await post(officer, '/api/monitoring/rules/defaults', {});
     expect(again.status).toBe(201);

@@ -156,7 +156,15 @@ describe('paged answers (events, history, figures, project, trace)', () => {
   it('trace: terms paged; value, numerator and matches are over the whole figure on every page', async () => {
     const first = await get(`/api/projects/${P}/figures/received_total/trace`);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ key: 'received_total', page: 1, pageSize: 100, total: RECEIPTS, value: receivedTotal(), numerator: receivedTotal(), matches: true });
+    expect(first.body).toMatchObject({
+      key: 'received_total',
+      page: 1,
+      pageSize: 100,
+      total: RECEIPTS,
+      value: receivedTotal(),
+      numerator: receivedTotal(),
+      matches: true,
+    });
     expect(first.body.terms).toHaveLength(100);
     const { pages, items } = await walk(`/api/projects/${P}/figures/received_total/trace`, (body) => body.terms as { signedAmount: string; eventId: string }[]);
     expect(pages).toHaveLength(2);
@@ -190,7 +198,8 @@ describe('paged answers (events, history, figures, project, trace)', () => {
       ['pageSize=', 'pageSize'],
     ] as const) {
       const response = await get(`${path}${join}${query}`);
-      if (response.status !== 400 || !problemFields(response).includes(field)) throw new Error(`${path}${join}${query}: expected 400 naming ${field}, got ${describeResponse(response)}`);
+      if (response.status !== 400 || !problemFields(response).includes(field))
+        throw new Error(`${path}${join}${query}: expected 400 naming ${field}, got ${describeResponse(response)}`);
       expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
       expect(response.body.code).toBe('VALIDATION_FAILED');
     }
@@ -198,12 +207,24 @@ describe('paged answers (events, history, figures, project, trace)', () => {
 
   it('the OpenAPI document names the paging parameters and fields of every paged answer', async () => {
     const doc = (await api.http.get('/docs-json')).body as {
-      paths: Record<string, { get: { parameters: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> } }>;
+      paths: Record<
+        string,
+        { get: { parameters: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> } }
+      >;
       components: { schemas: Record<string, { properties: Record<string, unknown> }> };
     };
-    for (const path of ['/api/projects/{projectId}', '/api/projects/{projectId}/figures', '/api/projects/{projectId}/figures/{key}/trace', '/api/projects/{projectId}/events', '/api/projects/{projectId}/history']) {
+    for (const path of [
+      '/api/projects/{projectId}',
+      '/api/projects/{projectId}/figures',
+      '/api/projects/{projectId}/figures/{key}/trace',
+      '/api/projects/{projectId}/events',
+      '/api/projects/{projectId}/history',
+    ]) {
       const get = doc.paths[path].get;
-      expect({ path, query: get.parameters.filter((p) => p.in === 'query').map((p) => p.name) }).toEqual({ path, query: expect.arrayContaining(['page', 'pageSize']) });
+      expect({ path, query: get.parameters.filter((p) => p.in === 'query').map((p) => p.name) }).toEqual({
+        path,
+        query: expect.arrayContaining(['page', 'pageSize']),
+      });
       const ref = get.responses['200'].content?.['application/json'].schema.$ref ?? '';
       const schema = doc.components.schemas[ref.split('/').pop() ?? ''];
       expect({ path, fields: Object.keys(schema?.properties ?? {}) }).toEqual({ path, fields: expect.arrayContaining(['page', 'pageSize', 'total', 'next']) });

@@ -7,8 +7,18 @@ import { type ApiHarness, startApi } from '../support/api-harness';
  */
 
 type Fen = bigint;
-interface Receipt { id: string; source: string; amount: Fen; date: string }
-interface Payment { id: string; receiptId: string; amount: Fen; date: string }
+interface Receipt {
+  id: string;
+  source: string;
+  amount: Fen;
+  date: string;
+}
+interface Payment {
+  id: string;
+  receiptId: string;
+  amount: Fen;
+  date: string;
+}
 interface ProjectSpec {
   projectId: string;
   name: string;
@@ -35,7 +45,13 @@ const yuan = (text: string): Fen => {
 
 const PROJECTS: ProjectSpec[] = [
   {
-    projectId: 'km-ring', name: '昆明环线改造', programme: 'km-roads', region: 'yunnan/kunming', department: '市交通局', category: 'roads', planned: yuan('1000.00'),
+    projectId: 'km-ring',
+    name: '昆明环线改造',
+    programme: 'km-roads',
+    region: 'yunnan/kunming',
+    department: '市交通局',
+    category: 'roads',
+    planned: yuan('1000.00'),
     receipts: [{ id: 'r1', source: 'district-budget', amount: yuan('600.00'), date: '2024-03-01' }],
     payments: [
       { id: 'd1', receiptId: 'r1', amount: yuan('300.00'), date: '2024-05-01' },
@@ -43,24 +59,45 @@ const PROJECTS: ProjectSpec[] = [
     ],
   },
   {
-    projectId: 'xs-drain', name: '西山排水', programme: 'xs-roads', region: 'yunnan/kunming/xishan', department: '区水务局', category: 'drainage', planned: yuan('500.00'),
+    projectId: 'xs-drain',
+    name: '西山排水',
+    programme: 'xs-roads',
+    region: 'yunnan/kunming/xishan',
+    department: '区水务局',
+    category: 'drainage',
+    planned: yuan('500.00'),
     receipts: [{ id: 'r1', source: 'special-bond', amount: yuan('500.00'), date: '2024-02-01' }],
     payments: [{ id: 'd1', receiptId: 'r1', amount: yuan('450.00'), date: '2024-07-15' }],
   },
   {
     // Registered in the prefecture, then moved to the district: the move is what the filters see.
-    projectId: 'xs-lane', name: '西山乡道', programme: 'xs-roads', region: 'yunnan/kunming/xishan', department: '区水务局', category: 'roads',
+    projectId: 'xs-lane',
+    name: '西山乡道',
+    programme: 'xs-roads',
+    region: 'yunnan/kunming/xishan',
+    department: '区水务局',
+    category: 'roads',
     receipts: [{ id: 'r1', source: 'carry-over', amount: yuan('200.00'), date: '2024-01-10' }],
     payments: [],
   },
   {
-    projectId: 'an-bridge', name: '安宁桥梁', programme: 'an-roads', region: 'yunnan/kunming/anning', department: '市交通局', category: 'drainage', planned: yuan('800.00'),
+    projectId: 'an-bridge',
+    name: '安宁桥梁',
+    programme: 'an-roads',
+    region: 'yunnan/kunming/anning',
+    department: '市交通局',
+    category: 'drainage',
+    planned: yuan('800.00'),
     receipts: [{ id: 'r1', source: 'central-subsidy', amount: yuan('400.00'), date: '2024-04-01' }],
     payments: [{ id: 'd1', receiptId: 'r1', amount: yuan('100.00'), date: '2024-09-30' }],
   },
   {
     // A sibling region whose path starts with the same letters: a region prefix must not select it.
-    projectId: 'east-school', name: '东部学校', region: 'yunnan/kunming-east', category: 'roads', planned: yuan('100.00'),
+    projectId: 'east-school',
+    name: '东部学校',
+    region: 'yunnan/kunming-east',
+    category: 'roads',
+    planned: yuan('100.00'),
     receipts: [{ id: 'r1', source: 'district-budget', amount: yuan('100.00'), date: '2024-06-30' }],
     payments: [],
   },
@@ -76,7 +113,10 @@ const percent = (numerator: Fen, denominator: Fen): string | null => {
   return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
 };
 
-interface Known { date?: string; position?: number }
+interface Known {
+  date?: string;
+  position?: number;
+}
 const positions = new Map<string, number>(); // `${projectId}/${kind}/${id}` -> globalPosition
 const counts = (known: Known, project: string, kind: string, id: string, date: string) =>
   (known.date === undefined || date <= known.date) && (known.position === undefined || positions.get(`${project}/${kind}/${id}`)! <= known.position);
@@ -110,7 +150,10 @@ function expectedFigures(projects: ProjectSpec[], known: Known = {}) {
 }
 
 const inRegion = (prefix: string) => (p: ProjectSpec) => p.region === prefix || (p.region ?? '').startsWith(`${prefix}/`);
-const inProgrammes = (...ids: string[]) => (p: ProjectSpec) => p.programme !== undefined && ids.includes(p.programme);
+const inProgrammes =
+  (...ids: string[]) =>
+  (p: ProjectSpec) =>
+    p.programme !== undefined && ids.includes(p.programme);
 const byId = (id: string) => PROJECTS.find((p) => p.projectId === id)!;
 
 type FigureBody = { key: string; value: string | null; numerator?: string; denominator?: string };
@@ -164,7 +207,9 @@ describe('programmes, regions and the portfolio at any level', () => {
         '/api/projects',
         officer,
         {
-          projectId: p.projectId, name: p.name, category: p.category,
+          projectId: p.projectId,
+          name: p.name,
+          category: p.category,
           ...(p.department && { department: p.department }),
           ...(programme && { programmeId: programme }),
           ...(p.region && { region: p.region }),
@@ -178,19 +223,34 @@ describe('programmes, regions and the portfolio at any level', () => {
     for (const p of PROJECTS.slice(0, 4)) {
       await register(p);
       for (const r of p.receipts) {
-        await post(`/api/projects/${p.projectId}/receipts`, clerk, { receiptId: r.id, source: r.source, amount: yuanText(r.amount), effectiveDate: r.date }, `${p.projectId}/receipt/${r.id}`);
+        await post(
+          `/api/projects/${p.projectId}/receipts`,
+          clerk,
+          { receiptId: r.id, source: r.source, amount: yuanText(r.amount), effectiveDate: r.date },
+          `${p.projectId}/receipt/${r.id}`,
+        );
       }
     }
     await post('/api/projects/xs-lane/programme', officer, { programmeId: 'xs-roads', reason: '划归西山区实施' });
     midway = last;
     for (const p of PROJECTS.slice(0, 4)) {
       for (const d of p.payments) {
-        await post(`/api/projects/${p.projectId}/disbursements`, clerk, { disbursementId: d.id, receiptId: d.receiptId, amount: yuanText(d.amount), category: 'construction', effectiveDate: d.date }, `${p.projectId}/payment/${d.id}`);
+        await post(
+          `/api/projects/${p.projectId}/disbursements`,
+          clerk,
+          { disbursementId: d.id, receiptId: d.receiptId, amount: yuanText(d.amount), category: 'construction', effectiveDate: d.date },
+          `${p.projectId}/payment/${d.id}`,
+        );
       }
     }
     const east = PROJECTS[4];
     await register(east);
-    await post(`/api/projects/${east.projectId}/receipts`, clerk, { receiptId: 'r1', source: 'district-budget', amount: '100.00', effectiveDate: east.receipts[0].date }, `${east.projectId}/receipt/r1`);
+    await post(
+      `/api/projects/${east.projectId}/receipts`,
+      clerk,
+      { receiptId: 'r1', source: 'district-budget', amount: '100.00', effectiveDate: east.receipts[0].date },
+      `${east.projectId}/receipt/r1`,
+    );
   });
   afterAll(async () => api?.close());
 
@@ -238,7 +298,12 @@ describe('programmes, regions and the portfolio at any level', () => {
   it('breakdown by programme: the children of the programme filter, its own projects as its own group', async () => {
     const body = await get('/api/portfolio/breakdown?by=programme&programme=km-roads');
     expect(body.by).toBe('programme');
-    const groups = body.groups.map((g: { group: string; label: string; projectCount: number; figures: FigureBody[] }) => ({ group: g.group, label: g.label, projectCount: g.projectCount, figures: pick(g.figures) }));
+    const groups = body.groups.map((g: { group: string; label: string; projectCount: number; figures: FigureBody[] }) => ({
+      group: g.group,
+      label: g.label,
+      projectCount: g.projectCount,
+      figures: pick(g.figures),
+    }));
     expect(groups).toEqual([
       { group: 'an-roads', label: '安宁市农村公路', projectCount: 1, figures: withoutCount(expectedFigures([byId('an-bridge')])) },
       { group: 'km-roads', label: '昆明市农村公路', projectCount: 1, figures: withoutCount(expectedFigures([byId('km-ring')])) },
@@ -259,7 +324,7 @@ describe('programmes, regions and the portfolio at any level', () => {
     ['department', (p: ProjectSpec) => [p.department ?? null]],
     ['category', (p: ProjectSpec) => [p.category]],
     ['source', (p: ProjectSpec) => [...new Set(p.receipts.map((r) => r.source))]],
-  ] as const)('breakdown by %s: one group per value, each with its projects\' figures', async (by, groupsOf) => {
+  ] as const)("breakdown by %s: one group per value, each with its projects' figures", async (by, groupsOf) => {
     const body = await get(`/api/portfolio/breakdown?by=${by}`);
     const expected = new Map<string | null, ProjectSpec[]>();
     for (const p of PROJECTS) for (const g of groupsOf(p)) expected.set(g, [...(expected.get(g) ?? []), p]);
@@ -305,8 +370,10 @@ describe('programmes, regions and the portfolio at any level', () => {
 
     it.each(['asc', 'desc'] as const)('sort=arrival_rate&order=%s: by value, a project without a value last either way', async (order) => {
       const body = await get(`/api/projects?sort=arrival_rate&order=${order}`);
-      const withValue = PROJECTS.filter((p) => ownFigures(p).arrival_rate !== null)
-        .sort((a, b) => (numeric(ownFigures(a).arrival_rate)! - numeric(ownFigures(b).arrival_rate)!) * (order === 'asc' ? 1 : -1) || (a.projectId < b.projectId ? -1 : 1));
+      const withValue = PROJECTS.filter((p) => ownFigures(p).arrival_rate !== null).sort(
+        (a, b) =>
+          (numeric(ownFigures(a).arrival_rate)! - numeric(ownFigures(b).arrival_rate)!) * (order === 'asc' ? 1 : -1) || (a.projectId < b.projectId ? -1 : 1),
+      );
       const without = PROJECTS.filter((p) => ownFigures(p).arrival_rate === null).map((p) => p.projectId);
       expect(without).toEqual(['xs-lane']);
       expect(ids(body)).toEqual([...withValue.map((p) => p.projectId), ...without]);
@@ -330,7 +397,9 @@ describe('programmes, regions and the portfolio at any level', () => {
     });
 
     it('filters combine (repeated filter, a portfolio filter), and the filter figure is shown with the headline ones', async () => {
-      const body = await get(`/api/projects?filter=${encodeURIComponent('received_total>=400')}&filter=${encodeURIComponent('disbursed_total<=400')}&programme=km-roads&sort=received_total&order=desc`);
+      const body = await get(
+        `/api/projects?filter=${encodeURIComponent('received_total>=400')}&filter=${encodeURIComponent('disbursed_total<=400')}&programme=km-roads&sort=received_total&order=desc`,
+      );
       expect(ids(body)).toEqual(['km-ring', 'an-bridge']);
       expect(body.items[0]).toMatchObject({ programmeId: 'km-roads', region: 'yunnan/kunming' });
       const byKey = valuesOf(body.items[1].figures);
@@ -369,10 +438,22 @@ describe('programmes, regions and the portfolio at any level', () => {
       const figures = await get(`/api/portfolio/figures?${query}`);
       expect(pick(figures.figures)).toEqual(withoutCount(expectedFigures(selected, { date: day, position: last })));
       const trace = await get(`/api/portfolio/figures/disbursed_total/trace?${query}`);
-      expect(trace).toMatchObject({ value: expectedFigures(selected, { date: day }).disbursed_total, matches: true, asOfEffective: day, knownAt: String(last) });
+      expect(trace).toMatchObject({
+        value: expectedFigures(selected, { date: day }).disbursed_total,
+        matches: true,
+        asOfEffective: day,
+        knownAt: String(last),
+      });
       const breakdown = await get(`/api/portfolio/breakdown?by=region&${query}`);
       for (const group of breakdown.groups) {
-        expect(pick(group.figures)).toEqual(withoutCount(expectedFigures(selected.filter((p) => p.region === group.group), { date: day })));
+        expect(pick(group.figures)).toEqual(
+          withoutCount(
+            expectedFigures(
+              selected.filter((p) => p.region === group.group),
+              { date: day },
+            ),
+          ),
+        );
       }
     });
 
@@ -391,21 +472,41 @@ describe('programmes, regions and the portfolio at any level', () => {
     });
   });
 
-  it('changing a project\'s programme: unknown programme 422, same programme 409, unknown project 404', async () => {
-    const unknown = await api.http.post('/api/projects/xs-lane/programme').set('Authorization', officer).send({ programmeId: 'no-such-programme', reason: '调整' });
+  it("changing a project's programme: unknown programme 422, same programme 409, unknown project 404", async () => {
+    const unknown = await api.http
+      .post('/api/projects/xs-lane/programme')
+      .set('Authorization', officer)
+      .send({ programmeId: 'no-such-programme', reason: '调整' });
     expect({ status: unknown.status, code: unknown.body.code }).toEqual({ status: 422, code: 'UNKNOWN_PROGRAMME' });
     const same = await api.http.post('/api/projects/xs-lane/programme').set('Authorization', officer).send({ programmeId: 'xs-roads', reason: '调整' });
     expect({ status: same.status, code: same.body.code }).toEqual({ status: 409, code: 'DUPLICATE_ID' });
-    const project = await api.http.post('/api/projects/no-such-project/programme').set('Authorization', officer).send({ programmeId: 'xs-roads', reason: '调整' });
+    const project = await api.http
+      .post('/api/projects/no-such-project/programme')
+      .set('Authorization', officer)
+      .send({ programmeId: 'xs-roads', reason: '调整' });
     expect({ status: project.status, code: project.body.code }).toEqual({ status: 404, code: 'PROJECT_NOT_FOUND' });
   });
 
   it('registering under a programme that does not exist is 422 UNKNOWN_PROGRAMME, for a project and for a programme', async () => {
     const before = await api.eventCount();
-    const project = await api.http.post('/api/projects').set('Authorization', officer).send({ projectId: 'orphan', name: '孤儿项目', category: 'roads', programmeId: 'no-such-programme' });
-    expect({ status: project.status, code: project.body.code, field: project.body.errors?.[0]?.field }).toEqual({ status: 422, code: 'UNKNOWN_PROGRAMME', field: 'programmeId' });
-    const programme = await api.http.post('/api/programmes').set('Authorization', officer).send({ programmeId: 'orphan', name: '孤儿专项', parentId: 'no-such-programme' });
-    expect({ status: programme.status, code: programme.body.code, field: programme.body.errors?.[0]?.field }).toEqual({ status: 422, code: 'UNKNOWN_PROGRAMME', field: 'parentId' });
+    const project = await api.http
+      .post('/api/projects')
+      .set('Authorization', officer)
+      .send({ projectId: 'orphan', name: '孤儿项目', category: 'roads', programmeId: 'no-such-programme' });
+    expect({ status: project.status, code: project.body.code, field: project.body.errors?.[0]?.field }).toEqual({
+      status: 422,
+      code: 'UNKNOWN_PROGRAMME',
+      field: 'programmeId',
+    });
+    const programme = await api.http
+      .post('/api/programmes')
+      .set('Authorization', officer)
+      .send({ programmeId: 'orphan', name: '孤儿专项', parentId: 'no-such-programme' });
+    expect({ status: programme.status, code: programme.body.code, field: programme.body.errors?.[0]?.field }).toEqual({
+      status: 422,
+      code: 'UNKNOWN_PROGRAMME',
+      field: 'parentId',
+    });
     expect(await api.eventCount()).toBe(before);
   });
 
@@ -420,10 +521,20 @@ describe('programmes, regions and the portfolio at any level', () => {
     expect(query('/api/portfolio/figures/{key}/trace')).toEqual(expect.arrayContaining(filters));
     expect(query('/api/projects')).toEqual(expect.arrayContaining([...filters, 'search', 'page', 'pageSize', 'sort', 'order', 'filter']));
     expect(query('/api/programmes/{programmeId}')).toEqual(expect.arrayContaining(['asOfEffective', 'knownAt', 'minPosition']));
-    expect(Object.keys(document.paths['/api/portfolio/figures/{key}/trace'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
+    expect(Object.keys(document.paths['/api/portfolio/figures/{key}/trace'].get.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404']),
+    );
     expect(Object.keys(document.paths['/api/programmes/{programmeId}'].get.responses)).toEqual(expect.arrayContaining(['200', '404']));
-    for (const path of ['/api/programmes', '/api/programmes/{programmeId}/indicators', '/api/programmes/{programmeId}/indicators/{indicatorId}/actuals', '/api/projects/{projectId}/programme']) {
-      expect({ path, responses: Object.keys(document.paths[path].post.responses) }).toEqual({ path, responses: expect.arrayContaining(['201', '400', '401', '403', '422']) });
+    for (const path of [
+      '/api/programmes',
+      '/api/programmes/{programmeId}/indicators',
+      '/api/programmes/{programmeId}/indicators/{indicatorId}/actuals',
+      '/api/projects/{projectId}/programme',
+    ]) {
+      expect({ path, responses: Object.keys(document.paths[path].post.responses) }).toEqual({
+        path,
+        responses: expect.arrayContaining(['201', '400', '401', '403', '422']),
+      });
     }
     expect(JSON.stringify(document.paths['/api/programmes'].post.responses['422'])).toMatch(/UNKNOWN_PROGRAMME/);
   });

@@ -118,7 +118,13 @@ describe('a prefecture with counties, in 亿元, with approvals, work done and c
   const pay = (p: string, id: string, amount: string, unit: Unit, approvalId: string) =>
     post(`/api/projects/${p}/disbursements`, clerk, { disbursementId: id, amount, amountUnit: unit, category: 'construction', approvalId }).then(() => {
       const approval = ledger(p).approvals.get(approvalId)!;
-      ledger(p).payments.set(id, { amount: fen(amount, unit), category: 'construction', receiptId: approval.receiptId, contractId: approval.contractId, reversed: false });
+      ledger(p).payments.set(id, {
+        amount: fen(amount, unit),
+        category: 'construction',
+        receiptId: approval.receiptId,
+        contractId: approval.contractId,
+        reversed: false,
+      });
     });
   const reportWork = (p: string, amount: string, unit: Unit) =>
     post(`/api/projects/${p}/investment-completed`, officer, { amount, amountUnit: unit }).then(() => {
@@ -266,7 +272,10 @@ describe('a prefecture with counties, in 亿元, with approvals, work done and c
     const figures = fixedFigures(sums(l));
     for (const [id, r] of l.receipts) {
       if (r.reversed) continue;
-      figures[`receipt_usage_rate:${id}`] = percent(net(l.payments.values(), (d) => d.receiptId === id), r.amount);
+      figures[`receipt_usage_rate:${id}`] = percent(
+        net(l.payments.values(), (d) => d.receiptId === id),
+        r.amount,
+      );
     }
     const sources = new Set([...l.receipts.values()].map((r) => r.source));
     for (const source of sources) figures[`received_by_source:${source}`] = yuanText(net(l.receipts.values(), (r) => r.source === source));
@@ -299,7 +308,13 @@ describe('a prefecture with counties, in 亿元, with approvals, work done and c
       investment: withBoth.length === 0 ? undefined : total((s) => s.investment!, withBoth),
     });
     // Work done against plan: only over projects that state both terms.
-    figures.investment_completion_rate = withBoth.length === 0 ? null : percent(total((s) => s.investment!, withBoth), total((s) => s.planned!, withBoth));
+    figures.investment_completion_rate =
+      withBoth.length === 0
+        ? null
+        : percent(
+            total((s) => s.investment!, withBoth),
+            total((s) => s.planned!, withBoth),
+          );
     return figures;
   }
 
@@ -353,21 +368,30 @@ describe('a prefecture with counties, in 亿元, with approvals, work done and c
     const warnings = (await get('/api/monitoring/warnings?asOfEffective=2200-12-31')) as unknown as { projectId: string; ruleId: string; value: string }[];
     const lagging = prefecture.filter((id) => Number(projectFigures(ledger(id)).execution_rate) < 60);
     expect(lagging.length).toBeGreaterThan(1); // the trunk main and at least one county
-    expect(warnings.filter((w) => w.ruleId === 'zt-schedule').map((w) => [w.projectId, w.value]).sort()).toEqual(
-      lagging.map((id) => [id, projectFigures(ledger(id)).execution_rate]).sort(),
-    );
+    expect(
+      warnings
+        .filter((w) => w.ruleId === 'zt-schedule')
+        .map((w) => [w.projectId, w.value])
+        .sort(),
+    ).toEqual(lagging.map((id) => [id, projectFigures(ledger(id)).execution_rate]).sort());
   });
 
   it('the breakdown of the prefecture by programme gives each county its own group and the trunk main its own', async () => {
     const body = await get('/api/portfolio/breakdown?by=programme&programme=zt-water');
     const groups = body.groups as { group: string | null; projectCount: number; figures: FigureBody[] }[];
-    const expectedGroups: Record<string, string[]> = { 'zt-water': ['zt-main'], 'zy-water': ['zy-pipes'], 'ld-water': ['ld-plant'], 'qj-water': ['qj-village'] };
+    const expectedGroups: Record<string, string[]> = {
+      'zt-water': ['zt-main'],
+      'zy-water': ['zy-pipes'],
+      'ld-water': ['ld-plant'],
+      'qj-water': ['qj-village'],
+    };
     expect(groups.map((g) => g.group).sort()).toEqual(Object.keys(expectedGroups).sort());
     for (const group of groups) {
       const projectIds = expectedGroups[group.group!];
       expect(group.projectCount).toBe(projectIds.length);
       const answered = valuesOf(group.figures);
-      for (const [key, value] of Object.entries(portfolioFigures(projectIds))) expect({ group: group.group, key, value: answered[key] }).toEqual({ group: group.group, key, value });
+      for (const [key, value] of Object.entries(portfolioFigures(projectIds)))
+        expect({ group: group.group, key, value: answered[key] }).toEqual({ group: group.group, key, value });
     }
   });
 

@@ -23,11 +23,29 @@ describe('query API: figures, trace, events, history, verify', () => {
   };
 
   it('a client reads its own write with minPosition, and the figures follow DESIGN §4', async () => {
-    await post('/api/projects', officer, { projectId: 'drain', name: '西山区主城区排水项目', department: '区住建局', category: 'drainage', plannedTotal: '447408400.00' });
+    await post('/api/projects', officer, {
+      projectId: 'drain',
+      name: '西山区主城区排水项目',
+      department: '区住建局',
+      category: 'drainage',
+      plannedTotal: '447408400.00',
+    });
     await post('/api/projects/drain/receipts', clerk, { receiptId: 'bond-2024', source: 'special-bond', amount: '227000000.00', effectiveDate: '2024-08-08' });
     await post('/api/projects/drain/receipts', clerk, { receiptId: 'carry', source: 'carry-over', amount: '1000.00', effectiveDate: '2024-08-08' });
-    await post('/api/projects/drain/disbursements', clerk, { disbursementId: 'd1', amount: '161145300.00', category: 'construction', receiptId: 'bond-2024', effectiveDate: '2024-08-08' });
-    await post('/api/projects/drain/disbursements', clerk, { disbursementId: 'd2', amount: '6046300.00', category: 'engineering-services', receiptId: 'bond-2024', effectiveDate: '2024-08-08' });
+    await post('/api/projects/drain/disbursements', clerk, {
+      disbursementId: 'd1',
+      amount: '161145300.00',
+      category: 'construction',
+      receiptId: 'bond-2024',
+      effectiveDate: '2024-08-08',
+    });
+    await post('/api/projects/drain/disbursements', clerk, {
+      disbursementId: 'd2',
+      amount: '6046300.00',
+      category: 'engineering-services',
+      receiptId: 'bond-2024',
+      effectiveDate: '2024-08-08',
+    });
     const response = await api.http.get(`/api/projects/drain/figures?minPosition=${lastPosition}`).set('Authorization', clerk);
     expect(response.status).toBe(200);
     const figures = Object.fromEntries(response.body.figures.map((f: { key: string; value: string | null }) => [f.key, f.value]));
@@ -53,7 +71,9 @@ describe('query API: figures, trace, events, history, verify', () => {
 
   it('text is one form (NFC): a name sent decomposed is stored composed, and a search finds it typed either way', async () => {
     const registered = await post('/api/projects', officer, { projectId: 'cafe-nfc', name: 'Cafe\u0301 西山', department: '区财政局', category: 'culture' });
-    const { rows } = (await runSql(api.db.url, 'SELECT data FROM events WHERE event_id = $1', [registered.eventIds[0]])) as { rows: { data: { name: string } }[] };
+    const { rows } = (await runSql(api.db.url, 'SELECT data FROM events WHERE event_id = $1', [registered.eventIds[0]])) as {
+      rows: { data: { name: string } }[];
+    };
     expect(rows[0].data.name).toBe('Caf\u00e9 西山');
     for (const search of ['Caf\u00e9', 'Cafe\u0301']) {
       const list = await api.http.get(`/api/projects?search=${encodeURIComponent(search)}&minPosition=${lastPosition}`).set('Authorization', auditor);
@@ -104,7 +124,10 @@ describe('query API: figures, trace, events, history, verify', () => {
     const clean = await api.http.get(`/api/audit/verify?minPosition=${lastPosition}`).set('Authorization', auditor);
     expect(clean.status).toBe(200);
     expect(clean.body).toMatchObject({ ok: true, hashChains: { ok: true }, readModels: { ok: true } });
-    const { rows } = (await runSql(api.db.url, "SELECT event_id, stream_revision FROM events WHERE stream_id = 'project-drain' AND type = 'DisbursementRecorded' ORDER BY stream_revision LIMIT 1")) as {
+    const { rows } = (await runSql(
+      api.db.url,
+      "SELECT event_id, stream_revision FROM events WHERE stream_id = 'project-drain' AND type = 'DisbursementRecorded' ORDER BY stream_revision LIMIT 1",
+    )) as {
       rows: { event_id: string; stream_revision: string }[];
     };
     await runSql(

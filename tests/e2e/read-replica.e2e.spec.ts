@@ -49,7 +49,11 @@ describe('read-your-writes on a replica that runs no projectors', () => {
   it('still answers 503 PROJECTION_BEHIND for a position no projector has reached', async () => {
     const head = await waitForCatchUp(db.url);
     const read = await call((replica as ApiProcess).base, 'GET', `/api/projects/replica-p?minPosition=${head + 1_000_000_000n}`, { token: auditor });
-    expect({ status: read.status, code: read.body?.code, retryAfter: read.headers?.get('retry-after') }).toEqual({ status: 503, code: 'PROJECTION_BEHIND', retryAfter: '1' });
+    expect({ status: read.status, code: read.body?.code, retryAfter: read.headers?.get('retry-after') }).toEqual({
+      status: 503,
+      code: 'PROJECTION_BEHIND',
+      retryAfter: '1',
+    });
   }, 30_000);
 
   it("the replica's projection lag metric is the stored checkpoints', not a position that never moves", async () => {

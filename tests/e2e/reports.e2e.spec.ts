@@ -70,11 +70,19 @@ describe('published reports and their reconciliation (HTTP)', () => {
     await send({ type: 'RecordDisbursement', data: { projectId: A, disbursementId: 'd1', category: 'construction', ...wan('100.0') } }, '2024-04-01');
     // After the report's 截至 date: never part of its figures.
     const post = (path: string, body: object) => api.http.post(path).set('Authorization', as('admin')).send(body);
-    expect((await post(`/api/projects/${A}/receipts`, { receiptId: 'r4', source: 'other', amount: '10000000.00', effectiveDate: '2024-09-10' })).status).toBe(201);
+    expect((await post(`/api/projects/${A}/receipts`, { receiptId: 'r4', source: 'other', amount: '10000000.00', effectiveDate: '2024-09-10' })).status).toBe(
+      201,
+    );
     // Project B: exact yuan amounts, no planned total.
     expect((await post('/api/projects', { projectId: B, name: '对账乙', department: '区财政局', category: 'rc-testing' })).status).toBe(201);
     expect((await post(`/api/projects/${B}/receipts`, { receiptId: 'r1', source: 'other', amount: '300.00', effectiveDate: '2024-05-01' })).status).toBe(201);
-    const last = await post(`/api/projects/${B}/disbursements`, { disbursementId: 'd1', amount: '200.00', category: 'other', receiptId: 'r1', effectiveDate: '2024-06-01' });
+    const last = await post(`/api/projects/${B}/disbursements`, {
+      disbursementId: 'd1',
+      amount: '200.00',
+      category: 'other',
+      receiptId: 'r1',
+      effectiveDate: '2024-06-01',
+    });
     expect(last.status).toBe(201);
     beforeLate = String(last.body.globalPosition);
   });
@@ -118,7 +126,13 @@ describe('published reports and their reconciliation (HTTP)', () => {
       expect(list.status).toBe(200);
       expect(list.body).toMatchObject({ total: 1, page: 1, pageSize: 100, next: null });
       expect(list.body.items).toEqual([
-        expect.objectContaining({ reportId: 'rc-report', title: report.title, asOfEffective: '2024-08-31', statedFigures: report.statedFigures.length, sums: 3 }),
+        expect.objectContaining({
+          reportId: 'rc-report',
+          title: report.title,
+          asOfEffective: '2024-08-31',
+          statedFigures: report.statedFigures.length,
+          sums: 3,
+        }),
       ]);
       const one = await api.http.get('/api/reports/rc-report').set('Authorization', as('clerk'));
       expect(one.body).toEqual(report);
@@ -131,8 +145,13 @@ describe('published reports and their reconciliation (HTTP)', () => {
       expect(clean.body.readModels).toMatchObject({ ok: true, reports: 1, reportDifferences: [] });
       await runSql(api.db.url, `UPDATE report_read_models SET summary = jsonb_set(summary, '{title}', '"篡改"') WHERE report_id = 'rc-report'`);
       const tampered = await api.http.get('/api/audit/verify').set('Authorization', as('auditor'));
-      expect(tampered.body.readModels).toMatchObject({ ok: false, reportDifferences: [{ reportId: 'rc-report', readModel: { title: '篡改' }, replayed: { title: report.title } }] });
-      await runSql(api.db.url, "UPDATE report_read_models SET summary = jsonb_set(summary, '{title}', to_jsonb($1::text)) WHERE report_id = 'rc-report'", [report.title]);
+      expect(tampered.body.readModels).toMatchObject({
+        ok: false,
+        reportDifferences: [{ reportId: 'rc-report', readModel: { title: '篡改' }, replayed: { title: report.title } }],
+      });
+      await runSql(api.db.url, "UPDATE report_read_models SET summary = jsonb_set(summary, '{title}', to_jsonb($1::text)) WHERE report_id = 'rc-report'", [
+        report.title,
+      ]);
       expect((await api.http.get('/api/audit/verify').set('Authorization', as('auditor'))).body.readModels).toMatchObject({ ok: true, reportDifferences: [] });
     });
 

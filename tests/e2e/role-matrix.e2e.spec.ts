@@ -29,7 +29,10 @@ interface RouteRow {
 
 /** A fact posted with an admin token for a correction to point at. */
 async function prepared(api: ApiHarness, path: string, body: object): Promise<void> {
-  const response = await api.http.post(path).set('Authorization', bearer(api.token('admin'))).send(body);
+  const response = await api.http
+    .post(path)
+    .set('Authorization', bearer(api.token('admin')))
+    .send(body);
   if (response.status !== 201) throw new Error(`prepare ${path}: ${describeResponse(response)}`);
 }
 
@@ -238,7 +241,13 @@ const ROUTES: readonly RouteRow[] = [
     allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
     okStatus: 200,
   },
-  { name: 'PortfolioSeries', method: 'get', path: () => '/api/portfolio/series?interval=year', allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
+  {
+    name: 'PortfolioSeries',
+    method: 'get',
+    path: () => '/api/portfolio/series?interval=year',
+    allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
+    okStatus: 200,
+  },
   {
     name: 'RegisterProgramme',
     method: 'post',
@@ -271,17 +280,50 @@ const ROUTES: readonly RouteRow[] = [
     body: (_f, uid) => ({ programmeId: uid, reason: '划归新专项' }),
     // A programme of its own to move to, so every allowed call is a real move.
     prepare: async (api, _f, uid) => {
-      const made = await api.http.post('/api/programmes').set('Authorization', bearer(api.token('admin'))).send({ programmeId: uid, name: '目标专项' });
+      const made = await api.http
+        .post('/api/programmes')
+        .set('Authorization', bearer(api.token('admin')))
+        .send({ programmeId: uid, name: '目标专项' });
       if (made.status !== 201) throw new Error(`prepare programme: ${describeResponse(made)}`);
     },
     okStatus: 201,
   },
-  { name: 'GetProgramme', method: 'get', path: (f) => `/api/programmes/${f.programmeId}`, allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
-  { name: 'ListProjects', method: 'get', path: () => '/api/projects?sort=execution_rate&filter=execution_rate%3C60&region=yunnan', allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
-  { name: 'PortfolioFigures', method: 'get', path: () => '/api/portfolio/figures?region=yunnan&asOfEffective=2024-06-30', allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
-  { name: 'PortfolioBreakdown', method: 'get', path: (f) => `/api/portfolio/breakdown?by=programme&programme=${f.programmeId}`, allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'], okStatus: 200 },
+  {
+    name: 'GetProgramme',
+    method: 'get',
+    path: (f) => `/api/programmes/${f.programmeId}`,
+    allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
+    okStatus: 200,
+  },
+  {
+    name: 'ListProjects',
+    method: 'get',
+    path: () => '/api/projects?sort=execution_rate&filter=execution_rate%3C60&region=yunnan',
+    allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
+    okStatus: 200,
+  },
+  {
+    name: 'PortfolioFigures',
+    method: 'get',
+    path: () => '/api/portfolio/figures?region=yunnan&asOfEffective=2024-06-30',
+    allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
+    okStatus: 200,
+  },
+  {
+    name: 'PortfolioBreakdown',
+    method: 'get',
+    path: (f) => `/api/portfolio/breakdown?by=programme&programme=${f.programmeId}`,
+    allowed: ['clerk', 'budget-officer', 'auditor', 'analyst'],
+    okStatus: 200,
+  },
   // Like a project's trace: the roles that audit and analyse.
-  { name: 'PortfolioTrace', method: 'get', path: () => '/api/portfolio/figures/execution_rate/trace?knownAt=1', allowed: ['auditor', 'analyst'], okStatus: 200 },
+  {
+    name: 'PortfolioTrace',
+    method: 'get',
+    path: () => '/api/portfolio/figures/execution_rate/trace?knownAt=1',
+    allowed: ['auditor', 'analyst'],
+    okStatus: 200,
+  },
   // Exports: the roles that analyse, audit and publish the portfolio; a clerk enters data and does not take it away.
   {
     name: 'ExportFiguresXlsx',
@@ -331,13 +373,23 @@ function reportBody(f: Fixtures, uid: string): object {
     reportId: uid,
     title: '权限矩阵测试报告',
     statedFigures: [
-      { statedId: 'received', scope: { projectId: f.projectId }, key: 'received_total', stated: '50,000.00', unit: 'wan', citation: { section: '一', quote: '到位资金50,000.00万元' } },
+      {
+        statedId: 'received',
+        scope: { projectId: f.projectId },
+        key: 'received_total',
+        stated: '50,000.00',
+        unit: 'wan',
+        citation: { section: '一', quote: '到位资金50,000.00万元' },
+      },
     ],
   };
 }
 
 async function publishReport(api: ApiHarness, f: Fixtures, uid: string): Promise<void> {
-  const response = await api.http.post('/api/reports').set('Authorization', bearer(api.token('admin', 'rm-admin'))).send(reportBody(f, uid));
+  const response = await api.http
+    .post('/api/reports')
+    .set('Authorization', bearer(api.token('admin', 'rm-admin')))
+    .send(reportBody(f, uid));
   if (response.status !== 201) throw new Error(`publishing report ${uid}: ${describeResponse(response)}`);
 }
 
@@ -347,9 +399,7 @@ function mayCall(route: RouteRow, role: Role): boolean {
   return role === 'admin' || route.allowed.includes(role);
 }
 
-const MATRIX = ROUTES.flatMap((route) =>
-  ALL_ROLES.map((role) => ({ route, role, allowed: mayCall(route, role) })),
-);
+const MATRIX = ROUTES.flatMap((route) => ALL_ROLES.map((role) => ({ route, role, allowed: mayCall(route, role) })));
 
 // ---- tokens that must never authenticate ------------------------------------------------------
 
@@ -453,7 +503,11 @@ const BAD_AUTH: readonly BadAuthRow[] = [
     },
     code: 'INVALID_TOKEN',
   },
-  { name: 'sub with a space and newline', header: () => bearer(jwt.sign({ ...validClaims(), sub: 'evil user\nadmin' }, TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
+  {
+    name: 'sub with a space and newline',
+    header: () => bearer(jwt.sign({ ...validClaims(), sub: 'evil user\nadmin' }, TEST_JWT_SECRET)),
+    code: 'INVALID_TOKEN',
+  },
   { name: 'sub of 129 characters', header: () => bearer(jwt.sign({ ...validClaims(), sub: `a${'b'.repeat(128)}` }, TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
   { name: 'another issuer', header: () => bearer(jwt.sign({ ...validClaims(), iss: 'someone-else' }, TEST_JWT_SECRET)), code: 'INVALID_TOKEN' },
   {
@@ -554,11 +608,14 @@ describe('role matrix (DESIGN §5)', () => {
   });
 
   describe('authentication and authorisation come before body validation', () => {
-    it.each(ROUTES.filter((r) => r.method === 'post').map((route) => [route.name, route] as const))('%s: no token + invalid body -> 401, not 400', async (_name, route) => {
-      const response = await api.http.post(route.path(f, 'x-unused')).send({ junk: true });
-      expect(response.status).toBe(401);
-      expect(response.body.code).toBe('UNAUTHENTICATED');
-    });
+    it.each(ROUTES.filter((r) => r.method === 'post').map((route) => [route.name, route] as const))(
+      '%s: no token + invalid body -> 401, not 400',
+      async (_name, route) => {
+        const response = await api.http.post(route.path(f, 'x-unused')).send({ junk: true });
+        expect(response.status).toBe(401);
+        expect(response.body.code).toBe('UNAUTHENTICATED');
+      },
+    );
     it.each(ROUTES.filter((r) => r.method === 'post' && !r.allowed.includes('analyst')).map((route) => [route.name, route] as const))(
       '%s: analyst + invalid body -> 403, not 400',
       async (_name, route) => {
@@ -580,18 +637,22 @@ describe('role matrix (DESIGN §5)', () => {
         .send({ assignmentId: 'rm-linked', projectId: f.projectId, amount: '1.00' })
         .expect(201);
     });
-    it.each(ALL_ROLES.filter((role) => mayCall(ROUTES.find((r) => r.name === 'ReceiveFunds')!, role)).map((role) => [role] as const))(
-      '%s: 422 BOND_RECEIPT_BY_ASSIGNMENT, nothing appended',
-      async (role) => {
-        const before = await api.eventCount();
-        const response = await api.http
-          .post(`/api/projects/${f.projectId}/receipts`)
-          .set('Authorization', bearer(api.token(role, `${role}-matrix`)))
-          .send({ receiptId: uniqueId(`rm-bond-${role}`), source: 'special-bond', amount: '1.00', bondId: f.bondId });
-        expect({ status: response.status, code: response.body?.code }).toEqual({ status: 422, code: 'BOND_RECEIPT_BY_ASSIGNMENT' });
-        expect(await api.eventCount()).toBe(before);
-      },
-    );
+    it.each(
+      ALL_ROLES.filter((role) =>
+        mayCall(
+          ROUTES.find((r) => r.name === 'ReceiveFunds')!,
+          role,
+        ),
+      ).map((role) => [role] as const),
+    )('%s: 422 BOND_RECEIPT_BY_ASSIGNMENT, nothing appended', async (role) => {
+      const before = await api.eventCount();
+      const response = await api.http
+        .post(`/api/projects/${f.projectId}/receipts`)
+        .set('Authorization', bearer(api.token(role, `${role}-matrix`)))
+        .send({ receiptId: uniqueId(`rm-bond-${role}`), source: 'special-bond', amount: '1.00', bondId: f.bondId });
+      expect({ status: response.status, code: response.body?.code }).toEqual({ status: 422, code: 'BOND_RECEIPT_BY_ASSIGNMENT' });
+      expect(await api.eventCount()).toBe(before);
+    });
   });
 
   describe('exports: the role is checked first, then the filter', () => {
@@ -603,7 +664,7 @@ describe('role matrix (DESIGN §5)', () => {
     });
   });
 
-  it('OpenAPI documents the exports with every portfolio filter, the roles\' refusals and the local sign-in', async () => {
+  it("OpenAPI documents the exports with every portfolio filter, the roles' refusals and the local sign-in", async () => {
     const document = (await api.http.get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>;
     };
@@ -626,7 +687,7 @@ describe('role matrix (DESIGN §5)', () => {
       expect(response.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
       expect(response.text).not.toMatch(/<script>|<script [^>]*>[^<]/);
     });
-    it('a file that is not one of the dashboard\'s is 404', async () => {
+    it("a file that is not one of the dashboard's is 404", async () => {
       expect((await api.http.get('/dashboard/assets/..%2F..%2Fmain.js')).status).toBe(404);
       expect((await api.http.get('/dashboard/assets/package.json')).status).toBe(404);
     });
@@ -641,7 +702,11 @@ describe('role matrix (DESIGN §5)', () => {
     const uid = uniqueId('rm-idem');
     const body = { disbursementId: uid, amount: '1.00', category: 'other' };
     const path = `/api/projects/${f.projectId}/disbursements`;
-    const first = await api.http.post(path).set('Authorization', bearer(api.token('clerk', 'clerk-idem'))).set('Idempotency-Key', `k-${uid}`).send(body);
+    const first = await api.http
+      .post(path)
+      .set('Authorization', bearer(api.token('clerk', 'clerk-idem')))
+      .set('Idempotency-Key', `k-${uid}`)
+      .send(body);
     expect(first.status).toBe(201);
     const before = await api.eventCount();
     const replayAsAnalyst = await api.http

@@ -29,7 +29,10 @@ describe('a database that refuses connections', () => {
   it('answers 503 STORE_UNAVAILABLE to reads and writes, and serves again once it accepts connections', async () => {
     const officer = `Bearer ${api.token('budget-officer')}`;
     const auditor = `Bearer ${api.token('auditor')}`;
-    const created = await api.http.post('/api/projects').set('Authorization', officer).send({ projectId: 'refused', name: '拒绝连接', department: '区财政局', category: 'testing' });
+    const created = await api.http
+      .post('/api/projects')
+      .set('Authorization', officer)
+      .send({ projectId: 'refused', name: '拒绝连接', department: '区财政局', category: 'testing' });
     expect(created.status).toBe(201);
     expect((await api.http.get(`/api/projects/refused?minPosition=${created.body.globalPosition}`).set('Authorization', auditor)).status).toBe(200);
 
@@ -73,7 +76,14 @@ describe('a database that refuses connections', () => {
 
     await runSql(SERVER_URL, `ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
     expect((await api.http.get('/api/projects/refused').set('Authorization', auditor)).status).toBe(200);
-    expect((await api.http.post('/api/projects/refused/receipts').set('Authorization', officer).send({ receiptId: 'after', source: 'district-budget', amount: '1.00' })).status).toBe(201);
+    expect(
+      (
+        await api.http
+          .post('/api/projects/refused/receipts')
+          .set('Authorization', officer)
+          .send({ receiptId: 'after', source: 'district-budget', amount: '1.00' })
+      ).status,
+    ).toBe(201);
     expect(await api.eventCount()).toBe(2); // nothing was written while it refused
   });
 });

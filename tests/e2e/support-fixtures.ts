@@ -51,7 +51,13 @@ export async function createFixtures(api: ApiHarness, prefix: string): Promise<F
   const post = (path: string, body: object) => api.http.post(path).set('Authorization', admin).send(body);
   await expect201(
     'project',
-    await post('/api/projects', { projectId: f.projectId, name: '权限矩阵测试项目', department: '区财政局', category: 'testing', plannedTotal: '1000000000.00' }),
+    await post('/api/projects', {
+      projectId: f.projectId,
+      name: '权限矩阵测试项目',
+      department: '区财政局',
+      category: 'testing',
+      plannedTotal: '1000000000.00',
+    }),
   );
   await expect201(
     'receipt',

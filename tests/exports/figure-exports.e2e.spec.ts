@@ -54,7 +54,7 @@ const HOSTILE = {
   plannedTotal: '9999999999999.99',
 };
 
-describe('figures.csv and figures.xlsx, read by another program: the API\'s values exactly', () => {
+describe("figures.csv and figures.xlsx, read by another program: the API's values exactly", () => {
   let api: ApiHarness;
   let dir: string;
   let analyst: string;
@@ -62,7 +62,11 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
   let head: string;
 
   const download = async (path: string, token = analyst): Promise<RawResponse> =>
-    (await api.http.get(path).set('Authorization', token).buffer(true).parse(bytes as never));
+    await api.http
+      .get(path)
+      .set('Authorization', token)
+      .buffer(true)
+      .parse(bytes as never);
 
   beforeAll(async () => {
     api = await startApi();
@@ -73,7 +77,11 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
     await api.http.post('/api/projects').set('Authorization', officer).send(HOSTILE).expect(201);
     // Two receipts at the largest amount: a total of 16 significant digits, more than a cell keeps.
     for (const receiptId of ['max-1', 'max-2']) {
-      await api.http.post(`/api/projects/${HOSTILE.projectId}/receipts`).set('Authorization', officer).send({ receiptId, source: 'other', amount: '9999999999999.99' }).expect(201);
+      await api.http
+        .post(`/api/projects/${HOSTILE.projectId}/receipts`)
+        .set('Authorization', officer)
+        .send({ receiptId, source: 'other', amount: '9999999999999.99' })
+        .expect(201);
     }
     head = ((await runSql(api.db.url, 'SELECT max(global_position)::text AS p FROM events')) as { rows: { p: string }[] }).rows[0].p;
     for (const projectId of [...PROJECT_IDS, HOSTILE.projectId]) {
@@ -124,7 +132,14 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
       expect(row.slice(1, 7)).toEqual(
         row[0] === HOSTILE.projectId
           ? [`'${HOSTILE.name}`, '', '', `'${HOSTILE.department}`, `'${HOSTILE.category}`, '2031']
-          : [project.name, project.programmeId ?? '', project.region ?? '', project.department, project.category, project.fiscalYear === undefined ? '' : String(project.fiscalYear)],
+          : [
+              project.name,
+              project.programmeId ?? '',
+              project.region ?? '',
+              project.department,
+              project.category,
+              project.fiscalYear === undefined ? '' : String(project.fiscalYear),
+            ],
       );
     }
     expect(compared).toBeGreaterThan(12 * 20);
@@ -164,7 +179,8 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
         expect(cell).not.toBeNull();
         const format = { yuan: '#,##0.00', percent: '0.00%', quantity: '#,##0.####' }[figure.unit as 'yuan' | 'percent' | 'quantity'];
         expect([key, cell!.t, cell!.fmt]).toEqual([key, 'n', format]);
-        if (!sameDecimal(cell!.v, figure.value, figure.unit === 'percent' ? 2 : 0)) throw new Error(`${project.projectId} ${key}: cell ${cell!.v}, API ${figure.value}`);
+        if (!sameDecimal(cell!.v, figure.value, figure.unit === 'percent' ? 2 : 0))
+          throw new Error(`${project.projectId} ${key}: cell ${cell!.v}, API ${figure.value}`);
         if (figure.unit === 'yuan') money += 1;
         else if (figure.unit === 'percent') rates += 1;
       });
@@ -189,8 +205,16 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
   it('filters select projects by department, category, fiscal year, programme (with its descendants) and region (a prefix)', async () => {
     const expectIds = async (query: string, expected: (p: ApiProject) => boolean) => {
       const { read } = await csvOf(query);
-      const ids = read.rows.slice(1).map((row) => row[0]).sort();
-      expect(ids).toEqual([...projects.values()].filter(expected).map((p) => p.projectId).sort());
+      const ids = read.rows
+        .slice(1)
+        .map((row) => row[0])
+        .sort();
+      expect(ids).toEqual(
+        [...projects.values()]
+          .filter(expected)
+          .map((p) => p.projectId)
+          .sort(),
+      );
       return ids;
     };
     expect(await expectIds('?fiscalYear=2023', (p) => p.fiscalYear === 2023)).toHaveLength(6);
@@ -214,7 +238,12 @@ describe('figures.csv and figures.xlsx, read by another program: the API\'s valu
     const collect = async (batchSize: number) => {
       const rows: ExportCell[][] = [];
       let table: FigureTable | undefined;
-      await writeFigureTable(pool, {}, { begin: async (t) => void (table = t), rows: async (r) => void rows.push(...r), end: async () => undefined }, batchSize);
+      await writeFigureTable(
+        pool,
+        {},
+        { begin: async (t) => void (table = t), rows: async (r) => void rows.push(...r), end: async () => undefined },
+        batchSize,
+      );
       return { rows, columns: table!.columns.map((c) => c.key) };
     };
     const small = await collect(3);

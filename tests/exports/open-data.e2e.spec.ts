@@ -71,7 +71,7 @@ function sumYuan(values: readonly string[]): string {
 
 const EXTRA = 'export-open-data';
 
-describe('export fdp and export iati, read by another program: the API\'s figures exactly', () => {
+describe("export fdp and export iati, read by another program: the API's figures exactly", () => {
   let api: ApiHarness;
   let dir: string;
   let env: NodeJS.ProcessEnv;
@@ -87,12 +87,45 @@ describe('export fdp and export iati, read by another program: the API\'s figure
     const officer = `Bearer ${api.token('budget-officer')}`;
     const clerk = `Bearer ${api.token('clerk')}`;
     const post = (path: string, token: string, body: object) => api.http.post(path).set('Authorization', token).send(body).expect(201);
-    await post('/api/projects', officer, { projectId: EXTRA, name: '示例 <工程> & "合同"', department: '区住建局', category: 'roads', plannedTotal: '1000000.00', fiscalYear: 2024 });
-    await post(`/api/projects/${EXTRA}/allocations`, officer, { allocationId: 'a-2024', source: 'district-budget', amount: '600000.00', fiscalYear: 2024, effectiveDate: '2024-02-01' });
-    await post(`/api/projects/${EXTRA}/allocations`, officer, { allocationId: 'a-2025', source: 'municipal-subsidy', amount: '400000.00', fiscalYear: 2025, effectiveDate: '2024-12-20' });
-    await post(`/api/projects/${EXTRA}/receipts`, clerk, { receiptId: 'r-1', source: 'district-budget', amount: '500000.00', allocationId: 'a-2024', effectiveDate: '2024-03-01' });
+    await post('/api/projects', officer, {
+      projectId: EXTRA,
+      name: '示例 <工程> & "合同"',
+      department: '区住建局',
+      category: 'roads',
+      plannedTotal: '1000000.00',
+      fiscalYear: 2024,
+    });
+    await post(`/api/projects/${EXTRA}/allocations`, officer, {
+      allocationId: 'a-2024',
+      source: 'district-budget',
+      amount: '600000.00',
+      fiscalYear: 2024,
+      effectiveDate: '2024-02-01',
+    });
+    await post(`/api/projects/${EXTRA}/allocations`, officer, {
+      allocationId: 'a-2025',
+      source: 'municipal-subsidy',
+      amount: '400000.00',
+      fiscalYear: 2025,
+      effectiveDate: '2024-12-20',
+    });
+    await post(`/api/projects/${EXTRA}/receipts`, clerk, {
+      receiptId: 'r-1',
+      source: 'district-budget',
+      amount: '500000.00',
+      allocationId: 'a-2024',
+      effectiveDate: '2024-03-01',
+    });
     await post(`/api/projects/${EXTRA}/contracts`, clerk, { contractId: 'c-1', counterparty: '某建设公司', amount: '450000.00', effectiveDate: '2024-03-05' });
-    await post(`/api/projects/${EXTRA}/disbursements`, clerk, { disbursementId: 'd-1', amount: '120000.50', category: 'construction', receiptId: 'r-1', contractId: 'c-1', payee: '某建设公司', effectiveDate: '2024-04-01' });
+    await post(`/api/projects/${EXTRA}/disbursements`, clerk, {
+      disbursementId: 'd-1',
+      amount: '120000.50',
+      category: 'construction',
+      receiptId: 'r-1',
+      contractId: 'c-1',
+      payee: '某建设公司',
+      effectiveDate: '2024-04-01',
+    });
     await post(`/api/projects/${EXTRA}/disbursements`, clerk, { disbursementId: 'd-2', amount: '999.99', category: 'other', effectiveDate: '2024-04-02' });
     await post(`/api/projects/${EXTRA}/disbursements/d-2/reversal`, officer, { reason: '重复录入', effectiveDate: '2024-04-03' });
     await post(`/api/projects/${EXTRA}/indicators`, officer, { indicatorId: 'km', name: '道路长度', unit: '公里', target: '12.5' });
@@ -144,12 +177,18 @@ describe('export fdp and export iati, read by another program: the API\'s figure
       const rows = read.rows.filter((row) => row.project_id === projectId);
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((row) => row.project_name === names.get(projectId))).toBe(true);
-      for (const [phase, key] of [['allocated', 'allocated_total'], ['received', 'received_total'], ['disbursed', 'disbursed_total']]) {
+      for (const [phase, key] of [
+        ['allocated', 'allocated_total'],
+        ['received', 'received_total'],
+        ['disbursed', 'disbursed_total'],
+      ]) {
         expect([projectId, phase, sumYuan(rows.map((row) => row[phase]).filter((v) => v !== ''))]).toEqual([projectId, phase, amountOf(projectId, key)]);
       }
     }
     // The extra project, by source and fiscal year: the 2024 district allocation, drawn on and partly paid.
-    const extra = read.rows.filter((row) => row.project_id === EXTRA).map((row) => [row.source, row.spending_category, row.fiscal_year, row.allocated, row.received, row.disbursed]);
+    const extra = read.rows
+      .filter((row) => row.project_id === EXTRA)
+      .map((row) => [row.source, row.spending_category, row.fiscal_year, row.allocated, row.received, row.disbursed]);
     expect(extra).toEqual(
       expect.arrayContaining([
         ['municipal-subsidy', '', '2025', '400000.00', '', ''],
@@ -210,9 +249,15 @@ describe('export fdp and export iati, read by another program: the API\'s figure
 
   it('iati: the reporting organisation is configurable; a bad identifier or no --out is a usage error', async () => {
     const file = join(dir, 'custom.xml');
-    await run(process.execPath, [CLI, 'export', 'iati', '--out', file, '--reporting-org-ref', 'CN-USC-11530112MB0000000X', '--reporting-org-name', '西山区财政局'], { env });
+    await run(
+      process.execPath,
+      [CLI, 'export', 'iati', '--out', file, '--reporting-org-ref', 'CN-USC-11530112MB0000000X', '--reporting-org-name', '西山区财政局'],
+      { env },
+    );
     const read = await readWithPython<IatiRead>('iati', file);
-    expect(read.activities.every((a) => a.identifier.startsWith('CN-USC-11530112MB0000000X-') && a.reportingOrg.ref === 'CN-USC-11530112MB0000000X')).toBe(true);
+    expect(read.activities.every((a) => a.identifier.startsWith('CN-USC-11530112MB0000000X-') && a.reportingOrg.ref === 'CN-USC-11530112MB0000000X')).toBe(
+      true,
+    );
     await expect(run(process.execPath, [CLI, 'export', 'iati', '--out', file, '--reporting-org-ref', 'bad ref'], { env })).rejects.toMatchObject({ code: 1 });
     await expect(run(process.execPath, [CLI, 'export', 'fdp'], { env })).rejects.toMatchObject({ code: 1 });
   });

@@ -71,7 +71,13 @@ function foldFacts(facts: readonly Fact[]): Map<string, ProjectBooks> {
         b.contracts.set(fact.contractId, { amount: fact.amount, paid: 0n });
         break;
       case 'disburse':
-        b.disbursements.set(fact.disbursementId, { amount: fact.amount, category: fact.category, receiptId: fact.receiptId, contractId: fact.contractId, reversed: false });
+        b.disbursements.set(fact.disbursementId, {
+          amount: fact.amount,
+          category: fact.category,
+          receiptId: fact.receiptId,
+          contractId: fact.contractId,
+          reversed: false,
+        });
         moveDisbursed(b, fact.amount, fact.category, fact.receiptId, fact.contractId);
         break;
       case 'reverse': {
@@ -213,7 +219,18 @@ function quantity(u: bigint): string {
 // Random command sequences.
 // ---------------------------------------------------------------------------------------------
 
-const SOURCES = ['special-bond', 'general-bond', 'treasury-bond', 'central-subsidy', 'provincial-subsidy', 'municipal-subsidy', 'district-budget', 'self-raised', 'carry-over', 'other'];
+const SOURCES = [
+  'special-bond',
+  'general-bond',
+  'treasury-bond',
+  'central-subsidy',
+  'provincial-subsidy',
+  'municipal-subsidy',
+  'district-budget',
+  'self-raised',
+  'carry-over',
+  'other',
+];
 const CATEGORIES = ['land-and-taxes', 'construction', 'engineering-services', 'bond-issuance-fee', 'subsidy', 'operations', 'other'];
 
 /** Amounts in fen: mostly ordinary, some of a few fen, some near the 10^13-yuan ceiling. */
@@ -229,9 +246,9 @@ const size = fc.oneof(
 );
 const quantityUnits = fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.bigInt({ min: 1n, max: 100_000n }));
 const effectiveDate = fc.option(
-  fc.tuple(fc.integer({ min: 2020, max: 2025 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(
-    ([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
-  ),
+  fc
+    .tuple(fc.integer({ min: 2020, max: 2025 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+    .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
   { nil: undefined },
 );
 
@@ -240,7 +257,12 @@ const action = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('allocate' as const), source: fc.constantFrom(...SOURCES), amount: amountFen }) },
   {
     weight: 5,
-    arbitrary: fc.record({ kind: fc.constant('receive' as const), source: fc.constantFrom(...SOURCES), against: fc.option(fc.nat(), { nil: undefined }), size }),
+    arbitrary: fc.record({
+      kind: fc.constant('receive' as const),
+      source: fc.constantFrom(...SOURCES),
+      against: fc.option(fc.nat(), { nil: undefined }),
+      size,
+    }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('contract' as const), amount: amountFen }) },
   {
@@ -312,7 +334,13 @@ describe('figures read from the API equal an independent fold of the accepted co
           const status = await post(
             '/api/projects',
             officer,
-            { projectId: ids[i], name: `性质测试项目 ${run}-${i}`, department: '区财政局', category: 'testing', ...(planned !== null && { plannedTotal: yuan(planned) }) },
+            {
+              projectId: ids[i],
+              name: `性质测试项目 ${run}-${i}`,
+              department: '区财政局',
+              category: 'testing',
+              ...(planned !== null && { plannedTotal: yuan(planned) }),
+            },
             { kind: 'register', projectId: ids[i], planned },
           );
           expect(status).toBe(201);
@@ -369,7 +397,11 @@ describe('figures read from the API equal an independent fold of the accepted co
     switch (a.kind) {
       case 'revise':
         return {
-          status: await post(`${base}/planned-total`, officer, dated({ amount: yuan(a.amount), reason: '概算调整' }), { kind: 'revise', projectId, amount: a.amount }),
+          status: await post(`${base}/planned-total`, officer, dated({ amount: yuan(a.amount), reason: '概算调整' }), {
+            kind: 'revise',
+            projectId,
+            amount: a.amount,
+          }),
           shouldAccept: true,
         };
       case 'allocate': {
@@ -425,8 +457,22 @@ describe('figures read from the API equal an independent fold of the accepted co
           status: await post(
             `${base}/disbursements`,
             clerk,
-            dated({ disbursementId, amount: yuan(amount), category: a.category, ...(receipt && { receiptId: receipt[0] }), ...(contract && { contractId: contract[0] }) }),
-            { kind: 'disburse', projectId, disbursementId, category: a.category, amount, ...(receipt && { receiptId: receipt[0] }), ...(contract && { contractId: contract[0] }) },
+            dated({
+              disbursementId,
+              amount: yuan(amount),
+              category: a.category,
+              ...(receipt && { receiptId: receipt[0] }),
+              ...(contract && { contractId: contract[0] }),
+            }),
+            {
+              kind: 'disburse',
+              projectId,
+              disbursementId,
+              category: a.category,
+              amount,
+              ...(receipt && { receiptId: receipt[0] }),
+              ...(contract && { contractId: contract[0] }),
+            },
           ),
           shouldAccept: amount <= room,
         };
@@ -496,8 +542,10 @@ function compare(where: string, figures: ApiFigure[], expected: Map<string, Expe
     if (got.value === null && !got.reason) problems.push(`${key}: null without a reason`);
     if (want.terms && got.value !== null) {
       const scale = want.scale ?? 2;
-      if (got.numerator === undefined || units(got.numerator, scale) !== want.terms[0]) problems.push(`${key}: numerator ${got.numerator}, fold ${want.terms[0]} (10^-${scale})`);
-      if (got.denominator === undefined || units(got.denominator, scale) !== want.terms[1]) problems.push(`${key}: denominator ${got.denominator}, fold ${want.terms[1]} (10^-${scale})`);
+      if (got.numerator === undefined || units(got.numerator, scale) !== want.terms[0])
+        problems.push(`${key}: numerator ${got.numerator}, fold ${want.terms[0]} (10^-${scale})`);
+      if (got.denominator === undefined || units(got.denominator, scale) !== want.terms[1])
+        problems.push(`${key}: denominator ${got.denominator}, fold ${want.terms[1]} (10^-${scale})`);
     }
   }
   for (const figure of figures) {

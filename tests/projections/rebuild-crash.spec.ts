@@ -4,7 +4,16 @@ import { APPLICATION_MIGRATIONS } from '@fundtrail/platform';
 import { createServerDatabase, runSql, type TestDatabase } from '../support/test-database';
 import { appendLog, generateLog, prng } from './support/generate-log';
 import { CLI, type Finished, RUN_PROJECTORS, runCli, sleep, start } from './support/processes';
-import { cloneDatabase, type ExpectedReadModels, figuresOf, foldLog, loadLog, type ReadModelsSnapshot, readModels, waitForQuietLog } from './support/read-models';
+import {
+  cloneDatabase,
+  type ExpectedReadModels,
+  figuresOf,
+  foldLog,
+  loadLog,
+  type ReadModelsSnapshot,
+  readModels,
+  waitForQuietLog,
+} from './support/read-models';
 
 /**
  * DESIGN §4 / issue 4, crash test: projectors store their checkpoint in the same transaction as
@@ -63,11 +72,19 @@ describe(`rebuild and live projectors survive SIGKILL (seed ${SEED})`, () => {
     await waitForQuietLog(clones[0].url);
     const started = Date.now();
     const run = await runCli(['rebuild', '--fresh', '--batch-size', '500'], clones[0].url);
-    expect({ code: run.code, stderr: run.stderr.split('\n').filter((l) => !/^rebuild: /.test(l)).join('\n') }).toEqual({ code: 0, stderr: '' });
+    expect({
+      code: run.code,
+      stderr: run.stderr
+        .split('\n')
+        .filter((l) => !/^rebuild: /.test(l))
+        .join('\n'),
+    }).toEqual({ code: 0, stderr: '' });
     const line = run.stdout.match(/rebuilt read models from (\d+) events up to position (\d+) in ([\d.]+) s \((\d+) events\/s\)/);
     expect(line).not.toBeNull();
     expect(Number(line![1])).toBe(expected.events);
-    console.log(`clean rebuild: ${line![0]}; wall clock incl. process start ${Date.now() - started} ms (node dist/apps/cli/src/main.js rebuild --fresh --batch-size 500)`);
+    console.log(
+      `clean rebuild: ${line![0]}; wall clock incl. process start ${Date.now() - started} ms (node dist/apps/cli/src/main.js rebuild --fresh --batch-size 500)`,
+    );
     clean = await readModels(clones[0].url);
     expectEqualsFold(clean, expected);
   });
@@ -101,7 +118,13 @@ describe(`rebuild and live projectors survive SIGKILL (seed ${SEED})`, () => {
         }
       }
       const finished: Finished = await run.finished;
-      expect({ code: finished.code, stderr: finished.stderr.split('\n').filter((l) => !/^rebuild: /.test(l)).join('\n') }).toEqual({ code: 0, stderr: '' });
+      expect({
+        code: finished.code,
+        stderr: finished.stderr
+          .split('\n')
+          .filter((l) => !/^rebuild: /.test(l))
+          .join('\n'),
+      }).toEqual({ code: 0, stderr: '' });
       console.log(`crash rebuild: ${kills.length} SIGKILLs (${killedMidReplay} mid-replay): ${kills.join('; ')}; then ${finished.stdout.trim()}`);
       break;
     }
@@ -156,7 +179,15 @@ function waitForStderr(run: ReturnType<typeof start>, pattern: RegExp, timeoutMs
   return new Promise((resolve) => {
     const started = Date.now();
     const tick = () => {
-      if (run.stderr().split('\n').some((l) => pattern.test(l)) || run.child.exitCode !== null || Date.now() - started > timeoutMs) resolve();
+      if (
+        run
+          .stderr()
+          .split('\n')
+          .some((l) => pattern.test(l)) ||
+        run.child.exitCode !== null ||
+        Date.now() - started > timeoutMs
+      )
+        resolve();
       else setTimeout(tick, 10);
     };
     tick();
@@ -164,7 +195,9 @@ function waitForStderr(run: ReturnType<typeof start>, pattern: RegExp, timeoutMs
 }
 
 async function shadowCheckpoint(url: string): Promise<bigint> {
-  const result = (await runSql(url, "SELECT coalesce(min(position), 0)::text AS p FROM projection_checkpoints WHERE projector LIKE '%:rebuild'")) as { rows: { p: string }[] };
+  const result = (await runSql(url, "SELECT coalesce(min(position), 0)::text AS p FROM projection_checkpoints WHERE projector LIKE '%:rebuild'")) as {
+    rows: { p: string }[];
+  };
   return BigInt(result.rows[0].p);
 }
 
@@ -176,7 +209,8 @@ function expectEqualsFold(actual: ReadModelsSnapshot, expected: ExpectedReadMode
     const want = figuresOf(row.terms);
     const got = figuresOf(stored.terms);
     for (const key of new Set([...Object.keys(want), ...Object.keys(got)])) {
-      if (JSON.stringify(want[key]) !== JSON.stringify(got[key])) figureDiffs.push(`${projectId} ${key}: read model ${JSON.stringify(got[key])}, fold ${JSON.stringify(want[key])}`);
+      if (JSON.stringify(want[key]) !== JSON.stringify(got[key]))
+        figureDiffs.push(`${projectId} ${key}: read model ${JSON.stringify(got[key])}, fold ${JSON.stringify(want[key])}`);
     }
   }
   expect(figureDiffs.slice(0, 20)).toEqual([]);

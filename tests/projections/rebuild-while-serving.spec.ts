@@ -36,7 +36,10 @@ describe(`rebuild while the API serves reads and writes (seed ${SEED})`, () => {
     const live = ['live-a', 'live-b', 'live-c'];
     let last = 0;
     for (const projectId of live) {
-      const response = await api.http.post('/api/projects').set('Authorization', officer).send({ projectId, name: `重建期间项目 ${projectId}`, department: '区财政局', category: 'testing' });
+      const response = await api.http
+        .post('/api/projects')
+        .set('Authorization', officer)
+        .send({ projectId, name: `重建期间项目 ${projectId}`, department: '区财政局', category: 'testing' });
       expect(response.status).toBe(201);
       last = Math.max(last, response.body.globalPosition);
     }
@@ -100,7 +103,9 @@ describe(`rebuild while the API serves reads and writes (seed ${SEED})`, () => {
     await sleep(300);
     stop = true;
     await traffic;
-    console.log(`rebuild while serving: first run ${killed.signal ?? `exit ${killed.code}`}, second: ${second.stdout.trim()}; ${writes} writes, ${reads} reads during it`);
+    console.log(
+      `rebuild while serving: first run ${killed.signal ?? `exit ${killed.code}`}, second: ${second.stdout.trim()}; ${writes} writes, ${reads} reads during it`,
+    );
     expect({ code: second.code, stderr: second.stderr.split('\n').filter((l) => l && !/^rebuild: /.test(l)) }).toEqual({ code: 0, stderr: [] });
     expect(failures.slice(0, 10)).toEqual([]);
     expect(writes).toBeGreaterThan(0);

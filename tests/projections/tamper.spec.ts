@@ -60,26 +60,102 @@ async function seed(api: ApiHarness): Promise<number> {
     last = Math.max(last, response.body.globalPosition);
   };
   const base = `/api/projects/${P}`;
-  await post('/api/projects', officer, { projectId: P, name: '西山区生活垃圾焚烧发电厂提标改造项目', department: '区城管局', category: 'environment', plannedTotal: '348223000.00', plannedTotalLabel: '总投资', fiscalYear: 2024, effectiveDate: '2023-11-20' });
-  await post(`${base}/allocations`, officer, { allocationId: 'dist-2024', source: 'district-budget', amount: '60000000.00', fiscalYear: 2024, documentRef: '西财预〔2024〕12号', effectiveDate: '2024-01-15' });
-  await post(`${base}/allocations`, officer, { allocationId: 'central-2024', source: 'central-subsidy', amount: '40000000.00', fiscalYear: 2024, effectiveDate: '2024-02-01' });
-  await post(`${base}/receipts`, clerk, { receiptId: 'dist-1', source: 'district-budget', amount: '35000000.00', allocationId: 'dist-2024', effectiveDate: '2024-02-10' });
-  await post(`${base}/receipts`, clerk, { receiptId: 'central-1', source: 'central-subsidy', amount: '40000000.00', allocationId: 'central-2024', effectiveDate: '2024-03-01' });
+  await post('/api/projects', officer, {
+    projectId: P,
+    name: '西山区生活垃圾焚烧发电厂提标改造项目',
+    department: '区城管局',
+    category: 'environment',
+    plannedTotal: '348223000.00',
+    plannedTotalLabel: '总投资',
+    fiscalYear: 2024,
+    effectiveDate: '2023-11-20',
+  });
+  await post(`${base}/allocations`, officer, {
+    allocationId: 'dist-2024',
+    source: 'district-budget',
+    amount: '60000000.00',
+    fiscalYear: 2024,
+    documentRef: '西财预〔2024〕12号',
+    effectiveDate: '2024-01-15',
+  });
+  await post(`${base}/allocations`, officer, {
+    allocationId: 'central-2024',
+    source: 'central-subsidy',
+    amount: '40000000.00',
+    fiscalYear: 2024,
+    effectiveDate: '2024-02-01',
+  });
+  await post(`${base}/receipts`, clerk, {
+    receiptId: 'dist-1',
+    source: 'district-budget',
+    amount: '35000000.00',
+    allocationId: 'dist-2024',
+    effectiveDate: '2024-02-10',
+  });
+  await post(`${base}/receipts`, clerk, {
+    receiptId: 'central-1',
+    source: 'central-subsidy',
+    amount: '40000000.00',
+    allocationId: 'central-2024',
+    effectiveDate: '2024-03-01',
+  });
   await post(`${base}/receipts`, clerk, { receiptId: 'carry-2023', source: 'carry-over', amount: '8123456.78', effectiveDate: '2024-01-02' });
   await post(`${base}/receipts`, clerk, { receiptId: 'self-1', source: 'self-raised', amount: '5000000.00', effectiveDate: '2024-03-15' });
-  await post('/api/bonds', officer, { bondId: 'xs-2024-sb-3', name: '2024年云南省政府专项债券（三期）', kind: 'special', amount: '500000000.00', issueDate: '2024-04-01' });
-  await post('/api/bonds/xs-2024-sb-3/assignments', officer, { assignmentId: 'incinerator', projectId: P, amount: '120000000.00', effectiveDate: '2024-04-08' });
+  await post('/api/bonds', officer, {
+    bondId: 'xs-2024-sb-3',
+    name: '2024年云南省政府专项债券（三期）',
+    kind: 'special',
+    amount: '500000000.00',
+    issueDate: '2024-04-01',
+  });
+  await post('/api/bonds/xs-2024-sb-3/assignments', officer, {
+    assignmentId: 'incinerator',
+    projectId: P,
+    amount: '120000000.00',
+    effectiveDate: '2024-04-08',
+  });
   await post(`${base}/contracts`, clerk, { contractId: 'epc', counterparty: '云南某环保工程有限公司', amount: '210000000.00', effectiveDate: '2024-03-20' });
   await post(`${base}/contracts`, clerk, { contractId: 'supervision', counterparty: '昆明某监理有限公司', amount: '3200000.00', effectiveDate: '2024-03-22' });
-  await post(`${base}/disbursements`, clerk, { disbursementId: 'pay-001', amount: '30000000.00', category: 'construction', receiptId: 'central-1', contractId: 'epc', effectiveDate: '2024-04-01' });
-  await post(`${base}/disbursements`, clerk, { disbursementId: 'pay-002', amount: '800000.00', category: 'engineering-services', contractId: 'supervision', effectiveDate: '2024-04-10' });
-  await post(`${base}/disbursements`, clerk, { disbursementId: 'pay-003', amount: '12500000.33', category: 'construction', receiptId: 'dist-1', effectiveDate: '2024-05-06' });
+  await post(`${base}/disbursements`, clerk, {
+    disbursementId: 'pay-001',
+    amount: '30000000.00',
+    category: 'construction',
+    receiptId: 'central-1',
+    contractId: 'epc',
+    effectiveDate: '2024-04-01',
+  });
+  await post(`${base}/disbursements`, clerk, {
+    disbursementId: 'pay-002',
+    amount: '800000.00',
+    category: 'engineering-services',
+    contractId: 'supervision',
+    effectiveDate: '2024-04-10',
+  });
+  await post(`${base}/disbursements`, clerk, {
+    disbursementId: 'pay-003',
+    amount: '12500000.33',
+    category: 'construction',
+    receiptId: 'dist-1',
+    effectiveDate: '2024-05-06',
+  });
   await post(`${base}/disbursements`, clerk, { disbursementId: 'pay-004', amount: '2000000.00', category: 'land-and-taxes', effectiveDate: '2024-05-20' });
-  await post(`${base}/disbursements`, clerk, { disbursementId: 'pay-005', amount: '45000000.00', category: 'construction', contractId: 'epc', effectiveDate: '2024-06-18' });
+  await post(`${base}/disbursements`, clerk, {
+    disbursementId: 'pay-005',
+    amount: '45000000.00',
+    category: 'construction',
+    contractId: 'epc',
+    effectiveDate: '2024-06-18',
+  });
   await post(`${base}/disbursements/pay-004/reversal`, officer, { reason: '凭证重复录入', effectiveDate: '2024-05-21' });
   await post(`${base}/disbursements`, clerk, { disbursementId: 'pay-006', amount: '321000.00', category: 'bond-issuance-fee', effectiveDate: '2024-06-30' });
   await post(`${base}/planned-total`, officer, { amount: '352000000.00', reason: '初步设计概算调整', effectiveDate: '2024-06-01' });
-  await post(`${base}/indicators`, officer, { indicatorId: 'waste-incinerated', name: '焚烧垃圾量', unit: '吨', target: '328500', effectiveDate: '2024-01-01' });
+  await post(`${base}/indicators`, officer, {
+    indicatorId: 'waste-incinerated',
+    name: '焚烧垃圾量',
+    unit: '吨',
+    target: '328500',
+    effectiveDate: '2024-01-01',
+  });
   await post(`${base}/indicators/waste-incinerated/actuals`, officer, { actual: '150000.25', effectiveDate: '2024-06-30' });
   await post(`${base}/indicators/waste-incinerated/actuals`, officer, { actual: '329721.96', effectiveDate: '2024-12-31' });
   await post(`${base}/indicators`, officer, { indicatorId: 'emission-compliance', name: '排放达标率', unit: '%', target: '100', effectiveDate: '2024-01-01' });
@@ -145,7 +221,15 @@ describe('trace: every figure of a seeded project adds up from its events', () =
     for (const figure of figures) {
       const response = await api.http.get(`/api/projects/${P}/figures/${encodeURIComponent(figure.key)}/trace`).set('Authorization', auditor);
       expect({ key: figure.key, status: response.status }).toEqual({ key: figure.key, status: 200 });
-      const trace = response.body as { value: string | null; matches: boolean; storedValue: string | null; numerator: string | null; denominator?: string | null; terms: TracedTerm[]; formula: string };
+      const trace = response.body as {
+        value: string | null;
+        matches: boolean;
+        storedValue: string | null;
+        numerator: string | null;
+        denominator?: string | null;
+        terms: TracedTerm[];
+        formula: string;
+      };
       expect({ key: figure.key, matches: trace.matches, value: trace.value, storedValue: trace.storedValue }).toEqual({
         key: figure.key,
         matches: true,
@@ -241,11 +325,18 @@ describe('tampering with the log is reported by verify, naming the stream and re
   }
 
   async function tamper(api: ApiHarness, statement: string): Promise<void> {
-    await runSql(api.db.url, `BEGIN; ALTER TABLE events DISABLE TRIGGER events_append_only; ${statement}; ALTER TABLE events ENABLE TRIGGER events_append_only; COMMIT;`);
+    await runSql(
+      api.db.url,
+      `BEGIN; ALTER TABLE events DISABLE TRIGGER events_append_only; ${statement}; ALTER TABLE events ENABLE TRIGGER events_append_only; COMMIT;`,
+    );
   }
 
   /** GET /api/audit/verify and `verify` agree: not ok, exactly these broken links; the CLI exits 1. */
-  async function expectReported(api: ApiHarness, auditor: string, links: Partial<BrokenLink>[]): Promise<{ http: Record<string, any>; cli: Record<string, any> }> {
+  async function expectReported(
+    api: ApiHarness,
+    auditor: string,
+    links: Partial<BrokenLink>[],
+  ): Promise<{ http: Record<string, any>; cli: Record<string, any> }> {
     const http = await api.http.get('/api/audit/verify').set('Authorization', auditor);
     expect(http.status).toBe(200);
     expect(http.body.ok).toBe(false);
@@ -271,7 +362,13 @@ describe('tampering with the log is reported by verify, naming the stream and re
     const target = stream.find((e) => e.type === 'DisbursementRecorded' && e.data.disbursementId === 'pay-003')!;
     await tamper(api, `UPDATE events SET data = jsonb_set(data, '{amount}', '"12.33"') WHERE event_id = '${target.eventId}'`);
     const { http } = await expectReported(api, auditor, [
-      { streamId: `project-${P}`, streamRevision: target.streamRevision, eventId: target.eventId, globalPosition: target.globalPosition, problem: 'hash-mismatch' },
+      {
+        streamId: `project-${P}`,
+        streamRevision: target.streamRevision,
+        eventId: target.eventId,
+        globalPosition: target.globalPosition,
+        problem: 'hash-mismatch',
+      },
     ]);
     expect(http.readModels.ok).toBe(false);
     expect(http.readModels.differences).toEqual(
@@ -290,7 +387,9 @@ describe('tampering with the log is reported by verify, naming the stream and re
       { streamId: `project-${P}`, streamRevision: next.streamRevision, eventId: next.eventId, globalPosition: next.globalPosition, problem: 'revision-gap' },
     ]);
     expect(http.hashChains.brokenLinks[0].detail).toContain(`revision ${next.streamRevision} where ${target.streamRevision} was expected`);
-    expect(http.readModels.differences).toEqual(expect.arrayContaining([expect.objectContaining({ projectId: P, key: 'received_total', readModel: '208123456.78', replayed: '203123456.78' })]));
+    expect(http.readModels.differences).toEqual(
+      expect.arrayContaining([expect.objectContaining({ projectId: P, key: 'received_total', readModel: '208123456.78', replayed: '203123456.78' })]),
+    );
   });
 
   it("a stream's last events deleted: reported as truncated at the first missing revision, and the read model differs", async () => {
@@ -301,9 +400,7 @@ describe('tampering with the log is reported by verify, naming the stream and re
     const lastPayment = [...stream].reverse().find((e) => e.type === 'DisbursementRecorded')!;
     // Make the payment the last event of its stream by deleting what follows it, then delete it too.
     await tamper(api, `DELETE FROM events WHERE stream_id = 'project-${P}' AND stream_revision >= ${lastPayment.streamRevision}`);
-    const { http, cli } = await expectReported(api, auditor, [
-      { streamId: `project-${P}`, streamRevision: lastPayment.streamRevision, problem: 'truncated' },
-    ]);
+    const { http, cli } = await expectReported(api, auditor, [{ streamId: `project-${P}`, streamRevision: lastPayment.streamRevision, problem: 'truncated' }]);
     expect(http.readModels.ok).toBe(false);
     expect(http.readModels.differences).toEqual(expect.arrayContaining([expect.objectContaining({ projectId: P, key: 'disbursed_total' })]));
     expect(cli.readModels.differences.length).toBeGreaterThan(0);
@@ -346,12 +443,25 @@ describe('tampering with the log is reported by verify, naming the stream and re
     const target = stream.find((e) => e.type === 'FundsReceived' && e.data.receiptId === 'central-1')!;
     await tamper(api, `UPDATE events SET data = jsonb_set(data, '{amount}', '"forty million"') WHERE event_id = '${target.eventId}'`);
     const { http } = await expectReported(api, auditor, [
-      { streamId: `project-${P}`, streamRevision: target.streamRevision, eventId: target.eventId, globalPosition: target.globalPosition, problem: 'hash-mismatch' },
+      {
+        streamId: `project-${P}`,
+        streamRevision: target.streamRevision,
+        eventId: target.eventId,
+        globalPosition: target.globalPosition,
+        problem: 'hash-mismatch',
+      },
     ]);
     expect(http.readModels.ok).toBe(false);
     expect(http.readModels.unreadable).toEqual([
-      expect.objectContaining({ streamId: `project-${P}`, streamRevision: target.streamRevision, eventId: target.eventId, detail: expect.stringContaining('amount') }),
+      expect.objectContaining({
+        streamId: `project-${P}`,
+        streamRevision: target.streamRevision,
+        eventId: target.eventId,
+        detail: expect.stringContaining('amount'),
+      }),
     ]);
-    expect(http.readModels.differences).toEqual(expect.arrayContaining([expect.objectContaining({ projectId: P, key: 'received_total', readModel: '208123456.78', replayed: '168123456.78' })]));
+    expect(http.readModels.differences).toEqual(
+      expect.arrayContaining([expect.objectContaining({ projectId: P, key: 'received_total', readModel: '208123456.78', replayed: '168123456.78' })]),
+    );
   });
 });

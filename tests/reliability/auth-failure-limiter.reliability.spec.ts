@@ -45,7 +45,10 @@ describe('AuthFailureLimiter', () => {
     expect(authFailureLimitsFromEnv({ NODE_ENV: 'production' })).toEqual({ maxFailures: 20, windowSeconds: 60 });
     expect(authFailureLimitsFromEnv({})).toEqual({ maxFailures: 20, windowSeconds: 60 });
     expect(authFailureLimitsFromEnv({ NODE_ENV: 'test' })).toEqual({ maxFailures: 0, windowSeconds: 60 });
-    expect(authFailureLimitsFromEnv({ NODE_ENV: 'test', FUNDTRAIL_AUTH_FAILURE_LIMIT: '5', FUNDTRAIL_AUTH_FAILURE_WINDOW_SECONDS: '30' })).toEqual({ maxFailures: 5, windowSeconds: 30 });
+    expect(authFailureLimitsFromEnv({ NODE_ENV: 'test', FUNDTRAIL_AUTH_FAILURE_LIMIT: '5', FUNDTRAIL_AUTH_FAILURE_WINDOW_SECONDS: '30' })).toEqual({
+      maxFailures: 5,
+      windowSeconds: 30,
+    });
     expect(() => authFailureLimitsFromEnv({ FUNDTRAIL_AUTH_FAILURE_LIMIT: '-1' })).toThrow(/FUNDTRAIL_AUTH_FAILURE_LIMIT/);
     expect(() => authFailureLimitsFromEnv({ FUNDTRAIL_AUTH_FAILURE_WINDOW_SECONDS: '0' })).toThrow(/FUNDTRAIL_AUTH_FAILURE_WINDOW_SECONDS/);
   });

@@ -154,7 +154,9 @@ describe('database faults: restart and terminated connections under load (issue 
     const progress = process.env.RELIABILITY_DEBUG
       ? setInterval(() => {
           const all = [...requests.flatMap((r) => r.answers), ...reads];
-          process.stderr.write(`[dbf ${Date.now() - started} ms] ${JSON.stringify(tally(all, (a) => (a.status === 0 ? (a.timedOut ? 'hang' : 'noconn') : `${a.status}${a.body?.code ? ` ${a.body.code}` : ''}`)))} faults=${faults.length}\n`);
+          process.stderr.write(
+            `[dbf ${Date.now() - started} ms] ${JSON.stringify(tally(all, (a) => (a.status === 0 ? (a.timedOut ? 'hang' : 'noconn') : `${a.status}${a.body?.code ? ` ${a.body.code}` : ''}`)))} faults=${faults.length}\n`,
+          );
         }, 2000)
       : undefined;
     const load = [...Array.from({ length: CLIENTS }, (_, i) => writer(i)), ...Array.from({ length: READERS }, () => reader())];
@@ -173,7 +175,7 @@ describe('database faults: restart and terminated connections under load (issue 
         await sleep(3000);
         t0 = Date.now();
         const killed = await sql<{ n: number }>(
-          (pg).url,
+          pg.url,
           "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name LIKE 'fundtrail-api%'",
         );
         faults.push({ kind: 'pg_terminate_backend (all API connections)', at: t0 - started, terminated: killed[0].n });
@@ -198,7 +200,7 @@ describe('database faults: restart and terminated connections under load (issue 
       // Fault 4: a longer outage (~4 s) to make the API answer 503s for a while.
       await sleep(3000);
       t0 = Date.now();
-      await (pg).stop();
+      await pg.stop();
       await sleep(4000);
       pg = await startEmbeddedPostgres({ dataDir, port });
       faults.push({ kind: 'database restart', at: t0 - started, downMs: Date.now() - t0 });
@@ -225,7 +227,14 @@ describe('database faults: restart and terminated connections under load (issue 
     // ---- answers: never 500, every failure 503 problem+json with Retry-After, none hung ----
     const answers = [...requests.flatMap((r) => r.answers), ...reads];
     if (process.env.RELIABILITY_DEBUG) {
-      process.stderr.write(`${api.output().split('\n').filter((line) => /ProblemFilter/.test(line)).slice(0, 6).join('\n')}\n`);
+      process.stderr.write(
+        `${api
+          .output()
+          .split('\n')
+          .filter((line) => /ProblemFilter/.test(line))
+          .slice(0, 6)
+          .join('\n')}\n`,
+      );
     }
     const byStatus = tally(answers, (a) => (a.status === 0 ? (a.timedOut ? 'hang' : 'no connection') : `${a.status}${a.body?.code ? ` ${a.body.code}` : ''}`));
     expect(answers.filter((a) => a.status >= 500 && a.status !== 503).map((a) => a.text)).toEqual([]);
@@ -246,8 +255,11 @@ describe('database faults: restart and terminated connections under load (issue 
     // ---- nothing acknowledged is lost, nothing stored twice ----
     const final = (r: Request) => r.answers[r.answers.length - 1];
     expect(requests.filter((r) => final(r).status !== 201).map((r) => `${r.disbursementId}: ${final(r).status} ${final(r).text}`)).toEqual([]);
-    const log = await readLog((pg).url);
-    const recorded = tally(log.filter((e) => e.type === 'DisbursementRecorded'), (e) => e.data.disbursementId);
+    const log = await readLog(pg.url);
+    const recorded = tally(
+      log.filter((e) => e.type === 'DisbursementRecorded'),
+      (e) => e.data.disbursementId,
+    );
     const eventIds = new Map(log.map((e) => [e.event_id, e]));
     const lost = requests.filter((r) => {
       const ids = final(r).body.eventIds as string[];
@@ -258,7 +270,7 @@ describe('database faults: restart and terminated connections under load (issue 
     expect(foldLog(log).violations).toEqual([]);
 
     // ---- projections catch up, and verify agrees with the log ----
-    await waitForCatchUp((pg).url, 30_000);
+    await waitForCatchUp(pg.url, 30_000);
     const verify = await call(base, 'GET', '/api/audit/verify', { token: auditor, timeoutMs: 30_000 });
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true });

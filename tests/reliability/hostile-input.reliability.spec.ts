@@ -31,40 +31,152 @@ interface PostEndpoint {
 
 /** Every POST route of DESIGN §5, with a body it accepts. */
 const POSTS: readonly PostEndpoint[] = [
-  { name: 'RegisterProject', path: () => '/api/projects', role: 'budget-officer', valid: (_f, uid) => ({ projectId: uid, name: '模糊测试', department: '区财政局', category: 'roads', plannedTotal: '1000.00' }) },
-  { name: 'RevisePlannedTotal', path: (f) => `/api/projects/${f.projectId}/planned-total`, role: 'budget-officer', valid: () => ({ amount: '100.00', reason: '调整' }) },
-  { name: 'AllocateFunds', path: (f) => `/api/projects/${f.projectId}/allocations`, role: 'budget-officer', valid: (_f, uid) => ({ allocationId: uid, source: 'district-budget', amount: '10.00', fiscalYear: 2024 }) },
-  { name: 'ReceiveFunds', path: (f) => `/api/projects/${f.projectId}/receipts`, role: 'clerk', valid: (_f, uid) => ({ receiptId: uid, source: 'other', amount: '10.00' }) },
-  { name: 'SignContract', path: (f) => `/api/projects/${f.projectId}/contracts`, role: 'clerk', valid: (_f, uid) => ({ contractId: uid, counterparty: '某公司', amount: '10.00' }) },
-  { name: 'RecordDisbursement', path: (f) => `/api/projects/${f.projectId}/disbursements`, role: 'clerk', valid: (f, uid) => ({ disbursementId: uid, amount: '0.01', category: 'other', receiptId: f.receiptId }) },
-  { name: 'ReverseDisbursement', path: (f) => `/api/projects/${f.projectId}/disbursements/${f.disbursementId}/reversal`, role: 'budget-officer', valid: () => ({ reason: '冲销' }) },
-  { name: 'SetOutputTarget', path: (f) => `/api/projects/${f.projectId}/indicators`, role: 'budget-officer', valid: (_f, uid) => ({ indicatorId: uid, name: '长度', unit: '米', target: '10' }) },
-  { name: 'ReportOutput', path: (f) => `/api/projects/${f.projectId}/indicators/${f.indicatorId}/actuals`, role: 'budget-officer', valid: () => ({ actual: '1.5' }) },
-  { name: 'IssueBond', path: () => '/api/bonds', role: 'budget-officer', valid: (_f, uid) => ({ bondId: uid, name: '债券', kind: 'special', amount: '100.00', issueDate: '2024-03-01' }) },
-  { name: 'AssignBondProceeds', path: (f) => `/api/bonds/${f.bondId}/assignments`, role: 'budget-officer', valid: (f, uid) => ({ assignmentId: uid, projectId: f.projectId, amount: '0.01' }) },
+  {
+    name: 'RegisterProject',
+    path: () => '/api/projects',
+    role: 'budget-officer',
+    valid: (_f, uid) => ({ projectId: uid, name: '模糊测试', department: '区财政局', category: 'roads', plannedTotal: '1000.00' }),
+  },
+  {
+    name: 'RevisePlannedTotal',
+    path: (f) => `/api/projects/${f.projectId}/planned-total`,
+    role: 'budget-officer',
+    valid: () => ({ amount: '100.00', reason: '调整' }),
+  },
+  {
+    name: 'AllocateFunds',
+    path: (f) => `/api/projects/${f.projectId}/allocations`,
+    role: 'budget-officer',
+    valid: (_f, uid) => ({ allocationId: uid, source: 'district-budget', amount: '10.00', fiscalYear: 2024 }),
+  },
+  {
+    name: 'ReceiveFunds',
+    path: (f) => `/api/projects/${f.projectId}/receipts`,
+    role: 'clerk',
+    valid: (_f, uid) => ({ receiptId: uid, source: 'other', amount: '10.00' }),
+  },
+  {
+    name: 'SignContract',
+    path: (f) => `/api/projects/${f.projectId}/contracts`,
+    role: 'clerk',
+    valid: (_f, uid) => ({ contractId: uid, counterparty: '某公司', amount: '10.00' }),
+  },
+  {
+    name: 'RecordDisbursement',
+    path: (f) => `/api/projects/${f.projectId}/disbursements`,
+    role: 'clerk',
+    valid: (f, uid) => ({ disbursementId: uid, amount: '0.01', category: 'other', receiptId: f.receiptId }),
+  },
+  {
+    name: 'ReverseDisbursement',
+    path: (f) => `/api/projects/${f.projectId}/disbursements/${f.disbursementId}/reversal`,
+    role: 'budget-officer',
+    valid: () => ({ reason: '冲销' }),
+  },
+  {
+    name: 'SetOutputTarget',
+    path: (f) => `/api/projects/${f.projectId}/indicators`,
+    role: 'budget-officer',
+    valid: (_f, uid) => ({ indicatorId: uid, name: '长度', unit: '米', target: '10' }),
+  },
+  {
+    name: 'ReportOutput',
+    path: (f) => `/api/projects/${f.projectId}/indicators/${f.indicatorId}/actuals`,
+    role: 'budget-officer',
+    valid: () => ({ actual: '1.5' }),
+  },
+  {
+    name: 'IssueBond',
+    path: () => '/api/bonds',
+    role: 'budget-officer',
+    valid: (_f, uid) => ({ bondId: uid, name: '债券', kind: 'special', amount: '100.00', issueDate: '2024-03-01' }),
+  },
+  {
+    name: 'AssignBondProceeds',
+    path: (f) => `/api/bonds/${f.bondId}/assignments`,
+    role: 'budget-officer',
+    valid: (f, uid) => ({ assignmentId: uid, projectId: f.projectId, amount: '0.01' }),
+  },
 ];
 
 /** Every GET route, with the role that may read it and the query keys it knows. */
 const GETS: readonly { path: (f: Fixtures) => string; role: Role; keys: string[] }[] = [
-  { path: () => '/api/projects', role: 'analyst', keys: ['search', 'page', 'pageSize', 'sort', 'order', 'filter', 'programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'] },
+  {
+    path: () => '/api/projects',
+    role: 'analyst',
+    keys: [
+      'search',
+      'page',
+      'pageSize',
+      'sort',
+      'order',
+      'filter',
+      'programme',
+      'region',
+      'department',
+      'category',
+      'fiscalYear',
+      'asOfEffective',
+      'knownAt',
+      'minPosition',
+    ],
+  },
   { path: (f) => `/api/projects/${f.projectId}`, role: 'clerk', keys: ['page', 'pageSize', 'minPosition'] },
   { path: (f) => `/api/projects/${f.projectId}/figures`, role: 'analyst', keys: ['page', 'pageSize', 'minPosition'] },
   { path: (f) => `/api/projects/${f.projectId}/figures/received_total/trace`, role: 'auditor', keys: ['page', 'pageSize', 'minPosition'] },
-  { path: (f) => `/api/projects/${f.projectId}/events`, role: 'auditor', keys: ['toPosition', 'asOfRecorded', 'asOfEffective', 'page', 'pageSize', 'minPosition'] },
+  {
+    path: (f) => `/api/projects/${f.projectId}/events`,
+    role: 'auditor',
+    keys: ['toPosition', 'asOfRecorded', 'asOfEffective', 'page', 'pageSize', 'minPosition'],
+  },
   { path: (f) => `/api/projects/${f.projectId}/history`, role: 'auditor', keys: ['asOf', 'page', 'pageSize', 'minPosition'] },
   { path: (f) => `/api/bonds/${f.bondId}`, role: 'analyst', keys: ['minPosition'] },
-  { path: () => '/api/portfolio/figures', role: 'analyst', keys: ['programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'] },
-  { path: () => '/api/portfolio/breakdown', role: 'analyst', keys: ['by', 'programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'] },
-  { path: () => '/api/portfolio/figures/execution_rate/trace', role: 'auditor', keys: ['programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'] },
+  {
+    path: () => '/api/portfolio/figures',
+    role: 'analyst',
+    keys: ['programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'],
+  },
+  {
+    path: () => '/api/portfolio/breakdown',
+    role: 'analyst',
+    keys: ['by', 'programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'],
+  },
+  {
+    path: () => '/api/portfolio/figures/execution_rate/trace',
+    role: 'auditor',
+    keys: ['programme', 'region', 'department', 'category', 'fiscalYear', 'asOfEffective', 'knownAt', 'minPosition'],
+  },
   { path: (f) => `/api/programmes/${f.programmeId}`, role: 'clerk', keys: ['asOfEffective', 'knownAt', 'minPosition'] },
   { path: () => '/api/audit/verify', role: 'auditor', keys: ['minPosition'] },
 ];
 
 /** Percent sequences that do not decode, and other things a path or query should survive. */
-const NASTY_FRAGMENTS = ['%', '%%', '%E0%A4%A', '%C0%AF', '%FF', '%00', '%2F', '%2e%2e', '..', '%u202e', '%0d%0aSet-Cookie:x=1', '%F0%9F%92', '[]', '[a]', '__proto__', 'constructor', '%25'];
+const NASTY_FRAGMENTS = [
+  '%',
+  '%%',
+  '%E0%A4%A',
+  '%C0%AF',
+  '%FF',
+  '%00',
+  '%2F',
+  '%2e%2e',
+  '..',
+  '%u202e',
+  '%0d%0aSet-Cookie:x=1',
+  '%F0%9F%92',
+  '[]',
+  '[a]',
+  '__proto__',
+  'constructor',
+  '%25',
+];
 
 /** Any value JSON can carry, including strings of any code points (lone surrogates, NUL, RTL marks). */
-const anyString = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 40 }), fc.constantFrom('', ' ', '\u0000', '\ud800', '1e400', '-0', '9'.repeat(400)));
+const anyString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom('', ' ', '\u0000', '\ud800', '1e400', '-0', '9'.repeat(400)),
+);
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(fc.jsonValue({ maxDepth: 3 }), anyString, fc.double(), fc.integer(), fc.boolean(), fc.constant(null));
 
 /** A body near the valid one: fields dropped, replaced by anything, extra keys added. */
@@ -95,7 +207,17 @@ function wireFor(valid: Record<string, unknown>): fc.Arbitrary<Wire> {
     {
       weight: 1,
       arbitrary: fc
-        .tuple(anyString, fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/problem+json', 'application/json; charset=utf-16'))
+        .tuple(
+          anyString,
+          fc.constantFrom(
+            'application/json',
+            'application/json; charset=utf-8',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'application/problem+json',
+            'application/json; charset=utf-16',
+          ),
+        )
         .map(([text, contentType]): Wire => ({ kind: 'text', text, contentType })),
     },
     {
@@ -185,7 +307,9 @@ describe('hostile input (issue 7.5)', () => {
           await checkAnswer(response, before, `POST ${endpoint.path(f)} ${JSON.stringify(wire).slice(0, 300)} key=${JSON.stringify(key)}`);
           if (response.status === 201) {
             // The correlation id on the stored event is the header only when well-formed.
-            const { rows } = await counter.query<{ c: string }>("SELECT metadata->>'correlationId' AS c FROM events WHERE event_id = $1", [response.body.eventIds[0]]);
+            const { rows } = await counter.query<{ c: string }>("SELECT metadata->>'correlationId' AS c FROM events WHERE event_id = $1", [
+              response.body.eventIds[0],
+            ]);
             expect(rows[0].c).toMatch(/^[A-Za-z0-9._:-]{1,100}$/);
           }
         }),
@@ -196,10 +320,28 @@ describe('hostile input (issue 7.5)', () => {
 
   it(`GET: fuzzed query strings on every route never answer 500 (${RUNS * 3} runs)`, async () => {
     const queryPart = fc.oneof(
-      fc.tuple(fc.oneof(fc.constantFrom('search', 'page', 'pageSize', 'minPosition', 'toPosition', 'asOf', 'asOfRecorded', 'asOfEffective'), fc.string({ maxLength: 10 })), fc.oneof(anyString, fc.integer().map(String)))
+      fc
+        .tuple(
+          fc.oneof(
+            fc.constantFrom('search', 'page', 'pageSize', 'minPosition', 'toPosition', 'asOf', 'asOfRecorded', 'asOfEffective'),
+            fc.string({ maxLength: 10 }),
+          ),
+          fc.oneof(anyString, fc.integer().map(String)),
+        )
         .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '\ufffd'))}`),
       fc.constantFrom(...NASTY_FRAGMENTS).map((nasty) => `search=${nasty}`),
-      fc.constantFrom('page[]=1&page[]=2', 'pageSize=1&pageSize=2', 'minPosition=-1', 'minPosition=99999999999999999999', 'asOf=2024-02-30', 'search=' + 'x'.repeat(5000), 'a[b][c]=1', '=', '&&&', 'search'),
+      fc.constantFrom(
+        'page[]=1&page[]=2',
+        'pageSize=1&pageSize=2',
+        'minPosition=-1',
+        'minPosition=99999999999999999999',
+        'asOf=2024-02-30',
+        'search=' + 'x'.repeat(5000),
+        'a[b][c]=1',
+        '=',
+        '&&&',
+        'search',
+      ),
       fc.constantFrom(
         'asOf=2026-13-01',
         'asOf=2026-12-32',
@@ -238,7 +380,10 @@ describe('hostile input (issue 7.5)', () => {
       minute: two(69),
       second: two(69),
       fraction: fc.option(fc.integer({ min: 1, max: 9 }).chain((n) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`)))),
-      offset: fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), two(29), two(69)).map(([sign, h, m]) => `${sign}${h}:${m}`)),
+      offset: fc.oneof(
+        fc.constant('Z'),
+        fc.tuple(fc.constantFrom('+', '-'), two(29), two(69)).map(([sign, h, m]) => `${sign}${h}:${m}`),
+      ),
       form: fc.constantFrom('date', 'instant'),
       parameter: fc.constantFrom('asOf', 'asOfRecorded', 'asOfEffective'),
     });
@@ -249,7 +394,13 @@ describe('hostile input (issue 7.5)', () => {
       const [y, mo, d, h, mi, s] = [v.year, v.month, v.day, ...time].map(Number);
       const utc = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
       utc.setUTCFullYear(y);
-      const real = utc.getUTCFullYear() === y && utc.getUTCMonth() === mo - 1 && utc.getUTCDate() === d && utc.getUTCHours() === h && utc.getUTCMinutes() === mi && utc.getUTCSeconds() === s;
+      const real =
+        utc.getUTCFullYear() === y &&
+        utc.getUTCMonth() === mo - 1 &&
+        utc.getUTCDate() === d &&
+        utc.getUTCHours() === h &&
+        utc.getUTCMinutes() === mi &&
+        utc.getUTCSeconds() === s;
       const offsetOk = v.offset === 'Z' || (Number(v.offset.slice(1, 3)) < 24 && Number(v.offset.slice(4, 6)) < 60);
       return real && y >= 1949 && y <= 2200 && (v.form === 'date' || offsetOk);
     };
@@ -279,7 +430,23 @@ describe('hostile input (issue 7.5)', () => {
     const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
     const piece = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 6 }),
-      fc.constantFrom('e\u0301', '\u1100\u1161', '\uf900', 'A\u030a', '\u00c5', '\u212b', '１', '\u202e', '\u2066', '\u200b', '\u200d', '\ufeff', '\u061c', '西山', '😀'),
+      fc.constantFrom(
+        'e\u0301',
+        '\u1100\u1161',
+        '\uf900',
+        'A\u030a',
+        '\u00c5',
+        '\u212b',
+        '１',
+        '\u202e',
+        '\u2066',
+        '\u200b',
+        '\u200d',
+        '\ufeff',
+        '\u061c',
+        '西山',
+        '😀',
+      ),
     );
     // Never empty, so the length rule stays out of the way.
     const label = fc.array(piece, { minLength: 1, maxLength: 5 }).map((parts) => `x${parts.join('')}`);
@@ -299,7 +466,10 @@ describe('hostile input (issue 7.5)', () => {
         expect({ text, status: response.status }).toEqual({ text, status: acceptable ? 201 : 400 });
         stats.text.runs += 1;
         if (response.status === 201) {
-          const { rows } = await counter.query<{ value: string }>('SELECT data->>$2 AS value FROM events WHERE event_id = $1', [response.body.eventIds[0], field]);
+          const { rows } = await counter.query<{ value: string }>('SELECT data->>$2 AS value FROM events WHERE event_id = $1', [
+            response.body.eventIds[0],
+            field,
+          ]);
           expect({ text, stored: rows[0].value }).toEqual({ text, stored: nfc });
           stats.text.storedAsNfc += 1;
           if (nfc !== text) stats.text.changedByNfc += 1;
@@ -335,7 +505,20 @@ describe('hostile input (issue 7.5)', () => {
         stats.paths += 1;
         const [method, path, role] = route(s);
         const before = await eventCount();
-        const req = method === 'post' ? api.http.post(path).send({ amount: '1.00', reason: 'x', actual: '1', source: 'other', receiptId: 'fz-x', disbursementId: 'fz-y', category: 'other', assignmentId: 'fz-z', projectId: f.projectId }) : api.http.get(path);
+        const req =
+          method === 'post'
+            ? api.http.post(path).send({
+                amount: '1.00',
+                reason: 'x',
+                actual: '1',
+                source: 'other',
+                receiptId: 'fz-x',
+                disbursementId: 'fz-y',
+                category: 'other',
+                assignmentId: 'fz-z',
+                projectId: f.projectId,
+              })
+            : api.http.get(path);
         const response = await req.set('Authorization', tokenFor(role));
         await checkAnswer(response, before, `${method.toUpperCase()} ${path.slice(0, 200)}`);
       }),
@@ -375,7 +558,10 @@ describe('hostile input (issue 7.5)', () => {
   const receiptsPath = () => `/api/projects/${f.projectId}/receipts`;
   const rawPost = (headers: string[], body: string | Buffer) =>
     Buffer.concat([
-      Buffer.from(`POST ${receiptsPath()} HTTP/1.1\r\nHost: x\r\nAuthorization: ${clerkAuth()}\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}`, 'utf8'),
+      Buffer.from(
+        `POST ${receiptsPath()} HTTP/1.1\r\nHost: x\r\nAuthorization: ${clerkAuth()}\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}`,
+        'utf8',
+      ),
       Buffer.from(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`),
       Buffer.isBuffer(body) ? body : Buffer.from(body),
     ]);
@@ -390,8 +576,19 @@ describe('hostile input (issue 7.5)', () => {
 
   it('invalid UTF-8 in a JSON body: 400 problem+json, nothing appended', async () => {
     const before = await eventCount();
-    for (const bytes of [[0xff, 0xfe], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xc0, 0xaf]]) {
-      const body = Buffer.concat([Buffer.from('{"receiptId":"fz-utf8","source":"other","amount":"1.00","sourceLabel":"'), Buffer.from(bytes), Buffer.from('"}')]);
+    for (const bytes of [
+      [0xff, 0xfe],
+      [0xc3, 0x28],
+      [0xe2, 0x82],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xc0, 0xaf],
+    ]) {
+      const body = Buffer.concat([
+        Buffer.from('{"receiptId":"fz-utf8","source":"other","amount":"1.00","sourceLabel":"'),
+        Buffer.from(bytes),
+        Buffer.from('"}'),
+      ]);
       await expectProblem(await raw(rawPost(['Content-Type: application/json'], body)), 400, 'INVALID_UTF8');
     }
     expect(await eventCount()).toBe(before);
@@ -403,11 +600,15 @@ describe('hostile input (issue 7.5)', () => {
     await expectProblem(await raw(rawPost(['Content-Type: application/json'], big)), 413, 'PAYLOAD_TOO_LARGE');
     // Announces 10 MB, sends little: refused on the header alone, at once.
     const started = Date.now();
-    const liar = await raw(`POST ${receiptsPath()} HTTP/1.1\r\nHost: x\r\nAuthorization: ${clerkAuth()}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n{}`);
+    const liar = await raw(
+      `POST ${receiptsPath()} HTTP/1.1\r\nHost: x\r\nAuthorization: ${clerkAuth()}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n{}`,
+    );
     await expectProblem(liar, 413, 'PAYLOAD_TOO_LARGE');
     expect(Date.now() - started).toBeLessThan(2000);
     const chunks = Array.from({ length: 20 }, () => `1000\r\n${'x'.repeat(0x1000)}\r\n`).join('');
-    const chunked = await raw(`POST ${receiptsPath()} HTTP/1.1\r\nHost: x\r\nAuthorization: ${clerkAuth()}\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}0\r\n\r\n`);
+    const chunked = await raw(
+      `POST ${receiptsPath()} HTTP/1.1\r\nHost: x\r\nAuthorization: ${clerkAuth()}\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}0\r\n\r\n`,
+    );
     await expectProblem(chunked, 413, 'PAYLOAD_TOO_LARGE');
     expect(await eventCount()).toBe(before);
   });
@@ -433,7 +634,12 @@ describe('hostile input (issue 7.5)', () => {
       }
     }
     // A number JSON.parse turns into Infinity, under an Idempotency-Key.
-    const infinite = await api.http.post(receiptsPath()).set('Authorization', clerkAuth()).set('Idempotency-Key', 'inf-1').set('Content-Type', 'application/json').send('{"receiptId":"fz-inf","source":"other","amount":1e400}');
+    const infinite = await api.http
+      .post(receiptsPath())
+      .set('Authorization', clerkAuth())
+      .set('Idempotency-Key', 'inf-1')
+      .set('Content-Type', 'application/json')
+      .send('{"receiptId":"fz-inf","source":"other","amount":1e400}');
     expect(infinite.status).toBe(400);
     expect(await eventCount()).toBe(before);
   });
@@ -449,15 +655,27 @@ describe('hostile input (issue 7.5)', () => {
       expect(answer.headers['set-cookie']).toBeUndefined();
     }
     // CRLF splits the line into a second header: the injected one means nothing, and nothing echoes it.
-    const split = await raw(rawPost(['Content-Type: application/json', 'X-Correlation-Id: corr-1\r\nSet-Cookie: pwned=1', 'Idempotency-Key: crlf-1\r\nX-Forwarded-For: 6.6.6.6'], body));
+    const split = await raw(
+      rawPost(
+        ['Content-Type: application/json', 'X-Correlation-Id: corr-1\r\nSet-Cookie: pwned=1', 'Idempotency-Key: crlf-1\r\nX-Forwarded-For: 6.6.6.6'],
+        body,
+      ),
+    );
     expect(split.status).toBe(201);
     expect(split.headers['set-cookie']).toBeUndefined();
     expect(split.text).not.toMatch(/pwned|6\.6\.6\.6/);
     // Obsolete line folding, and Content-Length together with Transfer-Encoding (smuggling shapes).
-    const folded = await raw(rawPost(['Content-Type: application/json', 'Idempotency-Key: a', ' folded-continuation'], JSON.stringify({ receiptId: 'fz-fold', source: 'other', amount: '1.00' })));
+    const folded = await raw(
+      rawPost(
+        ['Content-Type: application/json', 'Idempotency-Key: a', ' folded-continuation'],
+        JSON.stringify({ receiptId: 'fz-fold', source: 'other', amount: '1.00' }),
+      ),
+    );
     expect(folded.status).toBe(400);
     expect(folded.headers['content-type']).toMatch(PROBLEM_JSON);
-    const smuggle = await raw(`POST ${receiptsPath()} HTTP/1.1\r\nHost: x\r\nAuthorization: ${clerkAuth()}\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\nGET /api/audit/verify HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const smuggle = await raw(
+      `POST ${receiptsPath()} HTTP/1.1\r\nHost: x\r\nAuthorization: ${clerkAuth()}\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\nGET /api/audit/verify HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
     expect(smuggle.status).toBe(400);
     expect(smuggle.headers['content-type']).toMatch(PROBLEM_JSON);
     expect(smuggle.text.match(/^HTTP\/1\.1 \d{3}/gm)).toHaveLength(1); // one answer: the smuggled request was not run

@@ -99,7 +99,9 @@ describe('idempotency under failure: retries while the first attempt is in fligh
     const held = await holdStreamHead(db.url, `project-${projectId}`);
     let answers: Promise<Answer[]>;
     try {
-      answers = Promise.all(Array.from({ length: 20 }, () => call(api.base, 'POST', path, { token: clerk, body, idempotencyKey: 'k-storm', timeoutMs: 30_000 })));
+      answers = Promise.all(
+        Array.from({ length: 20 }, () => call(api.base, 'POST', path, { token: clerk, body, idempotencyKey: 'k-storm', timeoutMs: 30_000 })),
+      );
       await waitForBlockedAppend(db.url);
       await sleep(1000);
     } finally {
@@ -142,6 +144,13 @@ describe('idempotency under failure: retries while the first attempt is in fligh
     expect(later.body).toEqual(original.body);
     expect(later.text).toBe(original.text);
     expect(await recorded('d-long')).toHaveLength(1);
-    figures.longFirstAttempt = { retryWaitedMs: Math.round(waited.ms), retryAnswer: `409 ${waited.body.code}`, otherBodyAnswer: `${otherBody.status} ${otherBody.body.code}`, laterRetry: later.status, sameBytes: true, events: 1 };
+    figures.longFirstAttempt = {
+      retryWaitedMs: Math.round(waited.ms),
+      retryAnswer: `409 ${waited.body.code}`,
+      otherBodyAnswer: `${otherBody.status} ${otherBody.body.code}`,
+      laterRetry: later.status,
+      sameBytes: true,
+      events: 1,
+    };
   }, 90_000);
 });

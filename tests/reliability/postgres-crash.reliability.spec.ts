@@ -101,7 +101,12 @@ describe('an unclean PostgreSQL crash: kill -9 of the embedded postmaster under 
           disbursementId,
           projectId,
           key: `pgc-${disbursementId}`,
-          body: { disbursementId, amount: `${1 + (sequence % 5)}.${String(sequence % 100).padStart(2, '0')}`, category: 'construction', receiptId: `${projectId}-r1` },
+          body: {
+            disbursementId,
+            amount: `${1 + (sequence % 5)}.${String(sequence % 100).padStart(2, '0')}`,
+            category: 'construction',
+            receiptId: `${projectId}-r1`,
+          },
           answers: [],
         };
         requests.push(request);
@@ -134,7 +139,7 @@ describe('an unclean PostgreSQL crash: kill -9 of the embedded postmaster under 
         crashes.push(record);
         // The API notices and starts a new postmaster; writes succeed again.
         for (let waited = 0; ; waited += 100) {
-          if (waited > 60_000) throw new Error(`the server was not restarted:\n${(api).output().slice(-3000)}`);
+          if (waited > 60_000) throw new Error(`the server was not restarted:\n${api.output().slice(-3000)}`);
           const current = (() => {
             try {
               return postmasterPid(dataDir);
@@ -158,9 +163,9 @@ describe('an unclean PostgreSQL crash: kill -9 of the embedded postmaster under 
     await Promise.all(load);
 
     // ---- the API never went away, and answered every fault with 503 problem+json ----
-    expect((api).child.exitCode).toBeNull();
-    expect((api).output()).toMatch(/embedded PostgreSQL exited unexpectedly \(SIGKILL\); restarting it/);
-    expect((api).output()).toMatch(/embedded PostgreSQL restarted/);
+    expect(api.child.exitCode).toBeNull();
+    expect(api.output()).toMatch(/embedded PostgreSQL exited unexpectedly \(SIGKILL\); restarting it/);
+    expect(api.output()).toMatch(/embedded PostgreSQL restarted/);
     const answers = requests.flatMap((r) => r.answers);
     const byStatus = tally(answers, (a) => (a.status === 0 ? (a.timedOut ? 'hang' : 'no connection') : `${a.status}${a.body?.code ? ` ${a.body.code}` : ''}`));
     expect(answers.filter((a) => a.status === 0).map((a) => a.error)).toEqual([]);
@@ -176,7 +181,10 @@ describe('an unclean PostgreSQL crash: kill -9 of the embedded postmaster under 
     expect(requests.filter((r) => final(r).status !== 201).map((r) => `${r.disbursementId}: ${final(r).status} ${final(r).text}`)).toEqual([]);
     const log = await readLog(url);
     const stored = tally(log, (e) => e.event_id);
-    const recorded = tally(log.filter((e) => e.type === 'DisbursementRecorded'), (e) => e.data.disbursementId);
+    const recorded = tally(
+      log.filter((e) => e.type === 'DisbursementRecorded'),
+      (e) => e.data.disbursementId,
+    );
     const lost: string[] = [];
     for (const request of requests) {
       for (const eventId of final(request).body.eventIds as string[]) {
@@ -195,7 +203,7 @@ describe('an unclean PostgreSQL crash: kill -9 of the embedded postmaster under 
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ ok: true, hashChains: { ok: true }, readModels: { ok: true } });
     const live = await readModelSnapshot(url);
-    expect(await (api).stop('SIGTERM')).toBe(0);
+    expect(await api.stop('SIGTERM')).toBe(0);
     api = undefined;
     pg = await startEmbeddedPostgres({ dataDir });
     const rebuild = runCli(['rebuild', '--fresh'], { DATABASE_URL: pg.url });

@@ -42,28 +42,63 @@ const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 /** Tokens that must never authenticate, with the 401 code each gets. */
 const BAD_TOKENS: readonly [string, () => string, string][] = [
-  ['signature tampered (last byte)', () => {
-    const t = token('admin', 'mallory');
-    return `${t.slice(0, -2)}${t.endsWith('AA') ? 'BB' : 'AA'}`;
-  }, 'INVALID_TOKEN'],
-  ['payload swapped under a valid signature (clerk -> admin)', () => {
-    const [h, , s] = token('clerk', 'mallory').split('.');
-    return `${h}.${b64url(JSON.stringify(claims('admin')))}.${s}`;
-  }, 'INVALID_TOKEN'],
+  [
+    'signature tampered (last byte)',
+    () => {
+      const t = token('admin', 'mallory');
+      return `${t.slice(0, -2)}${t.endsWith('AA') ? 'BB' : 'AA'}`;
+    },
+    'INVALID_TOKEN',
+  ],
+  [
+    'payload swapped under a valid signature (clerk -> admin)',
+    () => {
+      const [h, , s] = token('clerk', 'mallory').split('.');
+      return `${h}.${b64url(JSON.stringify(claims('admin')))}.${s}`;
+    },
+    'INVALID_TOKEN',
+  ],
   ['expired an hour ago', () => jwt.sign({ ...claims(), iat: now() - 7200, exp: now() - 3600 }, RELIABILITY_SECRET, { algorithm: 'HS256' }), 'TOKEN_EXPIRED'],
   ['alg none, no signature', () => handMade({ alg: 'none', typ: 'JWT' }, claims(), () => ''), 'INVALID_TOKEN'],
-  ['alg NONE with the right HMAC', () => handMade({ alg: 'NONE', typ: 'JWT' }, claims(), (i) => createHmac('sha256', RELIABILITY_SECRET).update(i).digest('base64url')), 'INVALID_TOKEN'],
+  [
+    'alg NONE with the right HMAC',
+    () => handMade({ alg: 'NONE', typ: 'JWT' }, claims(), (i) => createHmac('sha256', RELIABILITY_SECRET).update(i).digest('base64url')),
+    'INVALID_TOKEN',
+  ],
   ['RS256 signed with a real RSA private key', () => jwt.sign(claims(), rsa.privateKey, { algorithm: 'RS256' }), 'INVALID_TOKEN'],
-  ['HS256 keyed with the RSA public key PEM (RS/HS confusion)', () => handMade({ alg: 'HS256', typ: 'JWT' }, claims(), (i) => createHmac('sha256', rsaPublicPem).update(i).digest('base64url')), 'INVALID_TOKEN'],
-  ['RS256 header, HMAC-signed with the real secret (confusion the other way)', () => handMade({ alg: 'RS256', typ: 'JWT' }, claims(), (i) => createHmac('sha256', RELIABILITY_SECRET).update(i).digest('base64url')), 'INVALID_TOKEN'],
+  [
+    'HS256 keyed with the RSA public key PEM (RS/HS confusion)',
+    () => handMade({ alg: 'HS256', typ: 'JWT' }, claims(), (i) => createHmac('sha256', rsaPublicPem).update(i).digest('base64url')),
+    'INVALID_TOKEN',
+  ],
+  [
+    'RS256 header, HMAC-signed with the real secret (confusion the other way)',
+    () => handMade({ alg: 'RS256', typ: 'JWT' }, claims(), (i) => createHmac('sha256', RELIABILITY_SECRET).update(i).digest('base64url')),
+    'INVALID_TOKEN',
+  ],
   ['ES256 signed with an EC key', () => jwt.sign(claims(), ec.privateKey, { algorithm: 'ES256' }), 'INVALID_TOKEN'],
   ['HS384 with the right secret', () => jwt.sign(claims(), RELIABILITY_SECRET, { algorithm: 'HS384' }), 'INVALID_TOKEN'],
-  ['jku/kid pointing at an attacker key', () => handMade({ alg: 'HS256', typ: 'JWT', kid: '../../dev/null', jku: 'https://evil.example/jwks' }, claims(), (i) => createHmac('sha256', '').update(i).digest('base64url')), 'INVALID_TOKEN'],
+  [
+    'jku/kid pointing at an attacker key',
+    () =>
+      handMade({ alg: 'HS256', typ: 'JWT', kid: '../../dev/null', jku: 'https://evil.example/jwks' }, claims(), (i) =>
+        createHmac('sha256', '').update(i).digest('base64url'),
+      ),
+    'INVALID_TOKEN',
+  ],
   ['wrong secret', () => jwt.sign(claims(), 'a-different-secret-that-is-long-enough-0123456789', { algorithm: 'HS256' }), 'INVALID_TOKEN'],
   ['empty secret', () => handMade({ alg: 'HS256', typ: 'JWT' }, claims(), (i) => createHmac('sha256', '').update(i).digest('base64url')), 'INVALID_TOKEN'],
   ['not yet valid', () => jwt.sign({ ...claims(), nbf: now() + 3600 }, RELIABILITY_SECRET, { algorithm: 'HS256' }), 'INVALID_TOKEN'],
-  ['no exp claim, signed with the real secret (it would never expire)', () => jwt.sign({ sub: 'mallory', role: 'admin', iss: 'fundtrail', iat: now() }, RELIABILITY_SECRET, { algorithm: 'HS256' }), 'INVALID_TOKEN'],
-  ['exp that is not a number of seconds', () => handMade({ alg: 'HS256', typ: 'JWT' }, { ...claims(), exp: 'never' }, (i) => createHmac('sha256', RELIABILITY_SECRET).update(i).digest('base64url')), 'INVALID_TOKEN'],
+  [
+    'no exp claim, signed with the real secret (it would never expire)',
+    () => jwt.sign({ sub: 'mallory', role: 'admin', iss: 'fundtrail', iat: now() }, RELIABILITY_SECRET, { algorithm: 'HS256' }),
+    'INVALID_TOKEN',
+  ],
+  [
+    'exp that is not a number of seconds',
+    () => handMade({ alg: 'HS256', typ: 'JWT' }, { ...claims(), exp: 'never' }, (i) => createHmac('sha256', RELIABILITY_SECRET).update(i).digest('base64url')),
+    'INVALID_TOKEN',
+  ],
 ];
 
 /** DESIGN §5, the GET side (admin may do everything; POST × role is tests/e2e/role-matrix). */
@@ -129,7 +164,13 @@ describe('security (issue 7.6)', () => {
         sentAuthorization.push(`Bearer ${value}`);
         const answer = await call(api.base, method, path, { token: value, body });
         results.push(`${name} ${method}: ${answer.status} ${answer.body?.code}`);
-        expect({ name, method, status: answer.status, code: answer.body?.code, type: answer.contentType }).toEqual({ name, method, status: 401, code, type: expect.stringMatching(PROBLEM_JSON) });
+        expect({ name, method, status: answer.status, code: answer.body?.code, type: answer.contentType }).toEqual({
+          name,
+          method,
+          status: 401,
+          code,
+          type: expect.stringMatching(PROBLEM_JSON),
+        });
         expect(answer.headers?.get('www-authenticate')).toMatch(/^Bearer/);
       }
     }
@@ -167,12 +208,16 @@ describe('security (issue 7.6)', () => {
     expect(withActor.status).toBe(400);
     expect(withActor.body.errors.map((e: { field: string }) => e.field)).toContain('actor');
     // A token with extra claims that look like another actor: the event records sub and role only.
-    const extra = jwt.sign({ role: 'clerk', actor: { id: 'admin', role: 'admin' }, name: 'admin', roles: ['admin'], act: { sub: 'admin' } }, RELIABILITY_SECRET, {
-      algorithm: 'HS256',
-      subject: 'clerk-real',
-      issuer: 'fundtrail',
-      expiresIn: '1h',
-    });
+    const extra = jwt.sign(
+      { role: 'clerk', actor: { id: 'admin', role: 'admin' }, name: 'admin', roles: ['admin'], act: { sub: 'admin' } },
+      RELIABILITY_SECRET,
+      {
+        algorithm: 'HS256',
+        subject: 'clerk-real',
+        issuer: 'fundtrail',
+        expiresIn: '1h',
+      },
+    );
     const posted = await call(api.base, 'POST', '/api/projects/sec-p/disbursements', {
       token: extra,
       headers: spoof,
@@ -193,14 +238,22 @@ describe('security (issue 7.6)', () => {
     // A clerk cannot undo a payment, whatever it claims.
     const reversal = await call(api.base, 'POST', '/api/projects/sec-p/disbursements/sec-d2/reversal', { token: extra, headers: spoof, body: { reason: 'x' } });
     expect(reversal.status).toBe(403);
-    figures.actorSpoofing = { bodyActor: 400, extraClaimsRecordedAs: event.metadata.actor, keyReuseByAnotherActor: `${other.status} ${other.body.code}`, clerkReversal: 403 };
+    figures.actorSpoofing = {
+      bodyActor: 400,
+      extraClaimsRecordedAs: event.metadata.actor,
+      keyReuseByAnotherActor: `${other.status} ${other.body.code}`,
+      clerkReversal: 403,
+    };
   });
 
   it("helmet's headers are on every kind of answer (200, 201, 400, 401, 403, 404, 413)", async () => {
     const answers: [string, Answer][] = [
       ['200 health', await call(api.base, 'GET', '/health')],
       ['200 read', await call(api.base, 'GET', '/api/projects', { token: clerk })],
-      ['201 write', await call(api.base, 'POST', '/api/projects/sec-p/contracts', { token: clerk, body: { contractId: 'sec-c1', counterparty: '某公司', amount: '1.00' } })],
+      [
+        '201 write',
+        await call(api.base, 'POST', '/api/projects/sec-p/contracts', { token: clerk, body: { contractId: 'sec-c1', counterparty: '某公司', amount: '1.00' } }),
+      ],
       ['400', await call(api.base, 'POST', '/api/projects/sec-p/contracts', { token: clerk, body: { contractId: 'X' } })],
       ['401', await call(api.base, 'GET', '/api/projects')],
       ['403', await call(api.base, 'GET', '/api/audit/verify', { token: clerk })],
@@ -213,7 +266,16 @@ describe('security (issue 7.6)', () => {
       }
       expect({ what, poweredBy: answer.headers?.get('x-powered-by') }).toEqual({ what, poweredBy: null });
     }
-    expect(answers.map(([what, a]) => `${what}:${a.status}`)).toEqual(['200 health:200', '200 read:200', '201 write:201', '400:400', '401:401', '403:403', '404:404', '413:413']);
+    expect(answers.map(([what, a]) => `${what}:${a.status}`)).toEqual([
+      '200 health:200',
+      '200 read:200',
+      '201 write:201',
+      '400:400',
+      '401:401',
+      '403:403',
+      '404:404',
+      '413:413',
+    ]);
     figures.helmet = { headers: Object.keys(HELMET), answersChecked: answers.length };
   });
 

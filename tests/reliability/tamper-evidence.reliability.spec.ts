@@ -47,7 +47,12 @@ describe('tamper evidence (issue 7.7)', () => {
     return response.body as { ok: boolean; hashChains: { ok: boolean; brokenLinks: BrokenLink[] }; readModels: { ok: boolean; differences: unknown[] } };
   };
   const rowsOf = async (stream: string) =>
-    (await sql.query<Row>('SELECT global_position::text, event_id::text, stream_id, stream_revision::text, type, data, metadata, recorded_at, hash, prev_hash FROM events WHERE stream_id = $1 ORDER BY stream_revision', [stream])).rows;
+    (
+      await sql.query<Row>(
+        'SELECT global_position::text, event_id::text, stream_id, stream_revision::text, type, data, metadata, recorded_at, hash, prev_hash FROM events WHERE stream_id = $1 ORDER BY stream_revision',
+        [stream],
+      )
+    ).rows;
 
   /** Runs `change` with the append-only trigger disabled, then `undo` the same way. */
   async function tampered(change: () => Promise<unknown>, undo: () => Promise<unknown>, check: () => Promise<void>): Promise<void> {
@@ -73,12 +78,34 @@ describe('tamper evidence (issue 7.7)', () => {
   const restoreRow = (row: Row) =>
     sql.query(
       `UPDATE events SET global_position = $2, stream_id = $3, stream_revision = $4, type = $5, data = $6, metadata = $7, recorded_at = $8, hash = $9, prev_hash = $10 WHERE event_id = $1`,
-      [row.event_id, row.global_position, row.stream_id, row.stream_revision, row.type, JSON.stringify(row.data), JSON.stringify(row.metadata), row.recorded_at, row.hash, row.prev_hash],
+      [
+        row.event_id,
+        row.global_position,
+        row.stream_id,
+        row.stream_revision,
+        row.type,
+        JSON.stringify(row.data),
+        JSON.stringify(row.metadata),
+        row.recorded_at,
+        row.hash,
+        row.prev_hash,
+      ],
     );
   const reinsertRow = (row: Row) =>
     sql.query(
       `INSERT INTO events (global_position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at, hash, prev_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [row.global_position, row.event_id, row.stream_id, row.stream_revision, row.type, JSON.stringify(row.data), JSON.stringify(row.metadata), row.recorded_at, row.hash, row.prev_hash],
+      [
+        row.global_position,
+        row.event_id,
+        row.stream_id,
+        row.stream_revision,
+        row.type,
+        JSON.stringify(row.data),
+        JSON.stringify(row.metadata),
+        row.recorded_at,
+        row.hash,
+        row.prev_hash,
+      ],
     );
 
   async function expectReported(name: string, streamId: string, revision: number, problems: RegExp): Promise<void> {
@@ -86,7 +113,10 @@ describe('tamper evidence (issue 7.7)', () => {
     expect(report.ok).toBe(false);
     expect(report.hashChains.ok).toBe(false);
     const link = report.hashChains.brokenLinks.find((l) => l.streamId === streamId);
-    expect({ name, link }).toEqual({ name, link: expect.objectContaining({ streamId, streamRevision: String(revision), problem: expect.stringMatching(problems) }) });
+    expect({ name, link }).toEqual({
+      name,
+      link: expect.objectContaining({ streamId, streamRevision: String(revision), problem: expect.stringMatching(problems) }),
+    });
     // Only the tampered stream is reported.
     expect(report.hashChains.brokenLinks.map((l) => l.streamId)).toEqual([streamId]);
     cases.push({ name, reported: `${link?.streamId}@${link?.streamRevision} ${link?.problem}` });
@@ -103,7 +133,8 @@ describe('tamper evidence (issue 7.7)', () => {
     };
     await post('/api/projects', officer, { projectId: 'tamper-p', name: '篡改测试', department: '区财政局', category: 'testing' });
     await post('/api/projects/tamper-p/receipts', clerk, { receiptId: 'r1', source: 'district-budget', amount: '1000.00' });
-    for (let i = 1; i <= 6; i += 1) await post('/api/projects/tamper-p/disbursements', clerk, { disbursementId: `d${i}`, amount: `${i}0.00`, category: 'construction', receiptId: 'r1' });
+    for (let i = 1; i <= 6; i += 1)
+      await post('/api/projects/tamper-p/disbursements', clerk, { disbursementId: `d${i}`, amount: `${i}0.00`, category: 'construction', receiptId: 'r1' });
     await post('/api/projects', officer, { projectId: 'tamper-q', name: '对照项目', department: '区财政局', category: 'testing' });
     await post('/api/bonds', officer, { bondId: 'tamper-b', name: '债券', kind: 'special', amount: '500.00', issueDate: '2024-01-01' });
     await post('/api/bonds/tamper-b/assignments', officer, { assignmentId: 'a1', projectId: 'tamper-q', amount: '100.00' });

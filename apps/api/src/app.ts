@@ -76,7 +76,12 @@ export async function createApp(config: FundtrailConfig, logger: Logger): Promis
       .setTitle('FundTrail')
       .setDescription('Event-sourced ledger of public project funding: every figure traced to the events behind it.')
       .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256, issuer fundtrail, with sub, role and exp (a token without exp is refused)' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'HS256, issuer fundtrail, with sub, role and exp (a token without exp is refused)',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
@@ -115,7 +120,11 @@ function requestDeadline(ms: number) {
     }
     const timer = setTimeout(() => {
       if (response.headersSent) return;
-      const body = problem(503, 'REQUEST_TIMEOUT', `no answer within ${ms} ms; retry (a POST under the same Idempotency-Key learns the first attempt's outcome)`);
+      const body = problem(
+        503,
+        'REQUEST_TIMEOUT',
+        `no answer within ${ms} ms; retry (a POST under the same Idempotency-Key learns the first attempt's outcome)`,
+      );
       body.instance = request.path;
       response.status(503).setHeader('Retry-After', '1');
       response.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));

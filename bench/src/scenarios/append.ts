@@ -47,7 +47,13 @@ export async function rawAppend(options: AppendOptions): Promise<WritersResult> 
   try {
     await pool.query(RAW_TABLE);
     const hash = createHash('sha256').update(options.round).digest('hex');
-    const metadata = JSON.stringify({ actor: { id: 'bench-clerk', role: 'clerk' }, correlationId: randomUUID(), causationId: randomUUID(), effectiveDate: '2024-06-30', schemaVersion: 1 });
+    const metadata = JSON.stringify({
+      actor: { id: 'bench-clerk', role: 'clerk' },
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      effectiveDate: '2024-06-30',
+      schemaVersion: 1,
+    });
     return await runWriters(
       options.writers,
       options.warmupMs,
@@ -82,20 +88,22 @@ export async function rawAppend(options: AppendOptions): Promise<WritersResult> 
 /** FundTrail's write path: CommandBus -> handler -> load (cached) -> decide -> append with hash chain. */
 export async function commandBusAppend(options: AppendOptions): Promise<WritersResult> {
   const count = countStatements();
-  return withFundtrail(async ({ commands }) => {
-    const projectIds = Array.from({ length: options.writers }, (_, w) => `cb-${options.round}-w${w}`);
-    for (const projectId of projectIds) {
-      for (const command of setupCommands(projectId)) await commands.execute(new ExecuteProjectCommand(command, officerContext()));
-    }
-    return runWriters(
-      options.writers,
-      options.warmupMs,
-      options.durationMs,
-      (writer, n) =>
-        commands.execute(new ExecuteProjectCommand(disbursementCommand(projectIds[writer], disbursementFields(`d-${n}`, n)), clerkContext())),
-      count,
-    );
-  }, { config: loadConfig({ DATABASE_URL: options.url }) });
+  return withFundtrail(
+    async ({ commands }) => {
+      const projectIds = Array.from({ length: options.writers }, (_, w) => `cb-${options.round}-w${w}`);
+      for (const projectId of projectIds) {
+        for (const command of setupCommands(projectId)) await commands.execute(new ExecuteProjectCommand(command, officerContext()));
+      }
+      return runWriters(
+        options.writers,
+        options.warmupMs,
+        options.durationMs,
+        (writer, n) => commands.execute(new ExecuteProjectCommand(disbursementCommand(projectIds[writer], disbursementFields(`d-${n}`, n)), clerkContext())),
+        count,
+      );
+    },
+    { config: loadConfig({ DATABASE_URL: options.url }) },
+  );
 }
 
 type EmmettModule = typeof import('@event-driven-io/emmett-postgresql');
@@ -117,7 +125,13 @@ const EMMETT_VERSION = '0.42.0';
 
 function emmettMetadata(role: 'clerk' | 'budget-officer'): Record<string, unknown> {
   const correlationId = randomUUID();
-  return { actor: { id: role === 'clerk' ? 'bench-clerk' : 'bench-officer', role }, correlationId, causationId: correlationId, effectiveDate: '2024-06-30', schemaVersion: 1 };
+  return {
+    actor: { id: role === 'clerk' ? 'bench-clerk' : 'bench-officer', role },
+    correlationId,
+    causationId: correlationId,
+    effectiveDate: '2024-06-30',
+    schemaVersion: 1,
+  };
 }
 
 /** Runs the append workload on Emmett with `handle` as the command path: set-up commands, then the timed writers. */
@@ -164,7 +178,10 @@ export async function emmettAppend(options: AppendOptions): Promise<WritersResul
     type State = ReturnType<typeof decider.initialState>;
     const cache = new Map<string, { state: State; version: EmmettVersion }>();
     const read = async (streamName: string) => {
-      const { state, currentStreamVersion, streamExists } = await store.aggregateStream<State>(streamName, { evolve: decider.evolve, initialState: decider.initialState });
+      const { state, currentStreamVersion, streamExists } = await store.aggregateStream<State>(streamName, {
+        evolve: decider.evolve,
+        initialState: decider.initialState,
+      });
       return { state, version: streamExists ? currentStreamVersion : ('STREAM_DOES_NOT_EXIST' as const) };
     };
     const handle = async (streamName: string, command: ProjectCommand, metadata: Record<string, unknown>) => {
@@ -182,7 +199,11 @@ export async function emmettAppend(options: AppendOptions): Promise<WritersResul
           throw error;
         }
         try {
-          const result = await store.appendToStream(streamName, decided.map((event) => ({ ...event, metadata })), { expectedStreamVersion: current.version });
+          const result = await store.appendToStream(
+            streamName,
+            decided.map((event) => ({ ...event, metadata })),
+            { expectedStreamVersion: current.version },
+          );
           // The decider's evolve updates the state in place: only once the append is stored.
           let { state } = current;
           for (const event of decided) state = decider.evolve(state, event);

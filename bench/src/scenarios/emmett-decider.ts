@@ -20,7 +20,10 @@ interface State {
 }
 
 export class EmmettRuleViolation extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'EmmettRuleViolation';
   }

@@ -17,9 +17,14 @@ export function daysInMonth(year: number, month: number): number {
 
 /** Checks that year-month-day names a real day of the ledger's calendar; by arithmetic, never by Date's rollover. */
 export function checkDay(input: unknown, year: number, month: number, day: number): void {
-  if (month < 1 || month > 12) throw new CalendarFormatError('no-such-date', input, `has no month ${String(month).padStart(2, '0')}: it must be a date that exists`);
+  if (month < 1 || month > 12)
+    throw new CalendarFormatError('no-such-date', input, `has no month ${String(month).padStart(2, '0')}: it must be a date that exists`);
   if (day < 1 || day > daysInMonth(year, month)) {
-    throw new CalendarFormatError('no-such-date', input, `names a day that does not exist (${year}-${String(month).padStart(2, '0')} has ${daysInMonth(year, month)} days)`);
+    throw new CalendarFormatError(
+      'no-such-date',
+      input,
+      `names a day that does not exist (${year}-${String(month).padStart(2, '0')} has ${daysInMonth(year, month)} days)`,
+    );
   }
   if (year < FIRST_YEAR || year > LAST_YEAR) throw new CalendarFormatError('out-of-range', input, `must lie between ${FIRST_YEAR} and ${LAST_YEAR}`);
 }

@@ -167,7 +167,10 @@ describe('parseInstant', () => {
         two(59),
         two(59),
         fc.option(fc.stringMatching(/^[0-9]{1,3}$/)),
-        fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), two(23), two(59)).map(([sign, h, m]) => `${sign}${h}:${m}`)),
+        fc.oneof(
+          fc.constant('Z'),
+          fc.tuple(fc.constantFrom('+', '-'), two(23), two(59)).map(([sign, h, m]) => `${sign}${h}:${m}`),
+        ),
         (year, month, day, hour, minute, second, fraction, offset) => {
           const text = `${year}-${month}-${day}T${hour}:${minute}:${second}${fraction === null ? '' : `.${fraction}`}${offset}`;
           const oracle = new Date(Date.UTC(year, Number(month) - 1, Number(day)));

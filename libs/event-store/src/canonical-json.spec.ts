@@ -19,7 +19,7 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ b: 1, a: [true, null, 'x'], c: undefined, d: 10n, e: new Date('2024-08-31T00:00:00Z') })).toBe(
       '{"a":[true,null,"x"],"b":1,"d":"10","e":"2024-08-31T00:00:00.000Z"}',
     );
-    expect(canonicalJson({ 'é': 1, z: 2, Z: 3, '中': 4 })).toBe('{"Z":3,"z":2,"é":1,"中":4}');
+    expect(canonicalJson({ é: 1, z: 2, Z: 3, 中: 4 })).toBe('{"Z":3,"z":2,"é":1,"中":4}');
   });
 
   it('refuses what JSON cannot hold', () => {

@@ -128,7 +128,10 @@ export class WrongExpectedVersionError extends Error {
 /** The database is unreachable or failed transiently: the caller may retry (HTTP 503). */
 export class EventStoreUnavailableError extends Error {
   readonly code = 'STORE_UNAVAILABLE';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

@@ -27,8 +27,7 @@ function reasonOf(fn: () => unknown): string | undefined {
 
 describe('amount units', () => {
   it('a unit is 10^decimals fen: 元 100, 万元 10^6, 亿元 10^10', () => {
-    for (const unit of ['yuan', 'wan', 'yi'] as const)
-      expect(FEN_PER_UNIT[unit]).toBe(10n ** BigInt(FEN_DECIMALS[unit]));
+    for (const unit of ['yuan', 'wan', 'yi'] as const) expect(FEN_PER_UNIT[unit]).toBe(10n ** BigInt(FEN_DECIMALS[unit]));
     expect(FEN_PER_UNIT).toEqual({ yuan: 100n, wan: 1_000_000n, yi: 10_000_000_000n });
   });
 });
@@ -147,13 +146,7 @@ describe('printed precision', () => {
     expect(fitsPrinted(12_300_000_000n, { unit: 'yi', decimals: 2 })).toBe(true);
     expect(fitsPrinted(12_300_000_001n, { unit: 'yi', decimals: 2 })).toBe(false);
     expect(() => printedInterval(12_300_000_001n, { unit: 'yi', decimals: 2 })).toThrow(RangeError);
-    for (const bad of [
-      { unit: 'wan', decimals: 7 },
-      { unit: 'yi', decimals: -1 },
-      { unit: 'yi', decimals: 1.5 },
-      { unit: 'qian', decimals: 1 },
-      null,
-    ]) {
+    for (const bad of [{ unit: 'wan', decimals: 7 }, { unit: 'yi', decimals: -1 }, { unit: 'yi', decimals: 1.5 }, { unit: 'qian', decimals: 1 }, null]) {
       expect(isPrintedPrecision(bad)).toBe(false);
     }
     expect(() => printedStepFen({ unit: 'wan', decimals: 7 })).toThrow(RangeError);

@@ -35,8 +35,7 @@ export function isAmountUnit(value: unknown): value is AmountUnit {
 }
 
 function assertUnit(unit: unknown): asserts unit is AmountUnit {
-  if (!isAmountUnit(unit))
-    throw new TypeError(`amount unit must be one of ${AMOUNT_UNITS.join(', ')}, got ${String(unit)}`);
+  if (!isAmountUnit(unit)) throw new TypeError(`amount unit must be one of ${AMOUNT_UNITS.join(', ')}, got ${String(unit)}`);
 }
 
 /**
@@ -65,11 +64,7 @@ export function parseAmount(input: unknown, unit: AmountUnit, rules?: AmountRule
       );
     }
     if (error instanceof DecimalFormatError && error.reason === 'too-large') {
-      throw new DecimalFormatError(
-        'too-large',
-        input,
-        `must be at most ${formatInUnit(MAX_YUAN_FEN, unit)} ${UNIT_ZH[unit]}`,
-      );
+      throw new DecimalFormatError('too-large', input, `must be at most ${formatInUnit(MAX_YUAN_FEN, unit)} ${UNIT_ZH[unit]}`);
     }
     throw error;
   }
@@ -87,12 +82,7 @@ export function precisionToKeep(printed: PrintedPrecision): PrintedPrecision | u
 export function isPrintedPrecision(value: unknown): value is PrintedPrecision {
   if (typeof value !== 'object' || value === null) return false;
   const { unit, decimals } = value as Record<string, unknown>;
-  return (
-    isAmountUnit(unit) &&
-    Number.isSafeInteger(decimals) &&
-    (decimals as number) >= 0 &&
-    (decimals as number) <= FEN_DECIMALS[unit]
-  );
+  return isAmountUnit(unit) && Number.isSafeInteger(decimals) && (decimals as number) >= 0 && (decimals as number) <= FEN_DECIMALS[unit];
 }
 
 function assertPrecision(printed: PrintedPrecision): void {
@@ -126,9 +116,7 @@ export function fitsPrinted(fen: Fen, printed: PrintedPrecision): boolean {
  */
 export function printedInterval(fen: Fen, printed: PrintedPrecision): FenInterval {
   if (!fitsPrinted(fen, printed)) {
-    throw new RangeError(
-      `${formatDecimal(fen, 2)} yuan has more digits than ${printed.decimals} decimals of ${UNIT_ZH[printed.unit]}`,
-    );
+    throw new RangeError(`${formatDecimal(fen, 2)} yuan has more digits than ${printed.decimals} decimals of ${UNIT_ZH[printed.unit]}`);
   }
   const half = printedHalfStepFen(printed);
   return { lower: fen - half, upper: fen + half };

@@ -1,12 +1,4 @@
-import {
-  DecimalFormatError,
-  DecimalRules,
-  divideRoundHalfUp,
-  formatDecimal,
-  formatDecimalTrimmed,
-  groupThousands,
-  parseDecimal,
-} from './decimal';
+import { DecimalFormatError, DecimalRules, divideRoundHalfUp, formatDecimal, formatDecimalTrimmed, groupThousands, parseDecimal } from './decimal';
 
 /** The DecimalFormatError reason thrown by fn, or undefined when fn returns. Other errors propagate. */
 function reasonOf(fn: () => unknown): string | undefined {

@@ -7,14 +7,7 @@
  * Nothing here ever passes through a JS number.
  */
 
-export type DecimalErrorReason =
-  | 'not-a-string'
-  | 'empty'
-  | 'malformed'
-  | 'too-many-decimals'
-  | 'negative'
-  | 'zero'
-  | 'too-large';
+export type DecimalErrorReason = 'not-a-string' | 'empty' | 'malformed' | 'too-many-decimals' | 'negative' | 'zero' | 'too-large';
 
 export class DecimalFormatError extends Error {
   constructor(
@@ -51,9 +44,7 @@ function malformedMessage(input: string, rules: DecimalRules): string {
   if (/\s/.test(input)) return 'must not contain spaces';
   if (/[eE]/.test(input)) return 'must not use exponent notation';
   if (input.includes(',')) {
-    return rules.allowGrouping
-      ? 'thousands separators must group exactly three digits ("111,969.90")'
-      : 'must not contain thousands separators';
+    return rules.allowGrouping ? 'thousands separators must group exactly three digits ("111,969.90")' : 'must not contain thousands separators';
   }
   return 'must be a plain decimal number such as "1234.56"';
 }
@@ -84,8 +75,7 @@ export function parseDecimal(input: unknown, rules: DecimalRules): bigint {
   const negative = sign === '-';
   if (negative && !rules.allowNegative) throw new DecimalFormatError('negative', input, 'must not be negative');
   const intPart = groupedInt.replace(/,/g, '');
-  const tooLarge = () =>
-    new DecimalFormatError('too-large', input, `must be at most ${formatDecimal(rules.max, rules.scale)}`);
+  const tooLarge = () => new DecimalFormatError('too-large', input, `must be at most ${formatDecimal(rules.max, rules.scale)}`);
   // The integer part has no leading zeros, so more digits than the bound's integer part means
   // too large: refuse before handing a possibly huge digit string to BigInt.
   const maxIntDigits = (rules.max / 10n ** BigInt(rules.scale)).toString().length;

@@ -1,12 +1,5 @@
 import fc from 'fast-check';
-import {
-  FEN_DECIMALS,
-  formatInUnit,
-  parseAmount,
-  printedInterval,
-  type AmountUnit,
-  type PrintedPrecision,
-} from './amount-unit';
+import { FEN_DECIMALS, formatInUnit, parseAmount, printedInterval, type AmountUnit, type PrintedPrecision } from './amount-unit';
 import {
   addIntervals,
   compareRatios,
@@ -35,24 +28,19 @@ import { ratePercent } from './rate';
 const RUNS = { numRuns: 500 };
 
 const value = fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n });
-const anInterval = fc
-  .tuple(value, fc.bigInt({ min: 0n, max: 10n ** 12n }))
-  .map(([lower, span]) => interval(lower, lower + span));
+const anInterval = fc.tuple(value, fc.bigInt({ min: 0n, max: 10n ** 12n })).map(([lower, span]) => interval(lower, lower + span));
 const positiveInterval = fc
   .tuple(fc.bigInt({ min: 1n, max: 10n ** 15n }), fc.bigInt({ min: 0n, max: 10n ** 12n }))
   .map(([lower, span]) => interval(lower, lower + span));
 const negativeInterval = positiveInterval.map(negateInterval);
 /** A point inside an interval, chosen by a share of its width (ends included). */
-const pointIn = (range: FenInterval) =>
-  fc.bigInt({ min: 0n, max: 1000n }).map((share) => range.lower + (width(range) * share) / 1000n);
+const pointIn = (range: FenInterval) => fc.bigInt({ min: 0n, max: 1000n }).map((share) => range.lower + (width(range) * share) / 1000n);
 
 describe('interval sums', () => {
   it('a sum of points of the intervals lies in the sum of the intervals; the corners are the bounds', () => {
     fc.assert(
       fc.property(
-        fc
-          .array(anInterval, { maxLength: 8 })
-          .chain((ranges) => fc.tuple(fc.constant(ranges), fc.tuple(...ranges.map(pointIn)))),
+        fc.array(anInterval, { maxLength: 8 }).chain((ranges) => fc.tuple(fc.constant(ranges), fc.tuple(...ranges.map(pointIn)))),
         ([ranges, points]) => {
           const total = sumIntervals(ranges);
           const pointSum = points.reduce((a, b) => a + b, 0n);
@@ -69,9 +57,7 @@ describe('interval sums', () => {
   it('differences pair a low minuend with a high subtrahend', () => {
     fc.assert(
       fc.property(
-        anInterval.chain((a) =>
-          anInterval.chain((b) => fc.tuple(fc.constant(a), fc.constant(b), pointIn(a), pointIn(b))),
-        ),
+        anInterval.chain((a) => anInterval.chain((b) => fc.tuple(fc.constant(a), fc.constant(b), pointIn(a), pointIn(b)))),
         ([a, b, x, y]) => {
           const difference = subtractIntervals(a, b);
           expect(contains(difference, x - y)).toBe(true);
@@ -161,31 +147,16 @@ describe('ratios', () => {
 });
 
 describe('ratioBounds', () => {
-  const box = fc.oneof(
-    fc.tuple(anInterval, positiveInterval),
-    fc.tuple(anInterval, negativeInterval),
-    fc.tuple(positiveInterval, positiveInterval),
-  );
+  const box = fc.oneof(fc.tuple(anInterval, positiveInterval), fc.tuple(anInterval, negativeInterval), fc.tuple(positiveInterval, positiveInterval));
 
   it('holds every ratio of points of the two intervals, and both bounds are attained at corners', () => {
     fc.assert(
       fc.property(
-        box.chain(([n, d]) =>
-          fc.tuple(
-            fc.constant(n),
-            fc.constant(d),
-            fc.array(fc.tuple(pointIn(n), pointIn(d)), { minLength: 1, maxLength: 20 }),
-          ),
-        ),
+        box.chain(([n, d]) => fc.tuple(fc.constant(n), fc.constant(d), fc.array(fc.tuple(pointIn(n), pointIn(d)), { minLength: 1, maxLength: 20 }))),
         ([n, d, points]) => {
           const bounds = ratioBounds(n, d)!;
           for (const [x, y] of points) expect(withinRatioBounds(bounds, ratio(x, y))).toBe(true);
-          const corners: Ratio[] = [
-            ratio(n.lower, d.lower),
-            ratio(n.lower, d.upper),
-            ratio(n.upper, d.lower),
-            ratio(n.upper, d.upper),
-          ];
+          const corners: Ratio[] = [ratio(n.lower, d.lower), ratio(n.lower, d.upper), ratio(n.upper, d.lower), ratio(n.upper, d.upper)];
           expect(corners.some((c) => compareRatios(c, bounds.lower) === 0)).toBe(true);
           expect(corners.some((c) => compareRatios(c, bounds.upper) === 0)).toBe(true);
           expect(compareRatios(bounds.lower, bounds.upper) <= 0).toBe(true);
@@ -197,23 +168,17 @@ describe('ratioBounds', () => {
 
   it('is monotonic: widening either interval never narrows the bounds', () => {
     fc.assert(
-      fc.property(
-        box,
-        fc.bigInt({ min: 0n, max: 10n ** 9n }),
-        fc.bigInt({ min: 0n, max: 10n ** 9n }),
-        ([n, d], grow, shrinkRoom) => {
-          const narrow = ratioBounds(n, d)!;
-          const wideN = interval(n.lower - grow, n.upper + grow);
-          // Widen the denominator without letting it reach zero.
-          const room = d.lower > 0n ? d.lower - 1n : -d.upper - 1n;
-          const step = shrinkRoom < room ? shrinkRoom : room;
-          const wideD =
-            d.lower > 0n ? interval(d.lower - step, d.upper + grow) : interval(d.lower - grow, d.upper + step);
-          const wide = ratioBounds(wideN, wideD)!;
-          expect(compareRatios(wide.lower, narrow.lower) <= 0).toBe(true);
-          expect(compareRatios(wide.upper, narrow.upper) >= 0).toBe(true);
-        },
-      ),
+      fc.property(box, fc.bigInt({ min: 0n, max: 10n ** 9n }), fc.bigInt({ min: 0n, max: 10n ** 9n }), ([n, d], grow, shrinkRoom) => {
+        const narrow = ratioBounds(n, d)!;
+        const wideN = interval(n.lower - grow, n.upper + grow);
+        // Widen the denominator without letting it reach zero.
+        const room = d.lower > 0n ? d.lower - 1n : -d.upper - 1n;
+        const step = shrinkRoom < room ? shrinkRoom : room;
+        const wideD = d.lower > 0n ? interval(d.lower - step, d.upper + grow) : interval(d.lower - grow, d.upper + step);
+        const wide = ratioBounds(wideN, wideD)!;
+        expect(compareRatios(wide.lower, narrow.lower) <= 0).toBe(true);
+        expect(compareRatios(wide.upper, narrow.upper) >= 0).toBe(true);
+      }),
       RUNS,
     );
   });
@@ -231,10 +196,7 @@ describe('ratioBounds', () => {
   it('a report rate 50.74% from 22,700 / 44,740.84 万元 printed to the 万元 stays within its printed precision', () => {
     const received = parseAmount('22700', 'wan');
     const planned = parseAmount('44740.84', 'wan');
-    const bounds = ratioBounds(
-      printedInterval(received.fen, received.printed),
-      printedInterval(planned.fen, planned.printed),
-    )!;
+    const bounds = ratioBounds(printedInterval(received.fen, received.printed), printedInterval(planned.fen, planned.printed))!;
     // 22699.5 / 44740.845 = 50.73552…%, 22700.5 / 44740.835 = 50.73777…% (Python fractions)
     expect(ratioPercent(bounds.lower, 4)).toBe('50.7355');
     expect(ratioPercent(bounds.upper, 4)).toBe('50.7378');
@@ -257,9 +219,7 @@ describe('printed intervals', () => {
     const up = scale > printed.decimals && next >= '5';
     const units = BigInt(kept) + (up ? 1n : 0n);
     const text = units.toString().padStart(printed.decimals + 1, '0');
-    return printed.decimals === 0
-      ? text
-      : `${text.slice(0, text.length - printed.decimals)}.${text.slice(text.length - printed.decimals)}`;
+    return printed.decimals === 0 ? text : `${text.slice(0, text.length - printed.decimals)}.${text.slice(text.length - printed.decimals)}`;
   }
 
   it('every amount that prints as the printed value lies in the interval; just outside, none does', () => {

@@ -68,9 +68,7 @@ function referenceYuan(text: string): { reason: string } | { fen: bigint } {
 
 const fenInRange = fc.bigInt({ min: 1n, max: MAX_YUAN_FEN });
 /** Canonical yuan text: no leading zeros, exactly 2 decimals, within 10^13 yuan, non-zero. */
-const canonicalYuan = fc
-  .oneof(fc.stringMatching(/^(0|[1-9][0-9]{0,12})\.[0-9]{2}$/), fc.constant('10000000000000.00'))
-  .filter((text) => text !== '0.00');
+const canonicalYuan = fc.oneof(fc.stringMatching(/^(0|[1-9][0-9]{0,12})\.[0-9]{2}$/), fc.constant('10000000000000.00')).filter((text) => text !== '0.00');
 /** Anything that looks vaguely numeric, to hit every branch of the classifier. */
 const numberish = fc.string({
   unit: fc.constantFrom(...'0123456789000.,-+e '.split('')),
@@ -79,19 +77,7 @@ const numberish = fc.string({
 
 /** ASCII digits mixed with look-alikes: other scripts' digits, unicode minus, NBSP, Arabic decimal point. */
 const lookalike = fc.string({
-  unit: fc.constantFrom(
-    ...'0123456789.-'.split(''),
-    '١',
-    '٢',
-    '۳',
-    '१',
-    '１',
-    '０',
-    '\u2212',
-    '\u00a0',
-    '\u066b',
-    '\uff0e',
-  ),
+  unit: fc.constantFrom(...'0123456789.-'.split(''), '١', '٢', '۳', '१', '１', '０', '\u2212', '\u00a0', '\u066b', '\uff0e'),
   maxLength: 10,
 });
 
@@ -153,14 +139,11 @@ describe('yuan round trips', () => {
 
   it('agrees with an independent classifier on arbitrary number-like strings', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(numberish, lookalike, canonicalYuan, fc.string({ unit: 'grapheme', maxLength: 12 })),
-        (text) => {
-          const expected = referenceYuan(text);
-          if ('fen' in expected) expect(parseYuan(text)).toBe(expected.fen);
-          else expect(reasonOf(() => parseYuan(text))).toBe(expected.reason);
-        },
-      ),
+      fc.property(fc.oneof(numberish, lookalike, canonicalYuan, fc.string({ unit: 'grapheme', maxLength: 12 })), (text) => {
+        const expected = referenceYuan(text);
+        if ('fen' in expected) expect(parseYuan(text)).toBe(expected.fen);
+        else expect(reasonOf(() => parseYuan(text))).toBe(expected.reason);
+      }),
       { numRuns: 3000 },
     );
   });
@@ -208,36 +191,27 @@ describe('万元 round trips', () => {
 
   it('formatWanDisplay rounds half-up once: matches floor((2x + u) / 2u) on the magnitude', () => {
     fc.assert(
-      fc.property(
-        fc.bigInt({ min: -MAX_YUAN_FEN, max: MAX_YUAN_FEN }),
-        fc.integer({ min: 0, max: 6 }),
-        (fen, places) => {
-          const unit = 10n ** BigInt(6 - places);
-          const magnitude = fen < 0n ? -fen : fen;
-          const rounded = (2n * magnitude + unit) / (2n * unit);
-          const sign = fen < 0n && rounded !== 0n ? '-' : '';
-          expect(formatWanDisplay(fen, places)).toBe(`${sign}${groupThousands(pointed(rounded, places))}`);
-        },
-      ),
+      fc.property(fc.bigInt({ min: -MAX_YUAN_FEN, max: MAX_YUAN_FEN }), fc.integer({ min: 0, max: 6 }), (fen, places) => {
+        const unit = 10n ** BigInt(6 - places);
+        const magnitude = fen < 0n ? -fen : fen;
+        const rounded = (2n * magnitude + unit) / (2n * unit);
+        const sign = fen < 0n && rounded !== 0n ? '-' : '';
+        expect(formatWanDisplay(fen, places)).toBe(`${sign}${groupThousands(pointed(rounded, places))}`);
+      }),
       RUNS,
     );
   });
 
   it('one comma in an integer part is accepted only where a correct group of three begins', () => {
     fc.assert(
-      fc.property(
-        fc.stringMatching(/^[1-9][0-9]{1,8}$/),
-        fc.nat(),
-        fc.stringMatching(/^(\.[0-9]{1,2})?$/),
-        (whole, at, fraction) => {
-          const position = 1 + (at % (whole.length - 1)); // comma after `position` digits
-          const fromRight = whole.length - position;
-          const text = `${whole.slice(0, position)},${whole.slice(position)}${fraction}`;
-          const valid = fromRight === 3 && whole.length <= 6;
-          if (valid) expect(parseWan(text)).toBe(parseWan(`${whole}${fraction}`));
-          else expect(reasonOf(() => parseWan(text))).toBe('malformed');
-        },
-      ),
+      fc.property(fc.stringMatching(/^[1-9][0-9]{1,8}$/), fc.nat(), fc.stringMatching(/^(\.[0-9]{1,2})?$/), (whole, at, fraction) => {
+        const position = 1 + (at % (whole.length - 1)); // comma after `position` digits
+        const fromRight = whole.length - position;
+        const text = `${whole.slice(0, position)},${whole.slice(position)}${fraction}`;
+        const valid = fromRight === 3 && whole.length <= 6;
+        if (valid) expect(parseWan(text)).toBe(parseWan(`${whole}${fraction}`));
+        else expect(reasonOf(() => parseWan(text))).toBe('malformed');
+      }),
       RUNS,
     );
   });

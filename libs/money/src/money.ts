@@ -1,11 +1,4 @@
-import {
-  DecimalFormatError,
-  divideRoundHalfUp,
-  formatDecimal,
-  formatDecimalTrimmed,
-  groupThousands,
-  parseDecimal,
-} from './decimal';
+import { DecimalFormatError, divideRoundHalfUp, formatDecimal, formatDecimalTrimmed, groupThousands, parseDecimal } from './decimal';
 
 /** Money is an integer number of fen (分), 1 yuan = 100 fen. */
 export type Fen = bigint;

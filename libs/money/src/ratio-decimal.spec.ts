@@ -137,21 +137,14 @@ describe('ranges written out', () => {
 describe('fraction arithmetic', () => {
   it('adds, subtracts and scales like cross-multiplication', () => {
     fc.assert(
-      fc.property(
-        numerator,
-        denominator,
-        numerator,
-        denominator,
-        fc.bigInt({ min: 1n, max: 10n ** 6n }),
-        (a, b, c, d, k) => {
-          const x = ratio(a, b);
-          const y = ratio(c, d);
-          expect(addRatios(x, y)).toEqual(ratio(a * d + c * b, b * d));
-          expect(subtractRatios(x, y)).toEqual(ratio(a * d - c * b, b * d));
-          expect(scaleRatio(x, k)).toEqual(ratio(a * k, b));
-          expect(divideRatio(x, k)).toEqual(ratio(a, b * k));
-        },
-      ),
+      fc.property(numerator, denominator, numerator, denominator, fc.bigInt({ min: 1n, max: 10n ** 6n }), (a, b, c, d, k) => {
+        const x = ratio(a, b);
+        const y = ratio(c, d);
+        expect(addRatios(x, y)).toEqual(ratio(a * d + c * b, b * d));
+        expect(subtractRatios(x, y)).toEqual(ratio(a * d - c * b, b * d));
+        expect(scaleRatio(x, k)).toEqual(ratio(a * k, b));
+        expect(divideRatio(x, k)).toEqual(ratio(a, b * k));
+      }),
       { numRuns: 200 },
     );
   });

@@ -72,16 +72,10 @@ export function floorRatio(value: Ratio, decimals: number, toward: 'floor' | 'ce
  * cut to NON_TERMINATING_DECIMALS places with `exact: false`: rounded half-up, or toward −∞ / +∞ for
  * the lower / upper end of a range, so that the range written out still holds every value it holds.
  */
-export function ratioDecimal(
-  value: Ratio,
-  rounding: 'half-up' | 'floor' | 'ceiling' = 'half-up',
-): { text: string; exact: boolean } {
+export function ratioDecimal(value: Ratio, rounding: 'half-up' | 'floor' | 'ceiling' = 'half-up'): { text: string; exact: boolean } {
   const decimals = terminatingDecimals(value);
   if (decimals !== undefined) return { text: formatDecimal(roundRatio(value, decimals), decimals), exact: true };
-  const units =
-    rounding === 'half-up'
-      ? roundRatio(value, NON_TERMINATING_DECIMALS)
-      : floorRatio(value, NON_TERMINATING_DECIMALS, rounding);
+  const units = rounding === 'half-up' ? roundRatio(value, NON_TERMINATING_DECIMALS) : floorRatio(value, NON_TERMINATING_DECIMALS, rounding);
   return { text: formatDecimal(units, NON_TERMINATING_DECIMALS), exact: false };
 }
 

@@ -105,22 +105,8 @@ describe('a stated value in its base, and half its last digit', () => {
       'count',
       'quantity',
     ]);
-    expect(['yuan', 'wan', 'yi', 'percent', 'count', '吨'].map(basePerUnit)).toEqual([
-      100n,
-      1_000_000n,
-      10_000_000_000n,
-      1n,
-      1n,
-      1n,
-    ]);
-    expect(['yuan', 'wan', 'yi', 'percent', 'count', '吨'].map(statedUnitSuffix)).toEqual([
-      '元',
-      '万元',
-      '亿元',
-      '%',
-      '',
-      '吨',
-    ]);
+    expect(['yuan', 'wan', 'yi', 'percent', 'count', '吨'].map(basePerUnit)).toEqual([100n, 1_000_000n, 10_000_000_000n, 1n, 1n, 1n]);
+    expect(['yuan', 'wan', 'yi', 'percent', 'count', '吨'].map(statedUnitSuffix)).toEqual(['元', '万元', '亿元', '%', '', '吨']);
     expect(checkStatedUnit('ms')).toBe('ms');
   });
 

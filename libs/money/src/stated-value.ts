@@ -32,9 +32,7 @@ const RESERVED_SPELLINGS: Readonly<Record<string, string>> = {
  * ms) is a measured quantity, known to half its last printed digit.
  */
 export const COUNTED_UNITS: readonly string[] =
-  '个 项 条 套 座 栋 幢 户 人 名 家 所 台 辆 次 处 件 宗 份 间 张 批 期 只 头 株 棵 盏 块 口 眼 本 篇 场 届 类'.split(
-    ' ',
-  );
+  '个 项 条 套 座 栋 幢 户 人 名 家 所 台 辆 次 处 件 宗 份 间 张 批 期 只 头 株 棵 盏 块 口 眼 本 篇 场 届 类'.split(' ');
 
 /** Decimals a stated percent or quantity may print; more is not a report figure. */
 const MAX_STATED_DECIMALS = 12;
@@ -102,8 +100,7 @@ export function parseStatedValue(text: unknown, unit: unknown): StatedValue {
   if (typeof text !== 'string') throw new StatedValueError('stated', 'stated must be a decimal string as printed');
   const dot = text.indexOf('.');
   const decimals = dot < 0 ? 0 : text.length - dot - 1;
-  const maxDecimals =
-    kind === 'money' ? FEN_DECIMALS[checked as AmountUnit] : kind === 'count' ? 0 : MAX_STATED_DECIMALS;
+  const maxDecimals = kind === 'money' ? FEN_DECIMALS[checked as AmountUnit] : kind === 'count' ? 0 : MAX_STATED_DECIMALS;
   if (decimals > maxDecimals) {
     throw new StatedValueError(
       'stated',
@@ -112,10 +109,7 @@ export function parseStatedValue(text: unknown, unit: unknown): StatedValue {
         : `at most ${maxDecimals} decimals in ${checked}${kind === 'money' ? ' (anything finer is a fraction of a fen)' : ''}`,
     );
   }
-  const max =
-    kind === 'money'
-      ? (MAX_YUAN_FEN * 10n ** BigInt(decimals)) / basePerUnit(checked)
-      : MAX_STATED_INTEGER * 10n ** BigInt(decimals);
+  const max = kind === 'money' ? (MAX_YUAN_FEN * 10n ** BigInt(decimals)) / basePerUnit(checked) : MAX_STATED_INTEGER * 10n ** BigInt(decimals);
   try {
     const units = parseDecimal(text, {
       scale: decimals,

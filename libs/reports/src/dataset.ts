@@ -274,9 +274,7 @@ function convert(kind: FieldKind, value: unknown, where: string): unknown {
     case 'source':
       return (FUNDING_SOURCES as readonly unknown[]).includes(value) ? value : fail(`expected one of ${FUNDING_SOURCES.join(', ')}`);
     case 'category':
-      return (DISBURSEMENT_CATEGORIES as readonly unknown[]).includes(value)
-        ? value
-        : fail(`expected one of ${DISBURSEMENT_CATEGORIES.join(', ')}`);
+      return (DISBURSEMENT_CATEGORIES as readonly unknown[]).includes(value) ? value : fail(`expected one of ${DISBURSEMENT_CATEGORIES.join(', ')}`);
     case 'level':
       return (PROGRAMME_LEVELS as readonly unknown[]).includes(value) ? value : fail(`expected one of ${PROGRAMME_LEVELS.join(', ')}`);
     case 'region':

@@ -61,14 +61,15 @@ export async function reconcileTarget(
 ): Promise<CliReconciliation> {
   const dataset = datasetExists(target) ? readDataset(target) : undefined;
   const stored = /^[a-z0-9][a-z0-9-]{1,63}$/.test(target) ? await readPublishedReport(database.store, target) : undefined;
-  const report: ReportPublished['data'] | undefined =
-    stored ?? (dataset && datasetReport(dataset.figures, { reportId: target, title: dataset.title }));
+  const report: ReportPublished['data'] | undefined = stored ?? (dataset && datasetReport(dataset.figures, { reportId: target, title: dataset.title }));
   if (report === undefined) throw new ReconcileTargetError(`no report ${target} in the log and no data set ${target}`);
   const reconciliation = await reconcilePublishedReport(database.store, database.pool, report, knownAt);
   const ids = [...new Set(report.statedFigures.flatMap((f) => ('projectId' in f.scope ? [f.scope.projectId] : [])))];
   const projects = ids.map((id, index) => ({ id, name: dataset?.projectNames.get(id) ?? id, numeral: NUMERALS[index] ?? String(index + 1) }));
   const missingProjects = [
-    ...new Set(reconciliation.rows.filter((r) => r.status === 'not-derivable' && /is not in the log$/.test(r.reason ?? '')).map((r) => projectOf(r.scope) ?? '')),
+    ...new Set(
+      reconciliation.rows.filter((r) => r.status === 'not-derivable' && /is not in the log$/.test(r.reason ?? '')).map((r) => projectOf(r.scope) ?? ''),
+    ),
   ].filter((id) => id !== '');
   const notes = new Map((dataset?.figures ?? []).flatMap((f) => (f.note === undefined ? [] : [[f.id, f.note] as const])));
   return { target, title: report.title, published: stored !== undefined, projects, missingProjects, notes, reconciliation };
@@ -161,7 +162,14 @@ export function renderTable(result: CliReconciliation): string {
     lines.push(
       ...table(
         ['status', 'figure', 'key', 'stated', 'recomputed', 'difference / reason'],
-        group.rows.map((row) => [STATUS_TEXT[row.status], row.statedId, row.key ?? '(no key)', shown(row.stated, row.unit), shown(row.recomputed, row.unit), detail(row)]),
+        group.rows.map((row) => [
+          STATUS_TEXT[row.status],
+          row.statedId,
+          row.key ?? '(no key)',
+          shown(row.stated, row.unit),
+          shown(row.recomputed, row.unit),
+          detail(row),
+        ]),
       ),
     );
   }
@@ -170,7 +178,13 @@ export function renderTable(result: CliReconciliation): string {
     lines.push(
       ...table(
         ['status', 'total', 'stated', 'sum of the parts', 'difference'],
-        r.sums.map((sum) => [STATUS_TEXT[sum.status], sum.statedId, shown(sum.stated, sum.unit), shown(sum.sumOfParts, sum.unit), differenceText(sum.difference, sum.unit)]),
+        r.sums.map((sum) => [
+          STATUS_TEXT[sum.status],
+          sum.statedId,
+          shown(sum.stated, sum.unit),
+          shown(sum.sumOfParts, sum.unit),
+          differenceText(sum.difference, sum.unit),
+        ]),
       ),
     );
   }
@@ -245,7 +259,8 @@ export function renderMarkdown(result: CliReconciliation): string {
       '',
       `- stated: **${shown(row.stated, row.unit)}** — 「${row.citation.quote}」 (${row.citation.section})`,
     ];
-    if (row.recomputed !== null) lines.push(`- recomputed from the log: **${shown(row.recomputed, row.unit)}**${row.recomputedYuan ? ` (${groupThousands(row.recomputedYuan)} 元)` : ''}`);
+    if (row.recomputed !== null)
+      lines.push(`- recomputed from the log: **${shown(row.recomputed, row.unit)}**${row.recomputedYuan ? ` (${groupThousands(row.recomputedYuan)} 元)` : ''}`);
     if (row.status === 'mismatch') lines.push(`- difference (stated − recomputed): **${detail(row)}**`);
     if (row.status === 'not-derivable') lines.push(`- not derivable: **${row.reason}**`);
     lines.push(`- arithmetic: ${row.arithmetic}`);
@@ -272,11 +287,31 @@ export function renderMarkdown(result: CliReconciliation): string {
     out.push(...items.flatMap(block));
   };
   out.push('## Findings', '');
-  section('Stated figures the log does not reproduce', r.rows.filter((x) => x.status === 'mismatch'), rowBlock);
-  section('Stated figures within printed precision: the report rounded', r.rows.filter((x) => x.status === 'within-printed-precision'), rowBlock);
-  section('Stated totals that are not the sum of their own stated parts', r.sums.filter((x) => x.status === 'does-not-add-up'), sumBlock);
-  section('Stated totals within the printed precision of their parts', r.sums.filter((x) => x.status === 'within-printed-precision'), sumBlock);
-  section('Stated figures that cannot be derived: a fact is missing', r.rows.filter((x) => x.status === 'not-derivable'), rowBlock);
+  section(
+    'Stated figures the log does not reproduce',
+    r.rows.filter((x) => x.status === 'mismatch'),
+    rowBlock,
+  );
+  section(
+    'Stated figures within printed precision: the report rounded',
+    r.rows.filter((x) => x.status === 'within-printed-precision'),
+    rowBlock,
+  );
+  section(
+    'Stated totals that are not the sum of their own stated parts',
+    r.sums.filter((x) => x.status === 'does-not-add-up'),
+    sumBlock,
+  );
+  section(
+    'Stated totals within the printed precision of their parts',
+    r.sums.filter((x) => x.status === 'within-printed-precision'),
+    sumBlock,
+  );
+  section(
+    'Stated figures that cannot be derived: a fact is missing',
+    r.rows.filter((x) => x.status === 'not-derivable'),
+    rowBlock,
+  );
 
   out.push('## Every keyed stated figure, by project', '');
   for (const group of groups(result)) {

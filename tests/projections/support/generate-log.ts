@@ -75,7 +75,9 @@ export function generateLog({ seed, projects, eventsPerProject, bonds }: Options
   const streams = new Map<string, NewEvent[]>();
   const push = (streamId: string, decided: { type: string; data: object }[], actor = pick(ACTORS)) => {
     const list = streams.get(streamId) ?? [];
-    list.push(...toNewEvents(streamId, decided as { type: string; data: Record<string, unknown> }[], { actor, correlationId: randomUUID(), effectiveDate: date() }));
+    list.push(
+      ...toNewEvents(streamId, decided as { type: string; data: Record<string, unknown> }[], { actor, correlationId: randomUUID(), effectiveDate: date() }),
+    );
     streams.set(streamId, list);
   };
 
@@ -84,7 +86,10 @@ export function generateLog({ seed, projects, eventsPerProject, bonds }: Options
   for (let b = 0; b < bonds; b += 1) {
     const bondId = `b${seed}-${b}`;
     const kind = pick(['special', 'general', 'treasury'] as const);
-    const command: BondCommand = { type: 'IssueBond', data: { bondId, name: `2023年第${b + 1}期债券`, kind, amount: fen(500_000_000, 2_000_000_000), issueDate: date() } };
+    const command: BondCommand = {
+      type: 'IssueBond',
+      data: { bondId, name: `2023年第${b + 1}期债券`, kind, amount: fen(500_000_000, 2_000_000_000), issueDate: date() },
+    };
     const events = decideBond(command, initialBondState);
     push(`bond-${bondId}`, events, ACTORS[2]);
     bondStates.set(bondId, { state: events.reduce(evolveBond, initialBondState), kind, assignments: 0 });
@@ -133,7 +138,13 @@ export function generateLog({ seed, projects, eventsPerProject, bonds }: Options
         counters.a += 1;
         ok = decide({
           type: 'AllocateFunds',
-          data: { projectId, allocationId: `a${counters.a}`, source: pick(FUNDING_SOURCES.filter((s) => s !== 'carry-over')), amount: fen(100_000, 50_000_000), fiscalYear: int(2022, 2024) },
+          data: {
+            projectId,
+            allocationId: `a${counters.a}`,
+            source: pick(FUNDING_SOURCES.filter((s) => s !== 'carry-over')),
+            amount: fen(100_000, 50_000_000),
+            fiscalYear: int(2022, 2024),
+          },
         });
       } else if (roll < 0.3) {
         counters.r += 1;
@@ -148,7 +159,10 @@ export function generateLog({ seed, projects, eventsPerProject, bonds }: Options
         bond.assignments += 1;
         let bondEvents: BondEvent[];
         try {
-          bondEvents = decideBond({ type: 'AssignBondProceeds', data: { bondId, projectId, assignmentId: `as${bond.assignments}`, amount: fen(100_000, 20_000_000) } }, bond.state);
+          bondEvents = decideBond(
+            { type: 'AssignBondProceeds', data: { bondId, projectId, assignmentId: `as${bond.assignments}`, amount: fen(100_000, 20_000_000) } },
+            bond.state,
+          );
         } catch (error) {
           if (error instanceof FundingRuleViolation) continue;
           throw error;
@@ -159,7 +173,10 @@ export function generateLog({ seed, projects, eventsPerProject, bonds }: Options
         ok = decide(receiveFundsForAssignment(bondEvents[0] as BondProceedsAssigned, bond.kind));
       } else if (roll < 0.42) {
         counters.c += 1;
-        ok = decide({ type: 'SignContract', data: { projectId, contractId: `c${counters.c}`, counterparty: '云南某建设工程有限公司', amount: fen(100_000, 80_000_000) } });
+        ok = decide({
+          type: 'SignContract',
+          data: { projectId, contractId: `c${counters.c}`, counterparty: '云南某建设工程有限公司', amount: fen(100_000, 80_000_000) },
+        });
       } else if (roll < 0.8) {
         const available = availableBalance(project);
         if (available <= 0n) continue;
@@ -190,7 +207,10 @@ export function generateLog({ seed, projects, eventsPerProject, bonds }: Options
         ok = decide({ type: 'ReverseDisbursement', data: { projectId, disbursementId: pick(open)[0], reason: '凭证重复录入' } });
       } else if (roll < 0.92) {
         counters.i += 1;
-        ok = decide({ type: 'SetOutputTarget', data: { projectId, indicatorId: `i${counters.i}`, name: '完成量', unit: '吨', target: BigInt(int(0, 5_000_000)) * 100n } });
+        ok = decide({
+          type: 'SetOutputTarget',
+          data: { projectId, indicatorId: `i${counters.i}`, name: '完成量', unit: '吨', target: BigInt(int(0, 5_000_000)) * 100n },
+        });
       } else {
         const indicators = [...project.indicators.keys()];
         if (indicators.length === 0) continue;

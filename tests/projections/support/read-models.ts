@@ -1,15 +1,6 @@
 import { Client } from 'pg';
 import { createPool, PostgresEventStore, type RecordedEvent } from '@fundtrail/event-store';
-import {
-  computeFigures,
-  emptyBondDetails,
-  emptyDetails,
-  foldBondDetails,
-  foldDetails,
-  foldEvents,
-  termsFromJson,
-  termsToJson,
-} from '@fundtrail/projections';
+import { computeFigures, emptyBondDetails, emptyDetails, foldBondDetails, foldDetails, foldEvents, termsFromJson, termsToJson } from '@fundtrail/projections';
 import { SERVER_URL, withDatabase } from '../../support/test-database';
 
 /** One project read-model row, as compared between databases (everything but updated_at). */

@@ -18,10 +18,14 @@ rmSync(lastRun, { recursive: true, force: true });
 const scratch = mkdtempSync(join(tmpdir(), 'fundtrail-campaign-'));
 const jestResults = join(scratch, 'jest.json');
 const loadAverageAtStart = Math.round(loadavg()[0] * 10) / 10;
-const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', '--json', `--outputFile=${jestResults}`, 'tests/reliability', ...jestArgs], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const jest = spawnSync(
+  process.execPath,
+  [require.resolve('jest/bin/jest'), '--runInBand', '--json', `--outputFile=${jestResults}`, 'tests/reliability', ...jestArgs],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 const results = existsSync(jestResults) ? JSON.parse(readFileSync(jestResults, 'utf8')) : undefined;
 rmSync(scratch, { recursive: true, force: true });
 if (jest.status !== 0 || !results) {

@@ -181,7 +181,14 @@ export async function call(base: string, method: 'GET' | 'POST', path: string, o
     } catch {
       body = undefined;
     }
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, body, text, ms: performance.now() - started };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      headers: response.headers,
+      body,
+      text,
+      ms: performance.now() - started,
+    };
   } catch (error) {
     const name = (error as Error).name;
     return {
@@ -243,7 +250,10 @@ export async function waitForCatchUp(url: string, withinMs = 30_000): Promise<bi
 /** The read models as rows to compare (everything but the update timestamps). */
 export async function readModelSnapshot(url: string): Promise<{ projects: unknown[]; bonds: unknown[] }> {
   return {
-    projects: await sql(url, 'SELECT project_id, name, department, category, details, terms, event_count::text, last_position::text FROM project_read_models ORDER BY project_id'),
+    projects: await sql(
+      url,
+      'SELECT project_id, name, department, category, details, terms, event_count::text, last_position::text FROM project_read_models ORDER BY project_id',
+    ),
     bonds: await sql(url, 'SELECT bond_id, details, last_position::text FROM bond_read_models ORDER BY bond_id'),
   };
 }
@@ -319,7 +329,8 @@ export function foldLog(rows: readonly LogRow[]): FoldReport {
             if (!receipt) violations.push(`${where}: drawn from unknown receipt ${d.receiptId}`);
             else {
               receipt.drawn += amount;
-              if (receipt.drawn > receipt.amount) violations.push(`${where}: receipt ${d.receiptId} drawn ${receipt.drawn} fen > its amount ${receipt.amount} fen`);
+              if (receipt.drawn > receipt.amount)
+                violations.push(`${where}: receipt ${d.receiptId} drawn ${receipt.drawn} fen > its amount ${receipt.amount} fen`);
             }
           }
           if (project.disbursed > project.received) {
@@ -386,7 +397,10 @@ export const RECORDED_DIR = join(ROOT, 'tests', 'reliability', 'recorded');
 export function recordFigures(suite: string, figures: Record<string, unknown>): string {
   mkdirSync(LAST_RUN_DIR, { recursive: true });
   const file = join(LAST_RUN_DIR, `${suite}.json`);
-  writeFileSync(file, `${JSON.stringify({ suite, finishedAt: new Date().toISOString(), ...figures }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ suite, finishedAt: new Date().toISOString(), ...figures }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+  );
   return file;
 }
 
@@ -440,7 +454,10 @@ export async function holdStreamHead(url: string, streamId: string): Promise<Hel
 export async function waitForBlockedAppend(url: string, withinMs = 10_000): Promise<void> {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const [row] = await sql<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'fundtrail-api' AND wait_event_type = 'Lock'");
+    const [row] = await sql<{ n: number }>(
+      url,
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'fundtrail-api' AND wait_event_type = 'Lock'",
+    );
     if (row.n > 0) return;
     if (Date.now() > deadline) throw new Error('no append was blocked');
     await sleep(25);

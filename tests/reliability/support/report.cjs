@@ -13,7 +13,9 @@ const BLOCK = /<!-- generated:([a-z0-9-]+) -->\n([\s\S]*?)<!-- \/generated -->/g
 function readRecorded(root) {
   const dir = join(root, RECORDED);
   const recorded = {};
-  for (const name of readdirSync(dir).filter((file) => file.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()) {
     const figures = JSON.parse(readFileSync(join(dir, name), 'utf8'));
     recorded[figures.suite ?? name.replace(/\.json$/, '')] = figures;
   }
@@ -64,7 +66,13 @@ const rows = (pairs) => ['| | |', '|---|---|', ...pairs.map(([label, value]) => 
 
 /** Answers that are a 5xx other than 503 (the one server error the contract allows), in every recorded tally. */
 function serverErrors(r) {
-  const tallies = [r['database-faults'].answersByStatus, r['postgres-crash'].answersByStatus, r['hostile-input'].byStatus, r['concurrency-soak'].finalOutcomes, r['crash-safety'].retryOutcomes];
+  const tallies = [
+    r['database-faults'].answersByStatus,
+    r['postgres-crash'].answersByStatus,
+    r['hostile-input'].byStatus,
+    r['concurrency-soak'].finalOutcomes,
+    r['crash-safety'].retryOutcomes,
+  ];
   return tallies.reduce((sum, tally) => sum + sumWhere(tally, (key) => statusOf(key) >= 500 && statusOf(key) !== 503), 0);
 }
 
@@ -124,12 +132,18 @@ const BLOCKS = {
       ['requests sent', num(c.requestsSent)],
       ['acknowledged on the first attempt', num(c.acknowledgedFirstTime)],
       ['left unanswered by a crash', num(c.unansweredByCrash)],
-      ['their retries', `${tallyText(c.retryOutcomes)}; ${num(c.retriesAnsweredFromTheLog)} answered from events the dead process had already committed (\`Idempotency-Replayed: true\`)`],
+      [
+        'their retries',
+        `${tallyText(c.retryOutcomes)}; ${num(c.retriesAnsweredFromTheLog)} answered from events the dead process had already committed (\`Idempotency-Replayed: true\`)`,
+      ],
       ['acknowledged in total / events in the log', `${num(c.acknowledgedTotal)} / ${num(c.eventsInLog)} (the log also holds the set-up events)`],
       ['**events lost / stored twice**', `**${num(c.eventsLost)} / ${num(c.duplicates)}**`],
       ['log scanned for secrets', `${num(c.logBytesScanned)} bytes at debug level, none found`],
       ['duration', `${num(c.seconds)} s`],
-      ['bond assignment killed between its appends', `retry ${num(bond.retryStatus)}, replayed: ${yes(bond.retryReplayed)}; ${num(bond.bondAssignments)} assignment; ${num(bond.projectReceipts)} receipt (written by ${bond.receiptWrittenBy.map((actor) => `\`${actor}\``).join(', ')})`],
+      [
+        'bond assignment killed between its appends',
+        `retry ${num(bond.retryStatus)}, replayed: ${yes(bond.retryReplayed)}; ${num(bond.bondAssignments)} assignment; ${num(bond.projectReceipts)} receipt (written by ${bond.receiptWrittenBy.map((actor) => `\`${actor}\``).join(', ')})`,
+      ],
     ]);
   },
 
@@ -162,7 +176,9 @@ const BLOCKS = {
     const projects = Object.entries(s.perProject).map(
       ([stream, p]) => `| \`${stream}\` | ${num(p.receipts)} | ${num(p.disbursements)} | ${num(p.reversals)} | ${p.received} | ${p.disbursed} |`,
     );
-    const latency = Object.entries(s.latencyMsPerAttempt).map(([kind, l]) => `| ${kind} | ${num(l.n)} | ${num(l.p50)} | ${num(l.p95)} | **${num(l.p99)}** | ${num(l.max)} |`);
+    const latency = Object.entries(s.latencyMsPerAttempt).map(
+      ([kind, l]) => `| ${kind} | ${num(l.n)} | ${num(l.p50)} | ${num(l.p95)} | **${num(l.p99)}** | ${num(l.max)} |`,
+    );
     const reasons = Object.keys(s.retryReasons).length === 0 ? '' : ` (${tallyText(s.retryReasons)})`;
     return [
       rows([
@@ -216,8 +232,14 @@ const BLOCKS = {
         ['runs per property', num(h.runsPerProperty)],
         ['inputs', `${num(hostileInputs(h))}: ${num(h.bodies)} bodies, ${num(h.queries)} query strings, ${num(h.paths)} path ids, ${num(h.wire)} on the wire`],
         ['valid fuzzed bodies, accepted', `${num(h.accepted)}, each adding exactly the events it named`],
-        ['dates and instants (`asOf`, `asOfRecorded`, `asOfEffective`)', `${num(h.dates.runs)}: ${num(h.dates.existed)} existed and got 200, ${num(h.dates.refused)} did not and got 400 naming the parameter`],
-        ['labels with combining marks, compatibility forms, bidi and zero-width characters', `${num(h.text.runs)}: ${num(h.text.storedAsNfc)} stored as their NFC form (${num(h.text.changedByNfc)} of them changed by it), ${num(h.text.refused)} refused naming the field`],
+        [
+          'dates and instants (`asOf`, `asOfRecorded`, `asOfEffective`)',
+          `${num(h.dates.runs)}: ${num(h.dates.existed)} existed and got 200, ${num(h.dates.refused)} did not and got 400 naming the parameter`,
+        ],
+        [
+          'labels with combining marks, compatibility forms, bidi and zero-width characters',
+          `${num(h.text.runs)}: ${num(h.text.storedAsNfc)} stored as their NFC form (${num(h.text.changedByNfc)} of them changed by it), ${num(h.text.refused)} refused naming the field`,
+        ],
         ['**5xx answers other than 503**', `**${num(sumWhere(h.byStatus, (key) => statusOf(key) >= 500 && statusOf(key) !== 503))}**`],
       ]),
       '',
@@ -233,11 +255,23 @@ const BLOCKS = {
     return rows([
       ['finished', when(s.finishedAt)],
       ['bad tokens', `${num(s.badTokens.kinds)} kinds × a read and a write = ${num(s.badTokens.requests)} requests; all 401: ${yes(s.badTokens.all401)}`],
-      ['GET role matrix', `${num(s.getRoleMatrix.routes)} routes × ${num(s.getRoleMatrix.roles)} roles = ${num(s.getRoleMatrix.checked)} checks; ${num(s.getRoleMatrix.public)} public routes`],
-      ['actor spoofing', `\`actor\` in the body: ${num(a.bodyActor)}; extra claims and spoofing headers recorded as \`${JSON.stringify(a.extraClaimsRecordedAs)}\`; another actor reusing a key: ${a.keyReuseByAnotherActor}; a clerk claiming more, on a reversal: ${num(a.clerkReversal)}`],
+      [
+        'GET role matrix',
+        `${num(s.getRoleMatrix.routes)} routes × ${num(s.getRoleMatrix.roles)} roles = ${num(s.getRoleMatrix.checked)} checks; ${num(s.getRoleMatrix.public)} public routes`,
+      ],
+      [
+        'actor spoofing',
+        `\`actor\` in the body: ${num(a.bodyActor)}; extra claims and spoofing headers recorded as \`${JSON.stringify(a.extraClaimsRecordedAs)}\`; another actor reusing a key: ${a.keyReuseByAnotherActor}; a clerk claiming more, on a reversal: ${num(a.clerkReversal)}`,
+      ],
       ['helmet headers', `${num(s.helmet.headers.length)} headers on ${num(s.helmet.answersChecked)} kinds of answer`],
-      ['401 limiter, defaults', `${num(s.rateLimitDefaults.failuresSent)} failures sent; the first 429 at failure ${num(s.rateLimitDefaults.firstLimitedAt)}, \`Retry-After: ${num(s.rateLimitDefaults.retryAfterSeconds)}\``],
-      ['401 limiter, configured', `limit ${num(s.rateLimitConfigured.limit)}, window ${num(s.rateLimitConfigured.windowSeconds)} s: ${s.rateLimitConfigured.statuses}; lifted after the window: ${yes(s.rateLimitConfigured.liftedAfterWindow)}`],
+      [
+        '401 limiter, defaults',
+        `${num(s.rateLimitDefaults.failuresSent)} failures sent; the first 429 at failure ${num(s.rateLimitDefaults.firstLimitedAt)}, \`Retry-After: ${num(s.rateLimitDefaults.retryAfterSeconds)}\``,
+      ],
+      [
+        '401 limiter, configured',
+        `limit ${num(s.rateLimitConfigured.limit)}, window ${num(s.rateLimitConfigured.windowSeconds)} s: ${s.rateLimitConfigured.statuses}; lifted after the window: ${yes(s.rateLimitConfigured.liftedAfterWindow)}`,
+      ],
       ['log scan', `${num(s.logScan.bytes)} bytes at debug level, ${num(s.logScan.secretsLookedFor)} secrets looked for, **${num(s.logScan.found)} found**`],
     ]);
   },
@@ -256,7 +290,10 @@ const BLOCKS = {
   'postgres-crash'(r) {
     const p = r['postgres-crash'];
     const crashes = p.crashes
-      .map((k) => `at ${num(k.at)} ms with ${num(k.acknowledgedBefore)} acknowledged; a new postmaster running and more writes acknowledged ${num(k.firstAcknowledgedAfterMs)} ms after the kill`)
+      .map(
+        (k) =>
+          `at ${num(k.at)} ms with ${num(k.acknowledgedBefore)} acknowledged; a new postmaster running and more writes acknowledged ${num(k.firstAcknowledgedAfterMs)} ms after the kill`,
+      )
       .join('; ');
     return rows([
       ['finished', when(p.finishedAt)],
@@ -275,7 +312,11 @@ const BLOCKS = {
 
   files(r) {
     const c = r.campaign;
-    return ['| test file | tests | passed | seconds |', '|---|---|---|---|', ...c.files.map((f) => `| \`${f.file}\` | ${num(f.tests)} | ${num(f.passed)} | ${num(f.seconds)} |`)].join('\n');
+    return [
+      '| test file | tests | passed | seconds |',
+      '|---|---|---|---|',
+      ...c.files.map((f) => `| \`${f.file}\` | ${num(f.tests)} | ${num(f.passed)} | ${num(f.seconds)} |`),
+    ].join('\n');
   },
 };
 
@@ -288,7 +329,8 @@ function render(document, recorded) {
     seen.set(name, (seen.get(name) ?? 0) + 1);
     const figures = new Proxy(recorded, {
       get(target, suite) {
-        if (typeof suite === 'string' && !(suite in target)) throw new Error(`block "${name}" needs tests/reliability/recorded/${suite}.json, which is not recorded`);
+        if (typeof suite === 'string' && !(suite in target))
+          throw new Error(`block "${name}" needs tests/reliability/recorded/${suite}.json, which is not recorded`);
         return target[suite];
       },
     });

@@ -19,9 +19,12 @@ describe('amountIn', () => {
   });
 });
 
-describe('an amount is validated in its body\'s amountUnit', () => {
+describe("an amount is validated in its body's amountUnit", () => {
   const errors = (body: object) =>
-    validateSync(Object.assign(new ReceiveFundsDto(), { receiptId: 'r-1', source: 'other', ...body })).map((e) => [e.property, Object.keys(e.constraints ?? {})]);
+    validateSync(Object.assign(new ReceiveFundsDto(), { receiptId: 'r-1', source: 'other', ...body })).map((e) => [
+      e.property,
+      Object.keys(e.constraints ?? {}),
+    ]);
 
   it('accepts whole fen in each unit', () => {
     expect(errors({ amount: '1.000001', amountUnit: 'wan' })).toEqual([]);

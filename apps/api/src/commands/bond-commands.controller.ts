@@ -72,11 +72,6 @@ export class BondCommandsController {
     @Param('assignmentId', SlugPipe) assignmentId: string,
     @Body() body: ReverseBondAssignmentDto,
   ) {
-    return this.send(
-      request,
-      actor,
-      { type: 'ReverseBondAssignment', data: { bondId, assignmentId, reason: body.reason } },
-      body.effectiveDate,
-    );
+    return this.send(request, actor, { type: 'ReverseBondAssignment', data: { bondId, assignmentId, reason: body.reason } }, body.effectiveDate);
   }
 }

@@ -10,7 +10,12 @@ export function CommandErrors(...codes: RuleCode[]) {
   const conflict = byStatus.get(409) ?? [];
   byStatus.set(409, [...conflict, 'WRONG_EXPECTED_VERSION', 'IDEMPOTENCY_IN_FLIGHT']);
   return applyDecorators(
-    ApiResponse({ status: 400, type: ProblemSchema, description: 'application/problem+json: VALIDATION_FAILED, INVALID_BODY, MALFORMED_JSON, INVALID_PATH, INVALID_IDEMPOTENCY_KEY (errors[] names each field)' }),
+    ApiResponse({
+      status: 400,
+      type: ProblemSchema,
+      description:
+        'application/problem+json: VALIDATION_FAILED, INVALID_BODY, MALFORMED_JSON, INVALID_PATH, INVALID_IDEMPOTENCY_KEY (errors[] names each field)',
+    }),
     ApiResponse({ status: 401, type: ProblemSchema, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
     ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN: the role may not do this' }),
     ApiResponse({ status: 413, type: ProblemSchema, description: 'PAYLOAD_TOO_LARGE' }),

@@ -4,12 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags }
 import type { Request } from 'express';
 import { type Actor, CurrentActor, Roles } from '@fundtrail/auth';
 import type { AppendResult } from '@fundtrail/event-store';
-import {
-  type DisbursementCategory,
-  ExecuteProjectCommand,
-  type FundingSource,
-  type ProjectCommand,
-} from '@fundtrail/funding';
+import { type DisbursementCategory, ExecuteProjectCommand, type FundingSource, type ProjectCommand } from '@fundtrail/funding';
 import { type AmountUnit, parseQuantity } from '@fundtrail/money';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { SlugPipe } from '../validation/validation';
@@ -85,12 +80,7 @@ export class ProjectCommandsController {
     @Param('projectId', SlugPipe) projectId: string,
     @Body() body: RevisePlannedTotalDto,
   ) {
-    return this.send(
-      request,
-      actor,
-      { type: 'RevisePlannedTotal', data: { projectId, ...money(body), reason: body.reason } },
-      body.effectiveDate,
-    );
+    return this.send(request, actor, { type: 'RevisePlannedTotal', data: { projectId, ...money(body), reason: body.reason } }, body.effectiveDate);
   }
 
   @Post(':projectId/allocations')
@@ -114,7 +104,16 @@ export class ProjectCommandsController {
   @Roles('clerk', 'budget-officer')
   @ApiOperation({ summary: 'ReceiveFunds (资金到位)' })
   @ApiResponse({ status: 201, type: CommandAccepted })
-  @CommandErrors('PROJECT_NOT_FOUND', 'DUPLICATE_ID', 'ALLOCATION_EXCEEDED', 'UNKNOWN_ALLOCATION', 'SOURCE_MISMATCH', 'UNKNOWN_BOND', 'BOND_NOT_ASSIGNED', 'BOND_RECEIPT_BY_ASSIGNMENT')
+  @CommandErrors(
+    'PROJECT_NOT_FOUND',
+    'DUPLICATE_ID',
+    'ALLOCATION_EXCEEDED',
+    'UNKNOWN_ALLOCATION',
+    'SOURCE_MISMATCH',
+    'UNKNOWN_BOND',
+    'BOND_NOT_ASSIGNED',
+    'BOND_RECEIPT_BY_ASSIGNMENT',
+  )
   receive(@Req() request: Request, @CurrentActor() actor: Actor, @Param('projectId', SlugPipe) projectId: string, @Body() body: ReceiveFundsDto) {
     const { effectiveDate, amount, amountUnit, source, ...rest } = body;
     return this.send(
@@ -141,13 +140,18 @@ export class ProjectCommandsController {
   @Roles('clerk')
   @ApiOperation({ summary: 'RecordDisbursement (支付)' })
   @ApiResponse({ status: 201, type: CommandAccepted })
-  @CommandErrors('PROJECT_NOT_FOUND', 'DUPLICATE_ID', 'INSUFFICIENT_FUNDS', 'CONTRACT_EXCEEDED', 'APPROVAL_EXCEEDED', 'UNKNOWN_RECEIPT', 'UNKNOWN_CONTRACT', 'UNKNOWN_APPROVAL', 'APPROVAL_MISMATCH')
-  disburse(
-    @Req() request: Request,
-    @CurrentActor() actor: Actor,
-    @Param('projectId', SlugPipe) projectId: string,
-    @Body() body: RecordDisbursementDto,
-  ) {
+  @CommandErrors(
+    'PROJECT_NOT_FOUND',
+    'DUPLICATE_ID',
+    'INSUFFICIENT_FUNDS',
+    'CONTRACT_EXCEEDED',
+    'APPROVAL_EXCEEDED',
+    'UNKNOWN_RECEIPT',
+    'UNKNOWN_CONTRACT',
+    'UNKNOWN_APPROVAL',
+    'APPROVAL_MISMATCH',
+  )
+  disburse(@Req() request: Request, @CurrentActor() actor: Actor, @Param('projectId', SlugPipe) projectId: string, @Body() body: RecordDisbursementDto) {
     const { effectiveDate, amount, amountUnit, category, ...rest } = body;
     return this.send(
       request,
@@ -201,12 +205,7 @@ export class ProjectCommandsController {
     @Param('indicatorId', SlugPipe) indicatorId: string,
     @Body() body: ReportOutputDto,
   ) {
-    return this.send(
-      request,
-      actor,
-      { type: 'ReportOutput', data: { projectId, indicatorId, actual: parseQuantity(body.actual) } },
-      body.effectiveDate,
-    );
+    return this.send(request, actor, { type: 'ReportOutput', data: { projectId, indicatorId, actual: parseQuantity(body.actual) } }, body.effectiveDate);
   }
   @Post(':projectId/payment-approvals')
   @HttpCode(201)

@@ -61,7 +61,9 @@ export class RegisterProjectDto extends MoneyCommandDto {
 
   @ApiPropertyOptional({ example: 'yunnan/kunming/xishan', description: 'a path of slugs, broadest first', pattern: REGION_PATH_PATTERN.source })
   @IsOptionalField()
-  @Matches(REGION_PATH_PATTERN, { message: '$property must be a path of slugs separated by "/", broadest first (e.g. yunnan/kunming/xishan), at most 10 levels' })
+  @Matches(REGION_PATH_PATTERN, {
+    message: '$property must be a path of slugs separated by "/", broadest first (e.g. yunnan/kunming/xishan), at most 10 levels',
+  })
   region?: string;
 
   @ApiProperty({ example: 'drainage', maxLength: 64 })
@@ -149,7 +151,7 @@ export class ReceiveFundsDto extends MoneyCommandDto {
   @ApiProperty({
     enum: FUNDING_SOURCES,
     description:
-      'with allocationId: the allocation\'s own source (422 SOURCE_MISMATCH otherwise). A bond source (special-bond, general-bond, treasury-bond) without bondId is accepted: a bond that FundTrail does not hold, whose arrival alone is recorded',
+      "with allocationId: the allocation's own source (422 SOURCE_MISMATCH otherwise). A bond source (special-bond, general-bond, treasury-bond) without bondId is accepted: a bond that FundTrail does not hold, whose arrival alone is recorded",
   })
   @IsIn(FUNDING_SOURCES, { message: `$property must be one of: ${FUNDING_SOURCES.join(', ')}` })
   source: string;
@@ -172,7 +174,7 @@ export class ReceiveFundsDto extends MoneyCommandDto {
 
   @ApiPropertyOptional({
     description:
-      'the bond the money came from. Proceeds of a bond FundTrail holds arrive only as the receipt its assignment writes (POST /api/bonds/:bondId/assignments), so a receipt posted here that names a bond is refused: 422 UNKNOWN_BOND (never issued), BOND_NOT_ASSIGNED (no assignment to this project) or BOND_RECEIPT_BY_ASSIGNMENT (assigned here: the assignment\'s receipt already holds the money)',
+      "the bond the money came from. Proceeds of a bond FundTrail holds arrive only as the receipt its assignment writes (POST /api/bonds/:bondId/assignments), so a receipt posted here that names a bond is refused: 422 UNKNOWN_BOND (never issued), BOND_NOT_ASSIGNED (no assignment to this project) or BOND_RECEIPT_BY_ASSIGNMENT (assigned here: the assignment's receipt already holds the money)",
     pattern: SLUG_PATTERN.source,
   })
   @IsOptionalField()

@@ -50,7 +50,12 @@ export class MonitoringRulesController {
       'idle-funds { minUnspentPercent, afterDays, sources? }, output-lag { points }, over-arrival {}. Percents are decimal strings (numbers accepted). ' +
       'scope: { programme?, region?, department?, category?, fiscalYear? }. A bad parameter is 400 VALIDATION_FAILED naming its path (params.checkpoints[1].by).',
   })
-  @ApiBody({ schema: { type: 'object', example: { ruleId: 'execution-schedule', kind: 'execution-lag', params: { checkpoints: [{ by: '06-30', minExecutionRate: '50' }] } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: { ruleId: 'execution-schedule', kind: 'execution-lag', params: { checkpoints: [{ by: '06-30', minExecutionRate: '50' }] } },
+    },
+  })
   @ApiResponse({ status: 201, type: RulesDefinedSchema })
   @CommandErrors('RULE_KIND_CHANGED')
   async define(@Req() request: Request, @CurrentActor() actor: Actor, @Body() body: Record<string, unknown>) {
@@ -68,7 +73,8 @@ export class MonitoringRulesController {
   @UseInterceptors(IdempotencyInterceptor)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key + same body replays the first answer; same key + other body is 422' })
   @ApiOperation({
-    summary: 'Adopt the default rule set (docs/MONITORING.md): each default rule whose ruleId has no version yet is posted as version 1; rules that exist are kept as they are (changed false)',
+    summary:
+      'Adopt the default rule set (docs/MONITORING.md): each default rule whose ruleId has no version yet is posted as version 1; rules that exist are kept as they are (changed false)',
   })
   @ApiResponse({ status: 201, type: RulesDefinedSchema })
   @CommandErrors()

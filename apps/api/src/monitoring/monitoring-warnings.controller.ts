@@ -31,14 +31,20 @@ export class WarningIdPipe implements PipeTransform<string, string> {
 }
 
 const READ_ERRORS = [
-  ApiResponse({ status: 400, type: ProblemSchema, description: 'VALIDATION_FAILED (a date or instant that does not exist, a bad filter or status), INVALID_PATH' }),
+  ApiResponse({
+    status: 400,
+    type: ProblemSchema,
+    description: 'VALIDATION_FAILED (a date or instant that does not exist, a bad filter or status), INVALID_PATH',
+  }),
   ApiResponse({ status: 401, type: ProblemSchema, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
   ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
   ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND, STORE_UNAVAILABLE' }),
 ];
-const readErrors = (...extra: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
-  for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
-};
+const readErrors =
+  (...extra: MethodDecorator[]): MethodDecorator =>
+  (target, key, descriptor) => {
+    for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
+  };
 
 const DISPOSITION_BODY = {
   schema: { type: 'object', properties: { note: { type: 'string', maxLength: 2000 }, effectiveDate: { type: 'string', example: '2024-09-02' } } },
@@ -98,7 +104,12 @@ export class MonitoringWarningsController {
   @ApiBody(DISPOSITION_BODY)
   @ApiResponse({ status: 201, type: CommandAccepted })
   @CommandErrors('DISPOSITION_NOT_ALLOWED', 'WARNING_NOT_FOUND')
-  acknowledge(@Req() request: Request, @CurrentActor() actor: Actor, @Param('warningId', WarningIdPipe) warningId: string, @Body() body: Record<string, unknown>) {
+  acknowledge(
+    @Req() request: Request,
+    @CurrentActor() actor: Actor,
+    @Param('warningId', WarningIdPipe) warningId: string,
+    @Body() body: Record<string, unknown>,
+  ) {
     return this.dispose('acknowledge', request, actor, warningId, body);
   }
 

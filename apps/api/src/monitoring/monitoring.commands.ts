@@ -87,7 +87,10 @@ export class DefineMonitoringRulesHandler implements ICommandHandler<DefineMonit
         const decided =
           onlyNew && latest !== undefined
             ? []
-            : decideMonitoringRuleSet({ type: 'DefineMonitoringRule', data: { ...rule, ...(effectiveFrom !== undefined && { effectiveFrom }) }, postedOn }, next);
+            : decideMonitoringRuleSet(
+                { type: 'DefineMonitoringRule', data: { ...rule, ...(effectiveFrom !== undefined && { effectiveFrom }) }, postedOn },
+                next,
+              );
         next = decided.reduce(evolveMonitoringRuleSet, next);
         events.push(...decided);
         outcome.push({ ruleId: rule.ruleId, version: next.rules.get(rule.ruleId)!.version, changed: decided.length > 0 });
@@ -95,11 +98,9 @@ export class DefineMonitoringRulesHandler implements ICommandHandler<DefineMonit
       if (events.length === 0) return { append: await this.head(), rules: outcome };
       try {
         const effectiveDate = events[events.length - 1].data.effectiveFrom;
-        const append = await this.store.append(
-          MONITORING_RULES_STREAM,
-          toNewEvents(MONITORING_RULES_STREAM, events, { ...context, effectiveDate }),
-          { expectedRevision: expected },
-        );
+        const append = await this.store.append(MONITORING_RULES_STREAM, toNewEvents(MONITORING_RULES_STREAM, events, { ...context, effectiveDate }), {
+          expectedRevision: expected,
+        });
         return { append, rules: outcome };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= ATTEMPTS) throw error;
@@ -126,7 +127,11 @@ export class DisposeOfWarningHandler implements ICommandHandler<DisposeOfWarning
     @Inject(EVENT_STORE) store: EventStore,
     private readonly monitoring: MonitoringReadSide,
   ) {
-    this.warnings = new AggregateRepository(store, { initial: initialWarningDispositionState, evolve: evolveWarningDisposition, decide: decideWarningDisposition });
+    this.warnings = new AggregateRepository(store, {
+      initial: initialWarningDispositionState,
+      evolve: evolveWarningDisposition,
+      decide: decideWarningDisposition,
+    });
   }
 
   async execute({ action, warningId, note, context }: DisposeOfWarning): Promise<AppendResult> {

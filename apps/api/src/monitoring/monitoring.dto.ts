@@ -10,7 +10,10 @@ const IsKnownAt = () => parsedBy('isKnownAt', parseKnownAt, 'a global position, 
 
 /** As the log stood at a moment: only what was recorded by then. */
 export class KnownAtQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ description: 'only facts, rule versions and dispositions recorded by then: a global position or an ISO 8601 instant', example: '2024-09-05T18:00:00+08:00' })
+  @ApiPropertyOptional({
+    description: 'only facts, rule versions and dispositions recorded by then: a global position or an ISO 8601 instant',
+    example: '2024-09-05T18:00:00+08:00',
+  })
   @IsOptional()
   @IsKnownAt()
   knownAt?: string;
@@ -31,7 +34,10 @@ export class WarningsQueryDto extends PortfolioFilterQueryDto {
   @IsCalendarDate()
   asOfEffective?: string;
 
-  @ApiPropertyOptional({ description: 'only facts, rule versions and dispositions recorded by then: a global position or an ISO 8601 instant', example: '1234' })
+  @ApiPropertyOptional({
+    description: 'only facts, rule versions and dispositions recorded by then: a global position or an ISO 8601 instant',
+    example: '1234',
+  })
   @IsOptional()
   @IsKnownAt()
   knownAt?: string;

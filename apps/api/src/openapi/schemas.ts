@@ -30,10 +30,20 @@ export class FigureSchema {
   })
   key: string;
   @ApiProperty({ type: LabelSchema }) label: LabelSchema;
-  @ApiProperty({ example: '50.74', nullable: true, type: String, description: 'yuan string for amounts, percent string for rates; null with reason when unknown' })
+  @ApiProperty({
+    example: '50.74',
+    nullable: true,
+    type: String,
+    description: 'yuan string for amounts, percent string for rates; null with reason when unknown',
+  })
   value: string | null;
   @ApiProperty({ example: '50.74%' }) display: string;
-  @ApiProperty({ enum: ['yuan', 'percent', 'quantity'], description: "yuan: amounts (a yuan string); percent: rates; quantity: an indicator's target or actual (output_target:, output_actual:), in the indicator's own unit" }) unit: string;
+  @ApiProperty({
+    enum: ['yuan', 'percent', 'quantity'],
+    description:
+      "yuan: amounts (a yuan string); percent: rates; quantity: an indicator's target or actual (output_target:, output_actual:), in the indicator's own unit",
+  })
+  unit: string;
   @ApiProperty({ example: 'Σ receipts excluding carry-over / planned_total × 100, rounded half-up to 2 decimals' }) formula: string;
   @ApiProperty({ example: 1 }) formulaVersion: number;
   @ApiPropertyOptional({ example: '227000000.00' }) numerator?: string;
@@ -136,13 +146,19 @@ export class TracedTermSchema {
   @ApiProperty({ example: { id: 'clerk-wang', role: 'clerk' } }) actor: object;
   @ApiProperty({ enum: ['numerator', 'denominator'] }) term: string;
   @ApiProperty({ enum: ['add', 'set'] }) mode: string;
-  @ApiProperty({ example: '-100.00', description: 'negative for what a correction takes back (DisbursementReversed, ReceiptReversed, AllocationReversed, PaymentApprovalReversed; ContractAmended moves a contract by amount − previousAmount)' }) signedAmount: string;
+  @ApiProperty({
+    example: '-100.00',
+    description:
+      'negative for what a correction takes back (DisbursementReversed, ReceiptReversed, AllocationReversed, PaymentApprovalReversed; ContractAmended moves a contract by amount − previousAmount)',
+  })
+  signedAmount: string;
   @ApiProperty({ description: 'false for a stated value a later event replaced' }) effective: boolean;
 }
 
 export class TraceSchema extends FigureSchema {
   @ApiProperty({ type: [TracedTermSchema], description: 'this page of the terms (total: all of them)' }) terms: TracedTermSchema[];
-  @ApiProperty({ nullable: true, type: String, description: 'what the read model says (with a time: the figure folded from every event of that cut)' }) storedValue: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'what the read model says (with a time: the figure folded from every event of that cut)' })
+  storedValue: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'as given; null: every effective day' }) asOfEffective: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'as given; null: everything recorded' }) knownAt: string | null;
   @ApiProperty({ description: 'the value recomputed from all the events (every page) equals the read model' }) matches: boolean;
@@ -159,7 +175,23 @@ export class VerifySchema {
   @ApiProperty() asOfPosition: string;
   @ApiProperty({ example: { ok: false, brokenLinks: [{ streamId: 'project-demo', streamRevision: '3', eventId: '…', problem: 'hash-mismatch' }] } })
   hashChains: object;
-  @ApiProperty({ example: { ok: true, projects: 11, differences: [], missing: [], unexpected: [], unreadable: [], bonds: 5, bondDifferences: [], programmes: 4, programmeDifferences: [], reports: 1, reportDifferences: [] } }) readModels: object;
+  @ApiProperty({
+    example: {
+      ok: true,
+      projects: 11,
+      differences: [],
+      missing: [],
+      unexpected: [],
+      unreadable: [],
+      bonds: 5,
+      bondDifferences: [],
+      programmes: 4,
+      programmeDifferences: [],
+      reports: 1,
+      reportDifferences: [],
+    },
+  })
+  readModels: object;
   @ApiProperty({
     description:
       'every bond assignment against its project receipt (exists, same amount, bond, assignment and source kind) and every receipt that names a bond. problem: receipt-missing | receipt-id-taken | receipt-differs | unknown-bond | no-assignment | receipt-not-reversed (a reversed assignment whose receipt still counts) | receipt-reversed-alone; pending (receipt-pending, receipt-reversal-pending): assignments or reversals the bond process has not reached yet (not a failure)',
@@ -167,7 +199,19 @@ export class VerifySchema {
       ok: false,
       assignments: 5,
       bondReceipts: 5,
-      broken: [{ problem: 'receipt-id-taken', streamId: 'bond-b1', eventId: '…', globalPosition: '…', projectId: 'p1', bondId: 'b1', assignmentId: 'a1', receiptId: 'bond-4f1c…', detail: '…' }],
+      broken: [
+        {
+          problem: 'receipt-id-taken',
+          streamId: 'bond-b1',
+          eventId: '…',
+          globalPosition: '…',
+          projectId: 'p1',
+          bondId: 'b1',
+          assignmentId: 'a1',
+          receiptId: 'bond-4f1c…',
+          detail: '…',
+        },
+      ],
       pending: [],
     },
   })

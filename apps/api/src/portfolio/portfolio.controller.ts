@@ -11,14 +11,20 @@ import { BreakdownSchema, FilteredProjectListSchema, PortfolioFiguresSchema, Por
 
 const EVERYONE = ['clerk', 'budget-officer', 'auditor', 'analyst'] as const;
 const READ_ERRORS = [
-  ApiResponse({ status: 400, type: ProblemSchema, description: 'VALIDATION_FAILED (a filter, a time or a figure key that is not valid; an unknown parameter), INVALID_PATH' }),
+  ApiResponse({
+    status: 400,
+    type: ProblemSchema,
+    description: 'VALIDATION_FAILED (a filter, a time or a figure key that is not valid; an unknown parameter), INVALID_PATH',
+  }),
   ApiResponse({ status: 401, type: ProblemSchema, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
   ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
   ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND (minPosition not reached in 5 s), STORE_UNAVAILABLE' }),
 ];
-export const documented = (...extra: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
-  for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
-};
+export const documented =
+  (...extra: MethodDecorator[]): MethodDecorator =>
+  (target, key, descriptor) => {
+    for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
+  };
 
 const FIGURE_KEY_TEXT = /^[a-z_]{1,40}(:[a-z0-9][a-z0-9-]{0,63})?$/;
 
@@ -43,7 +49,10 @@ export class PortfolioController {
 
   @Get('portfolio/breakdown')
   @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'The selected projects grouped by programme (children of the programme filter, or the roots), region, department, category or source, with each group\'s figures' })
+  @ApiOperation({
+    summary:
+      "The selected projects grouped by programme (children of the programme filter, or the roots), region, department, category or source, with each group's figures",
+  })
   @ApiResponse({ status: 200, type: BreakdownSchema })
   @documented()
   async breakdown(@Query() query: BreakdownQueryDto) {
@@ -54,9 +63,18 @@ export class PortfolioController {
 
   @Get('portfolio/figures/:key/trace')
   @Roles('auditor', 'analyst')
-  @ApiOperation({ summary: 'One portfolio figure: its formula, its value, the projects whose terms it sums (each with its own value and terms), and whether the log gives the same value' })
+  @ApiOperation({
+    summary:
+      'One portfolio figure: its formula, its value, the projects whose terms it sums (each with its own value and terms), and whether the log gives the same value',
+  })
   @ApiResponse({ status: 200, type: PortfolioTraceSchema })
-  @documented(ApiResponse({ status: 404, type: ProblemSchema, description: 'FIGURE_NOT_FOUND (no such figure, or one with no portfolio total such as output_completion:*)' }))
+  @documented(
+    ApiResponse({
+      status: 404,
+      type: ProblemSchema,
+      description: 'FIGURE_NOT_FOUND (no such figure, or one with no portfolio total such as output_completion:*)',
+    }),
+  )
   async trace(@Param('key') key: string, @Query() query: PortfolioQueryDto) {
     const trace = FIGURE_KEY_TEXT.test(key) ? await this.projections.portfolio.trace(key, toPortfolioFilter(query), toFigureTime(query)) : undefined;
     if (!trace) throw new ProblemException(problem(404, 'FIGURE_NOT_FOUND', `the portfolio has no figure ${key}`));
@@ -72,7 +90,9 @@ export class PortfolioController {
   @ApiResponse({ status: 200, type: FilteredProjectListSchema })
   @documented()
   async list(@Query() query: ProjectListQueryDto) {
-    const conditions: FigureCondition[] = (query.filter === undefined ? [] : Array.isArray(query.filter) ? query.filter : [query.filter]).map(parseFigureCondition);
+    const conditions: FigureCondition[] = (query.filter === undefined ? [] : Array.isArray(query.filter) ? query.filter : [query.filter]).map(
+      parseFigureCondition,
+    );
     const answer = await this.projections.portfolio.listProjects({
       filter: toPortfolioFilter(query),
       time: toFigureTime(query),

@@ -14,11 +14,13 @@ import { PortfolioFilterQueryDto, ReadQueryDto } from '../queries/query.dto';
 import { parsedBy, PRINTABLE } from '../validation/validators';
 
 const IsAsOfEffective = () => parsedBy('isAsOfEffective', parseAsOfEffective, 'a calendar date that exists, YYYY-MM-DD');
-const IsKnownAt = () =>
-  parsedBy('isKnownAt', parseKnownAt, 'a global position (digits) or an ISO 8601 instant with its offset (send "+" as %2B)');
+const IsKnownAt = () => parsedBy('isKnownAt', parseKnownAt, 'a global position (digits) or an ISO 8601 instant with its offset (send "+" as %2B)');
 
 const AS_OF_EFFECTIVE = { description: 'only events effective on or before this day (截至), YYYY-MM-DD', example: '2024-06-30' };
-const KNOWN_AT = { description: 'only events recorded by then: a global position, or an ISO 8601 instant with its offset', example: '2024-09-05T18:00:00%2B08:00' };
+const KNOWN_AT = {
+  description: 'only events recorded by then: a global position, or an ISO 8601 instant with its offset',
+  example: '2024-09-05T18:00:00%2B08:00',
+};
 
 /** The portfolio filters and the time of the figures: as of an effective day, as known at a moment. */
 export class PortfolioQueryDto extends PortfolioFilterQueryDto {

@@ -24,7 +24,10 @@ export class BreakdownGroupSchema {
 export class BreakdownSchema extends TimeEchoSchema {
   @ApiProperty({ enum: ['programme', 'region', 'department', 'category', 'source'] }) by: string;
   @ApiProperty({ description: 'the filters applied' }) filter: object;
-  @ApiProperty({ type: [BreakdownGroupSchema], description: 'ordered by group, projects without one last; by=source: a project counts once per source it received from' })
+  @ApiProperty({
+    type: [BreakdownGroupSchema],
+    description: 'ordered by group, projects without one last; by=source: a project counts once per source it received from',
+  })
   groups: BreakdownGroupSchema[];
 }
 
@@ -41,10 +44,13 @@ export class PortfolioTraceSchema extends TimeEchoSchema {
   @ApiProperty() formula: string;
   @ApiProperty({ example: 1 }) formulaVersion: number;
   @ApiProperty({ nullable: true, type: String }) value: string | null;
-  @ApiPropertyOptional({ description: 'rates: Σ of the projects\' numerators' }) numerator?: string;
-  @ApiPropertyOptional({ description: 'rates: Σ of the projects\' denominators' }) denominator?: string;
-  @ApiProperty({ description: 'the value equals the one folded again from every selected project\'s stream in the log' }) matches: boolean;
-  @ApiProperty({ type: [PortfolioTraceProjectSchema], description: 'the projects whose terms the figure sums; each one\'s own trace is GET /api/projects/:id/figures/:key/trace' })
+  @ApiPropertyOptional({ description: "rates: Σ of the projects' numerators" }) numerator?: string;
+  @ApiPropertyOptional({ description: "rates: Σ of the projects' denominators" }) denominator?: string;
+  @ApiProperty({ description: "the value equals the one folded again from every selected project's stream in the log" }) matches: boolean;
+  @ApiProperty({
+    type: [PortfolioTraceProjectSchema],
+    description: "the projects whose terms the figure sums; each one's own trace is GET /api/projects/:id/figures/:key/trace",
+  })
   projects: PortfolioTraceProjectSchema[];
 }
 
@@ -64,7 +70,7 @@ export class ProgrammeViewSchema extends TimeEchoSchema {
   @ApiProperty({ example: { programmeId: 'xishan-2024', name: '西山区2024年', level: 'district', region: 'yunnan/kunming/xishan' } }) programme: object;
   @ApiProperty({ description: 'the programmes directly under it' }) children: object[];
   @ApiProperty({ description: 'the projects registered directly under it' }) projects: object[];
-  @ApiProperty({ description: "its own output indicators: name, unit, target, actual" }) indicators: object;
+  @ApiProperty({ description: 'its own output indicators: name, unit, target, actual' }) indicators: object;
   @ApiProperty({ example: 4, description: 'projects in its scope (it and its descendants)' }) projectCount: number;
   @ApiProperty({ type: [FigureSchema], description: 'the portfolio figures of its scope, then its own indicators as output_completion:<indicatorId>' })
   figures: FigureSchema[];

@@ -73,7 +73,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const [body, headers] = toProblem(exception);
     if (body.status >= 500 && body.code === 'INTERNAL_ERROR') {
-      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     sendRendered(response, renderProblem(body, headers, request));
   }

@@ -51,7 +51,10 @@ export function problem(status: number, code: string, detail: string, extra: Par
 
 /** Thrown anywhere in the HTTP layer to answer with a specific problem. */
 export class ProblemException extends HttpException {
-  constructor(readonly problem: Problem, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem, problem.status);
   }
 }

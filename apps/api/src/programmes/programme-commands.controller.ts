@@ -65,12 +65,7 @@ export class ProgrammeCommandsController {
     @Param('indicatorId', SlugPipe) indicatorId: string,
     @Body() body: ReportOutputDto,
   ) {
-    return this.send(
-      request,
-      actor,
-      { type: 'ReportOutput', data: { programmeId, indicatorId, actual: parseQuantity(body.actual) } },
-      body.effectiveDate,
-    );
+    return this.send(request, actor, { type: 'ReportOutput', data: { programmeId, indicatorId, actual: parseQuantity(body.actual) } }, body.effectiveDate);
   }
 
   @Post('projects/:projectId/programme')

@@ -24,7 +24,8 @@ export class ProgrammeQueriesController {
   @documented(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROGRAMME_NOT_FOUND' }))
   async get(@Param('programmeId', SlugPipe) programmeId: string, @Query() query: FigureTimeQueryDto) {
     const view = await this.projections.portfolio.programme(programmeId, toFigureTime(query));
-    if (!view) throw new ProblemException(problem(404, 'PROGRAMME_NOT_FOUND', `programme ${programmeId} does not exist (or is not projected yet: pass minPosition)`));
+    if (!view)
+      throw new ProblemException(problem(404, 'PROGRAMME_NOT_FOUND', `programme ${programmeId} does not exist (or is not projected yet: pass minPosition)`));
     return { ...view, ...echoTime(query) };
   }
 }

@@ -5,7 +5,8 @@ import { IsCalendarDate, parsedBy } from '../validation/validators';
 import { PageQueryDto } from './query.dto';
 
 /** knownAt: a global position, or an instant with its offset (never a bare date: a moment, not a day). */
-export const IsKnownAt = () => parsedBy('isKnownAt', parseKnownAt, 'a global position (digits) or an ISO 8601 instant with its offset such as 2024-09-05T18:00:00%2B08:00');
+export const IsKnownAt = () =>
+  parsedBy('isKnownAt', parseKnownAt, 'a global position (digits) or an ISO 8601 instant with its offset such as 2024-09-05T18:00:00%2B08:00');
 
 export const AS_OF_EFFECTIVE_DOC = {
   description: 'only events effective on or before this day (截至), a date that exists, YYYY-MM-DD; default: every day',

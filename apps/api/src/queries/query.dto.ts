@@ -61,7 +61,8 @@ const IsAsOf = () => parsedBy('isAsOf', parseAsOf, 'a global position, an ISO 86
 
 export class HistoryQueryDto extends PageQueryDto {
   @ApiProperty({
-    description: 'a global position, an ISO 8601 instant with its offset (recording time; send "+" as %2B), or a date YYYY-MM-DD for the end of that recording day in Asia/Shanghai',
+    description:
+      'a global position, an ISO 8601 instant with its offset (recording time; send "+" as %2B), or a date YYYY-MM-DD for the end of that recording day in Asia/Shanghai',
     example: '2024-09-01T00:00:00Z',
   })
   @IsAsOf()

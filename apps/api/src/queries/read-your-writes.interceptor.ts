@@ -17,10 +17,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     return from(this.projections.reached(BigInt(raw), READ_YOUR_WRITES_TIMEOUT_MS)).pipe(
       switchMap((reached) => {
         if (!reached) {
-          throw new ProblemException(
-            problem(503, 'PROJECTION_BEHIND', `the read models have not reached position ${raw} yet; retry`),
-            { 'Retry-After': '1' },
-          );
+          throw new ProblemException(problem(503, 'PROJECTION_BEHIND', `the read models have not reached position ${raw} yet; retry`), { 'Retry-After': '1' });
         }
         return next.handle();
       }),

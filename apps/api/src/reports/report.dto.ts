@@ -24,8 +24,7 @@ import { figureDefinition, parseKnownAt, REGION_PATTERN } from '@fundtrail/proje
 import { PageQueryDto, ReadQueryDto } from '../queries/query.dto';
 import { IsCalendarDate, IsFreeText, IsLabel, IsOptionalField, parsedBy, SLUG_MESSAGE } from '../validation/validators';
 
-const IsKnownAt = () =>
-  parsedBy('isKnownAt', parseKnownAt, 'an ISO 8601 instant with its offset, or a global position');
+const IsKnownAt = () => parsedBy('isKnownAt', parseKnownAt, 'an ISO 8601 instant with its offset, or a global position');
 
 /** Nested strings are put in Unicode NFC here: the pipe does it for top-level fields only. */
 const Nfc = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value));

@@ -9,7 +9,16 @@ export class ReportSchema {
   @ApiPropertyOptional({ example: '2024-09-05' }) publishedAt?: string;
   @ApiPropertyOptional({ example: '2024-08-31' }) asOfEffective?: string;
   @ApiProperty({
-    example: [{ statedId: 'changpo-received-total', scope: { projectId: 'changpo-shantytown-phase2-plot1' }, key: 'received_total', stated: '111,969.90', unit: 'wan', citation: { section: '一（二）', quote: '共计到位资金111,969.90万元' } }],
+    example: [
+      {
+        statedId: 'changpo-received-total',
+        scope: { projectId: 'changpo-shantytown-phase2-plot1' },
+        key: 'received_total',
+        stated: '111,969.90',
+        unit: 'wan',
+        citation: { section: '一（二）', quote: '共计到位资金111,969.90万元' },
+      },
+    ],
   })
   statedFigures: object[];
 }
@@ -35,7 +44,16 @@ export class ReportReconciliationSchema {
   @ApiProperty({ nullable: true, type: String }) asOfEffective: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'as given' }) knownAt: string | null;
   @ApiProperty({
-    example: { match: 76, withinPrintedPrecision: 1, mismatch: 1, notDerivable: 4, notKeyed: 64, sumsAddUp: 10, sumsWithinPrintedPrecision: 1, sumsDoNotAddUp: 1 },
+    example: {
+      match: 76,
+      withinPrintedPrecision: 1,
+      mismatch: 1,
+      notDerivable: 4,
+      notKeyed: 64,
+      sumsAddUp: 10,
+      sumsWithinPrintedPrecision: 1,
+      sumsDoNotAddUp: 1,
+    },
   })
   summary: object;
   @ApiProperty({
@@ -56,6 +74,19 @@ export class ReportReconciliationSchema {
     ],
   })
   rows: object[];
-  @ApiProperty({ example: [{ statedId: 'new-infra-subprojects-total', parts: ['a', 'b'], stated: '20', unit: '个', sumOfParts: '21', status: 'does-not-add-up', difference: '-1', arithmetic: '…' }] })
+  @ApiProperty({
+    example: [
+      {
+        statedId: 'new-infra-subprojects-total',
+        parts: ['a', 'b'],
+        stated: '20',
+        unit: '个',
+        sumOfParts: '21',
+        status: 'does-not-add-up',
+        difference: '-1',
+        arithmetic: '…',
+      },
+    ],
+  })
   sums: object[];
 }

@@ -23,9 +23,11 @@ const READ_ERRORS = [
   ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
   ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND (minPosition not reached in 5 s), STORE_UNAVAILABLE' }),
 ];
-const readErrors = (...extra: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
-  for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
-};
+const readErrors =
+  (...extra: MethodDecorator[]): MethodDecorator =>
+  (target, key, descriptor) => {
+    for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
+  };
 /** This request's path and query with `page` moved on, as every paged answer names its next page. */
 function nextPage(request: Request, page: number, pageSize: number): string {
   const at = request.originalUrl.indexOf('?');

@@ -94,7 +94,9 @@ export class PortfolioSeriesController {
 
   @Get('series')
   @Roles(...EVERYONE)
-  @ApiOperation({ summary: 'District totals period by period by effective date, each point as of the last day of its period, over the projects the portfolio filters select' })
+  @ApiOperation({
+    summary: 'District totals period by period by effective date, each point as of the last day of its period, over the projects the portfolio filters select',
+  })
   @ApiResponse({ status: 200, type: PortfolioSeriesSchema })
   @documented()
   async series(@Query() query: PortfolioSeriesQueryDto) {

@@ -1,6 +1,16 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, registerDecorator } from 'class-validator';
-import { type FigureScope, HEADLINE_FIGURES, MAX_SERIES_KEYS, MAX_SERIES_POINTS, parseSeriesBound, parseSeriesKeys, SERIES_INTERVALS, SeriesRangeError, type SeriesInterval } from '@fundtrail/projections';
+import {
+  type FigureScope,
+  HEADLINE_FIGURES,
+  MAX_SERIES_KEYS,
+  MAX_SERIES_POINTS,
+  parseSeriesBound,
+  parseSeriesKeys,
+  SERIES_INTERVALS,
+  SeriesRangeError,
+  type SeriesInterval,
+} from '@fundtrail/projections';
 import { IsKnownAt, KNOWN_AT_DOC } from '../queries/figure-time.dto';
 import { PortfolioFilterQueryDto, ReadQueryDto } from '../queries/query.dto';
 import { parsedBy } from '../validation/validators';
@@ -36,7 +46,10 @@ class SeriesQueryDto extends ReadQueryDto {
   @IsIn(SERIES_INTERVALS, { message: `$property must be one of ${SERIES_INTERVALS.join(', ')}` })
   interval?: SeriesInterval;
 
-  @ApiPropertyOptional({ description: `the first period: the one containing this month YYYY-MM or day YYYY-MM-DD (default: the earliest effective date); at most ${MAX_SERIES_POINTS} points`, example: '2024-01' })
+  @ApiPropertyOptional({
+    description: `the first period: the one containing this month YYYY-MM or day YYYY-MM-DD (default: the earliest effective date); at most ${MAX_SERIES_POINTS} points`,
+    example: '2024-01',
+  })
   @IsOptional()
   @IsSeriesBound()
   from?: string;

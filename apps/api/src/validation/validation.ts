@@ -87,8 +87,7 @@ function inNfc(value: object): object {
   return copy;
 }
 
-const NOT_AN_OBJECT = (detail: string) =>
-  badRequest('INVALID_BODY', detail, [{ field: 'body', code: 'NOT_AN_OBJECT', message: 'expected a JSON object' }]);
+const NOT_AN_OBJECT = (detail: string) => badRequest('INVALID_BODY', detail, [{ field: 'body', code: 'NOT_AN_OBJECT', message: 'expected a JSON object' }]);
 
 /**
  * Bodies must be JSON objects; arrays, strings and null are refused before class-validator sees them.
@@ -100,16 +99,12 @@ class BodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw NOT_AN_OBJECT(
-        value === undefined
-          ? 'the request body must be a JSON object sent with Content-Type: application/json'
-          : 'the request body must be a JSON object',
+        value === undefined ? 'the request body must be a JSON object sent with Content-Type: application/json' : 'the request body must be a JSON object',
       );
     }
     if ((metadata.type === 'body' || metadata.type === 'query') && typeof value === 'object' && value !== null && !Array.isArray(value)) value = inNfc(value);
     const declared =
-      (metadata.type === 'body' || metadata.type === 'query') && typeof metadata.metatype === 'function'
-        ? declaredFields(metadata.metatype)
-        : undefined;
+      (metadata.type === 'body' || metadata.type === 'query') && typeof metadata.metatype === 'function' ? declaredFields(metadata.metatype) : undefined;
     if (!declared || typeof value !== 'object' || value === null) return super.transform(value, metadata);
 
     const early: FieldError[] = [];

@@ -7,7 +7,9 @@ const hex = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().pad
 
 describe('textProblem', () => {
   it.each(BIDI.map((c) => [hex(c), c]))('refuses the bidi control %s in a label and in free text, naming it and where it is', (name, c) => {
-    expect(textProblem(`西山${c}区`, 'label')).toBe(`must not contain bidirectional control characters (${name} at index 2): they change how the text is displayed`);
+    expect(textProblem(`西山${c}区`, 'label')).toBe(
+      `must not contain bidirectional control characters (${name} at index 2): they change how the text is displayed`,
+    );
     expect(textProblem(`西山${c}区`, 'free-text')).toMatch(/^must not contain bidirectional control characters/);
   });
 

@@ -36,8 +36,7 @@ export function parsedBy(name: string, parse: (value: unknown) => unknown, descr
 }
 
 /** Yuan as a string: positive, at most 2 decimals, at most 10^13 ("1234.56"). */
-export const IsYuan = (options?: ValidationOptions) =>
-  parsedBy('isYuan', (v) => parseYuan(v), 'a positive yuan amount as a string, e.g. "1234.56"', options);
+export const IsYuan = (options?: ValidationOptions) => parsedBy('isYuan', (v) => parseYuan(v), 'a positive yuan amount as a string, e.g. "1234.56"', options);
 
 /** The unit a body's money fields are typed in: its `amountUnit`, yuan when absent, undefined when not a unit (that field is refused on its own). */
 export function amountUnitOf(body: object): AmountUnit | undefined {
@@ -94,7 +93,12 @@ export const IsCalendarDate = (options?: ValidationOptions) =>
 
 /** A cut on recording time: an ISO 8601 instant with its offset, or a calendar date meaning the end of that day in Asia/Shanghai. */
 export const IsRecordedCutoff = (options?: ValidationOptions) =>
-  parsedBy('isRecordedCutoff', parseRecordedCutoff, 'an ISO 8601 instant with its offset such as 2024-09-01T08:00:00%2B08:00, or a calendar date YYYY-MM-DD', options);
+  parsedBy(
+    'isRecordedCutoff',
+    parseRecordedCutoff,
+    'an ISO 8601 instant with its offset such as 2024-09-01T08:00:00%2B08:00, or a calendar date YYYY-MM-DD',
+    options,
+  );
 
 /**
  * Text without control characters (they corrupt logs, CSV exports and terminals) and without lone

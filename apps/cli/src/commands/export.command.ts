@@ -85,7 +85,9 @@ export class ExportCommand extends CommandRunner {
     await withFundtrail(async ({ database }) => {
       if (kind === 'fdp') {
         const result = await writeFiscalDataPackage(database.pool, database.store, {}, out);
-        process.stdout.write(`wrote ${result.descriptorPath} and ${result.dataPath}: ${result.rows} rows from ${result.projects} projects, as of position ${result.asOfPosition}\n`);
+        process.stdout.write(
+          `wrote ${result.descriptorPath} and ${result.dataPath}: ${result.rows} rows from ${result.projects} projects, as of position ${result.asOfPosition}\n`,
+        );
         return;
       }
       const result = await writeIatiActivities(database.pool, database.store, {}, out, {
@@ -102,7 +104,10 @@ export class ExportCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--reporting-org-ref <ref>', description: `iati: the publisher's IATI organisation identifier (default ${DEFAULT_IATI_OPTIONS.reportingOrgRef}, a placeholder)` })
+  @Option({
+    flags: '--reporting-org-ref <ref>',
+    description: `iati: the publisher's IATI organisation identifier (default ${DEFAULT_IATI_OPTIONS.reportingOrgRef}, a placeholder)`,
+  })
   parseReportingOrgRef(value: string): string {
     return value;
   }

@@ -8,7 +8,10 @@ interface MonitoringPageOptions {
 }
 
 /** Writes docs/monitoring-xishan-2024.md: the Xishan data against the default rules, computed with no database. */
-@Command({ name: 'monitoring-page', description: `write ${XISHAN_MONITORING_PAGE.path}: which Xishan projects the default monitoring rules would have warned of, and when` })
+@Command({
+  name: 'monitoring-page',
+  description: `write ${XISHAN_MONITORING_PAGE.path}: which Xishan projects the default monitoring rules would have warned of, and when`,
+})
 export class MonitoringPageCommand extends CommandRunner {
   async run(_: string[], options: MonitoringPageOptions): Promise<void> {
     const out = resolve(options.out ?? XISHAN_MONITORING_PAGE.path);

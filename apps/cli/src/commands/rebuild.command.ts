@@ -22,11 +22,16 @@ export class RebuildCommand extends CommandRunner {
       const total = Number(await database.store.headPosition());
       const bar = progress('rebuild', total);
       // The shadow tables are swapped together, so every rebuild replays every read model.
-      const result = await rebuildReadModels(database.store, database.pool, Object.values(PROJECTORS).map((make) => make()), {
-        batchSize,
-        fresh: options.fresh,
-        onProgress: ({ events }) => bar.update(events),
-      });
+      const result = await rebuildReadModels(
+        database.store,
+        database.pool,
+        Object.values(PROJECTORS).map((make) => make()),
+        {
+          batchSize,
+          fresh: options.fresh,
+          onProgress: ({ events }) => bar.update(events),
+        },
+      );
       bar.stop();
       const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
       process.stdout.write(

@@ -13,7 +13,8 @@ import { CliUsageError } from './token.command';
 @Command({
   name: 'reconcile',
   arguments: '<target>',
-  description: "<target>: a report id or a data set; check a published report's stated figures (or a data set's, e.g. xishan-2024) against the figures recomputed from the log",
+  description:
+    "<target>: a report id or a data set; check a published report's stated figures (or a data set's, e.g. xishan-2024) against the figures recomputed from the log",
 })
 export class ReconcileCommand extends CommandRunner {
   async run([target]: string[], options: { json?: boolean; markdown?: boolean; knownAt?: string }): Promise<void> {
@@ -35,9 +36,7 @@ export class ReconcileCommand extends CommandRunner {
       }
     });
     if (result.missingProjects.length > 0) {
-      process.stderr.write(
-        `fundtrail: ${result.missingProjects.length} project(s) of ${target} are not in the log; load it first: seed ${target}\n`,
-      );
+      process.stderr.write(`fundtrail: ${result.missingProjects.length} project(s) of ${target} are not in the log; load it first: seed ${target}\n`);
     }
     if (options.json) process.stdout.write(`${JSON.stringify(result.reconciliation, null, 2)}\n`);
     else if (options.markdown) process.stdout.write(renderMarkdown(result));

@@ -36,7 +36,10 @@ export class TokenCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--expires-in <duration>', description: 'lifetime: seconds, or a whole number of s, m, h or d, e.g. 30m, 8h, 7d (default 8h); every token expires' })
+  @Option({
+    flags: '--expires-in <duration>',
+    description: 'lifetime: seconds, or a whole number of s, m, h or d, e.g. 30m, 8h, 7d (default 8h); every token expires',
+  })
   parseExpiresIn(value: string): string {
     return value;
   }

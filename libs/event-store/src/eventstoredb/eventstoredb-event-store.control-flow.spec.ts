@@ -22,13 +22,7 @@ import {
   UnavailableError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
 } from '@eventstore/db-client';
-import {
-  EventIdConflictError,
-  EventStoreUnavailableError,
-  type NewEvent,
-  type RecordedEvent,
-  WrongExpectedVersionError,
-} from '../event-store.port';
+import { EventIdConflictError, EventStoreUnavailableError, type NewEvent, type RecordedEvent, WrongExpectedVersionError } from '../event-store.port';
 import { bureauDayOf } from '@fundtrail/calendar';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
 import { type EsdbClient, EventStoreDbEventStore } from './eventstoredb-event-store';
@@ -108,7 +102,17 @@ class FakeEsdbClient {
   /** A system record in $all, as projections and stats write them. */
   systemRecord(type = '$>', streamId = '$ce-project'): void {
     this.position += 17n;
-    this.record({ streamId, id: randomUUID(), isJson: false, revision: 0n, type, created: new Date(), data: new Uint8Array(), metadata: undefined, position: { commit: this.position, prepare: this.position } });
+    this.record({
+      streamId,
+      id: randomUUID(),
+      isJson: false,
+      revision: 0n,
+      type,
+      created: new Date(),
+      data: new Uint8Array(),
+      metadata: undefined,
+      position: { commit: this.position, prepare: this.position },
+    });
   }
 
   /** An event someone else wrote straight into ESDB, without FundTrail's seal. */
@@ -116,7 +120,17 @@ class FakeEsdbClient {
     this.position += 17n;
     const stream = this.streams.get(streamId) ?? [];
     this.streams.set(streamId, stream);
-    const record: FakeRecord = { streamId, id: randomUUID(), isJson: true, revision: BigInt(stream.length), type: 'Foreign', created: new Date(), data: { x: 1 }, metadata: {}, position: { commit: this.position, prepare: this.position } };
+    const record: FakeRecord = {
+      streamId,
+      id: randomUUID(),
+      isJson: true,
+      revision: BigInt(stream.length),
+      type: 'Foreign',
+      created: new Date(),
+      data: { x: 1 },
+      metadata: {},
+      position: { commit: this.position, prepare: this.position },
+    };
     stream.push(record);
     this.record(record);
   }
@@ -126,7 +140,11 @@ class FakeEsdbClient {
     for (const s of this.subscriptions) s.offer(record);
   }
 
-  async appendToStream(streamId: string, events: EventData | EventData[], options: { expectedRevision?: AppendExpectedRevision } = {}): Promise<EsdbAppendResult> {
+  async appendToStream(
+    streamId: string,
+    events: EventData | EventData[],
+    options: { expectedRevision?: AppendExpectedRevision } = {},
+  ): Promise<EsdbAppendResult> {
     this.calls.push('appendToStream');
     const expectedRevision = options.expectedRevision ?? ANY;
     this.appendedWith.push(expectedRevision);
@@ -405,9 +423,7 @@ describe('EventStoreDbEventStore: unit test of control flow against a fake clien
       const event = newEvent('A', { n: 1 });
       await store.append('project-1', [event], { expectedRevision: 'no_stream' });
       await expect(store.append('project-1', [{ ...event, data: { n: 2 } }], { expectedRevision: 0n })).rejects.toBeInstanceOf(EventIdConflictError);
-      await expect(store.append('project-1', [{ ...event, data: { n: 2 } }], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
-        EventIdConflictError,
-      );
+      await expect(store.append('project-1', [{ ...event, data: { n: 2 } }], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(EventIdConflictError);
       await expect(store.append('project-1', [{ ...event, type: 'B' }], { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
       expect(fake.streams.get('project-1')).toHaveLength(1);
     });

@@ -104,11 +104,7 @@ export class EventStoreDbEventStore implements EventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), options);
   }
 
-  async append(
-    streamId: string,
-    events: NewEvent[],
-    { expectedRevision }: { expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  async append(streamId: string, events: NewEvent[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     toEsdbExpectedRevision(expectedRevision); // validates
     for (const event of events) assertUserStreamAndType(streamId, event.type);
@@ -202,7 +198,12 @@ export class EventStoreDbEventStore implements EventStore {
     let start = ascending.length - 1;
     while (start > 0 && ascending[start - 1].streamRevision === ascending[start].streamRevision - 1n) start -= 1;
     const newest = ascending[ascending.length - 1];
-    this.remember(streamId, newest.streamRevision, newest.hash, ascending.slice(start).map((e) => e.eventId));
+    this.remember(
+      streamId,
+      newest.streamRevision,
+      newest.hash,
+      ascending.slice(start).map((e) => e.eventId),
+    );
   }
 
   /**

@@ -18,12 +18,7 @@ import {
   UnavailableError,
   UnknownError,
 } from '@eventstore/db-client';
-import {
-  EventIdConflictError,
-  type EventMetadata,
-  EventStoreUnavailableError,
-  WrongExpectedVersionError,
-} from '../event-store.port';
+import { EventIdConflictError, type EventMetadata, EventStoreUnavailableError, WrongExpectedVersionError } from '../event-store.port';
 import { chainHash, GENESIS_HASH } from '../hash-chain';
 import {
   assertUserStreamAndType,
@@ -286,7 +281,10 @@ describe('EventStoreDB mapping (pure functions, no server)', () => {
       ['DeadlineExceededError', new DeadlineExceededError(undefined, 'deadline')],
       ['TimeoutError (gRPC ABORTED, e.g. commit timeout)', new TimeoutError(undefined, 'timeout')],
       ['CancelledError (server-side)', new CancelledError(undefined, 'cancelled')],
-      ['NotLeaderError', convertToCommandError(serviceError(5, 'not leader', { exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' }))],
+      [
+        'NotLeaderError',
+        convertToCommandError(serviceError(5, 'not leader', { exception: 'not-leader', 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' })),
+      ],
     ])('%s -> EventStoreUnavailableError, keeping the cause', (_label, error) => {
       expect(isEsdbUnavailable(error)).toBe(true);
       const mapped = toEsdbStoreError(error);
@@ -355,11 +353,7 @@ describe('EventStoreDB mapping (pure functions, no server)', () => {
     });
 
     it("passes the port's own errors through unchanged", () => {
-      const ours = [
-        new WrongExpectedVersionError('s', 1n, 2n),
-        new EventIdConflictError(EVENT_ID),
-        new EventStoreUnavailableError('down'),
-      ];
+      const ours = [new WrongExpectedVersionError('s', 1n, 2n), new EventIdConflictError(EVENT_ID), new EventStoreUnavailableError('down')];
       for (const error of ours) expect(toEsdbStoreError(error)).toBe(error);
     });
   });

@@ -290,11 +290,7 @@ function fromEsdbExpected(expected: AppendExpectedRevision): ExpectedRevision {
 
 /** Client errors -> the port's errors; anything unrecognised is passed through unchanged. */
 export function toEsdbStoreError(error: unknown, context: { streamId?: string; expected?: ExpectedRevision } = {}): unknown {
-  if (
-    error instanceof WrongExpectedVersionError ||
-    error instanceof EventIdConflictError ||
-    error instanceof EventStoreUnavailableError
-  ) {
+  if (error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError || error instanceof EventStoreUnavailableError) {
     return error;
   }
   if (error instanceof EsdbWrongExpectedVersionError) return fromEsdbWrongExpectedVersion(error, context.streamId, context.expected);

@@ -36,10 +36,7 @@ export function createPool(options: DatabaseOptions): Pool {
 }
 
 /** A TypeORM data source used for migrations and read-model repositories. */
-export function createDataSource(
-  options: DatabaseOptions,
-  extra: { migrations?: Migrations } = {},
-): DataSource {
+export function createDataSource(options: DatabaseOptions, extra: { migrations?: Migrations } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,

@@ -7,7 +7,11 @@ const pgError = (code: string, severity = 'ERROR', message = `error ${code}`) =>
 describe('which failures mean "the store is unavailable, retry" (503) rather than a bug or bad input', () => {
   it.each<[string, unknown, boolean]>([
     // the server refuses or ends the session
-    ['55000 FATAL: database is not currently accepting connections (ALLOW_CONNECTIONS false)', pgError('55000', 'FATAL', 'database "x" is not currently accepting connections'), true],
+    [
+      '55000 FATAL: database is not currently accepting connections (ALLOW_CONNECTIONS false)',
+      pgError('55000', 'FATAL', 'database "x" is not currently accepting connections'),
+      true,
+    ],
     ['3D000 FATAL: the database does not exist (dropped under the API)', pgError('3D000', 'FATAL', 'database "x" does not exist'), true],
     ['28P01 FATAL: password authentication failed', pgError('28P01', 'FATAL'), true],
     ['42501 FATAL: no CONNECT privilege', pgError('42501', 'FATAL', 'permission denied for database "x"'), true],

@@ -26,7 +26,17 @@ export const UNAVAILABLE_SQLSTATES: Readonly<Record<string, string>> = {
 const SESSION_ENDING_SEVERITIES = new Set(['FATAL', 'PANIC']);
 
 /** Errors of the driver (pg, net) that say the server could not be reached or went away. */
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|terminating connection|Query read timeout/i;
 
@@ -51,11 +61,7 @@ export function isUnavailable(error: unknown): boolean {
 
 /** Maps driver errors to the port's errors; anything unrecognised is passed through unchanged. */
 export function toStoreError(error: unknown): unknown {
-  if (
-    error instanceof WrongExpectedVersionError ||
-    error instanceof EventIdConflictError ||
-    error instanceof EventStoreUnavailableError
-  ) {
+  if (error instanceof WrongExpectedVersionError || error instanceof EventIdConflictError || error instanceof EventStoreUnavailableError) {
     return error;
   }
   if (isUnavailable(error)) {

@@ -88,11 +88,7 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions = {},
   ) {}
 
-  async append(
-    streamId: string,
-    events: NewEvent[],
-    { expectedRevision }: { expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  async append(streamId: string, events: NewEvent[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     if (events.length >= MAX_EVENTS_PER_APPEND) throw new RangeError('too many events in one append');
     try {
@@ -161,10 +157,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** The stream head the append must chain onto, or 'mismatch' when `expected` cannot hold. */
-  private async headFor(
-    streamId: string,
-    expected: ExpectedRevision,
-  ): Promise<{ revision: bigint; hash: string } | null | 'mismatch'> {
+  private async headFor(streamId: string, expected: ExpectedRevision): Promise<{ revision: bigint; hash: string } | null | 'mismatch'> {
     if (expected === 'no_stream') return null;
     const known = this.knownHeads.get(streamId);
     if (typeof expected === 'bigint' && known?.revision === expected) return known;
@@ -197,10 +190,9 @@ export class PostgresEventStore implements EventStore {
    * content, this is a retry of an append that did: answer with the original result.
    */
   private async refuseOrReplay(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
-      [events.map((e) => e.eventId)],
-    );
+    const { rows } = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`, [
+      events.map((e) => e.eventId),
+    ]);
     if (rows.length > 0) {
       const stored = new Map(rows.map((r) => [r.event_id, toRecordedEvent(r)]));
       const allSame = events.every((e) => {

@@ -1,10 +1,4 @@
-import {
-  type AppendResult,
-  type EventStore,
-  type ExpectedRevision,
-  type RecordedEvent,
-  WrongExpectedVersionError,
-} from '@fundtrail/event-store';
+import { type AppendResult, type EventStore, type ExpectedRevision, type RecordedEvent, WrongExpectedVersionError } from '@fundtrail/event-store';
 import { FundingRuleViolation } from '../shared/funding-rule-violation';
 import { type CommandContext, toNewEvents } from './command-context';
 

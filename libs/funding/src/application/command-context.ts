@@ -33,11 +33,7 @@ function keyedEventId(actorId: string, idempotencyKey: string, streamId: string,
   return `${digest.slice(0, 8)}-${digest.slice(8, 12)}-8${digest.slice(13, 16)}-${variant}${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
 }
 
-export function toNewEvents(
-  streamId: string,
-  events: { type: string; data: Record<string, unknown> }[],
-  context: CommandContext,
-): NewEvent[] {
+export function toNewEvents(streamId: string, events: { type: string; data: Record<string, unknown> }[], context: CommandContext): NewEvent[] {
   const metadata: EventMetadata = {
     actor: { id: context.actor.id, role: context.actor.role },
     correlationId: context.correlationId,

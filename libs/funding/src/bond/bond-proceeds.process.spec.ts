@@ -53,7 +53,11 @@ describe('bondReceiptId', () => {
 
   it('lies in the reserved namespace, which ordinary slugs beginning with "bond-" do not', () => {
     expect(isDerivedReceiptId(bondReceiptId(bondId, 'assign-1'))).toBe(true);
-    expect(['bond-2024', 'bond-2024-07', `bond-${'0'.repeat(23)}`, `bond-${'0'.repeat(25)}`, `bond-${'A'.repeat(24)}`, 'special-bond-2023'].filter(isDerivedReceiptId)).toEqual([]);
+    expect(
+      ['bond-2024', 'bond-2024-07', `bond-${'0'.repeat(23)}`, `bond-${'0'.repeat(25)}`, `bond-${'A'.repeat(24)}`, 'special-bond-2023'].filter(
+        isDerivedReceiptId,
+      ),
+    ).toEqual([]);
   });
 
   it('is a valid slug even when both ids are 64 characters long', () => {
@@ -77,10 +81,7 @@ describe('receiveFundsForAssignment', () => {
   });
 
   it('is refused as a duplicate when the assignment is retried, so the money counts once', () => {
-    project
-      .given([registered, receivedFromBond])
-      .when(receiveFundsForAssignment(assigned, 'special'))
-      .thenThrows('DUPLICATE_ID', { field: 'receiptId' });
+    project.given([registered, receivedFromBond]).when(receiveFundsForAssignment(assigned, 'special')).thenThrows('DUPLICATE_ID', { field: 'receiptId' });
   });
 });
 
@@ -127,7 +128,10 @@ describe('assertAssignmentReceivable (before the assignment is appended)', () =>
   });
 
   it('refuses an assignment to a project that does not exist, naming projectId', () => {
-    expect(refusal(() => assertAssignmentReceivable(assignment, 'special', initialProjectState))).toMatchObject({ code: 'UNKNOWN_PROJECT', field: 'projectId' });
+    expect(refusal(() => assertAssignmentReceivable(assignment, 'special', initialProjectState))).toMatchObject({
+      code: 'UNKNOWN_PROJECT',
+      field: 'projectId',
+    });
   });
 
   it('refuses an assignment whose receipt id another receipt holds, naming assignmentId and the id', () => {
@@ -170,22 +174,34 @@ describe('assertReceiptFromAssignment (a receipt that names a bond)', () => {
     expect(refusal(() => assertReceiptFromAssignment(clientReceipt(), bondState([bondIssued])))).toMatchObject({ code: 'BOND_NOT_ASSIGNED', field: 'bondId' });
   });
 
-  it('refuses a client receipt naming a bond assigned to this project: its proceeds already arrive as the assignment\'s receipt', () => {
+  it("refuses a client receipt naming a bond assigned to this project: its proceeds already arrive as the assignment's receipt", () => {
     const violation = refusal(() => assertReceiptFromAssignment(clientReceipt(), withAssignment));
     expect(violation).toMatchObject({ code: 'BOND_RECEIPT_BY_ASSIGNMENT', field: 'bondId' });
     expect(violation.message).toContain(receiptId);
   });
 
   it('refuses an assignment the bond does not hold for this project', () => {
-    expect(refusal(() => assertReceiptFromAssignment(clientReceipt({ assignmentId: 'assign-9' }), withAssignment))).toMatchObject({ code: 'BOND_NOT_ASSIGNED', field: 'assignmentId' });
+    expect(refusal(() => assertReceiptFromAssignment(clientReceipt({ assignmentId: 'assign-9' }), withAssignment))).toMatchObject({
+      code: 'BOND_NOT_ASSIGNED',
+      field: 'assignmentId',
+    });
   });
 
   it('accepts exactly the receipt the assignment makes, and refuses one that differs', () => {
     const exact = receiveFundsForAssignment(assigned, 'special').data;
     expect(() => assertReceiptFromAssignment(exact, withAssignment)).not.toThrow();
-    expect(refusal(() => assertReceiptFromAssignment({ ...exact, amount: 39_999n }, withAssignment))).toMatchObject({ code: 'BOND_RECEIPT_MISMATCH', field: 'amount' });
-    expect(refusal(() => assertReceiptFromAssignment({ ...exact, source: 'general-bond' }, withAssignment))).toMatchObject({ code: 'BOND_RECEIPT_MISMATCH', field: 'source' });
-    expect(refusal(() => assertReceiptFromAssignment({ ...exact, receiptId: 'r-1' }, withAssignment))).toMatchObject({ code: 'BOND_RECEIPT_MISMATCH', field: 'receiptId' });
+    expect(refusal(() => assertReceiptFromAssignment({ ...exact, amount: 39_999n }, withAssignment))).toMatchObject({
+      code: 'BOND_RECEIPT_MISMATCH',
+      field: 'amount',
+    });
+    expect(refusal(() => assertReceiptFromAssignment({ ...exact, source: 'general-bond' }, withAssignment))).toMatchObject({
+      code: 'BOND_RECEIPT_MISMATCH',
+      field: 'source',
+    });
+    expect(refusal(() => assertReceiptFromAssignment({ ...exact, receiptId: 'r-1' }, withAssignment))).toMatchObject({
+      code: 'BOND_RECEIPT_MISMATCH',
+      field: 'receiptId',
+    });
   });
 });
 

@@ -68,7 +68,10 @@ export function assignmentAlreadyReceived(project: ProjectState, event: BondProc
  */
 export function assertAssignmentReceivable(assignment: AssignBondProceeds['data'], bondKind: BondKind, project: ProjectState): void {
   const { bondId, assignmentId, projectId } = assignment;
-  const receipt = receiveFundsForAssignment({ type: 'BondProceedsAssigned', data: { bondId, assignmentId, projectId, amount: formatYuan(assignment.amount) } }, bondKind);
+  const receipt = receiveFundsForAssignment(
+    { type: 'BondProceedsAssigned', data: { bondId, assignmentId, projectId, amount: formatYuan(assignment.amount) } },
+    bondKind,
+  );
   try {
     decideProject(receipt, project);
   } catch (error) {

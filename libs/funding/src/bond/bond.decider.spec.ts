@@ -91,10 +91,7 @@ describe('AssignBondProceeds', () => {
 
 describe('evolveBond', () => {
   it('sums the assigned proceeds in fen', () => {
-    const state = [issued, assigned('assign-1', '400.00'), assigned('assign-2', '0.01')].reduce(
-      evolveBond,
-      initialBondState,
-    );
+    const state = [issued, assigned('assign-1', '400.00'), assigned('assign-2', '0.01')].reduce(evolveBond, initialBondState);
     expect(state).toEqual({
       status: 'issued',
       bondId,

@@ -122,11 +122,7 @@ function issueBond(data: IssueBond['data'], state: BondState): BondIssued {
 
 function assignBondProceeds(data: AssignBondProceeds['data'], bond: IssuedBond): BondProceedsAssigned {
   if (bond.assignments.has(data.assignmentId)) {
-    throw new FundingRuleViolation(
-      'DUPLICATE_ID',
-      `Assignment ${data.assignmentId} already exists on bond ${data.bondId}`,
-      'assignmentId',
-    );
+    throw new FundingRuleViolation('DUPLICATE_ID', `Assignment ${data.assignmentId} already exists on bond ${data.bondId}`, 'assignmentId');
   }
   const unassigned = unassignedProceeds(bond);
   if (data.amount > unassigned) {
@@ -152,18 +148,10 @@ function reverseBondAssignment(command: ReverseBondAssignment, bond: IssuedBond)
   const { data } = command;
   const assignment = bond.assignments.get(data.assignmentId);
   if (assignment === undefined) {
-    throw new FundingRuleViolation(
-      'ASSIGNMENT_NOT_FOUND',
-      `Assignment ${data.assignmentId} does not exist on bond ${data.bondId}`,
-      'assignmentId',
-    );
+    throw new FundingRuleViolation('ASSIGNMENT_NOT_FOUND', `Assignment ${data.assignmentId} does not exist on bond ${data.bondId}`, 'assignmentId');
   }
   if (assignment.reversed) {
-    throw new FundingRuleViolation(
-      'ALREADY_REVERSED',
-      `Assignment ${data.assignmentId} is already reversed`,
-      'assignmentId',
-    );
+    throw new FundingRuleViolation('ALREADY_REVERSED', `Assignment ${data.assignmentId} is already reversed`, 'assignmentId');
   }
   if (command.lookedUp.projectReceiptInUse) {
     throw new FundingRuleViolation(

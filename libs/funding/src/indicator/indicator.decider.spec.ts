@@ -8,14 +8,10 @@ import { spec } from '../testing/decider-spec';
 
 // The indicator rules, through the project aggregate; the programme aggregate shares them (last block).
 
-const target = (
-  indicatorId: string,
-  extra: { target?: string; denominatorIndicatorId?: string } = { target: '100' },
-): ProjectEvent =>
-  ({
-    type: 'OutputTargetSet',
-    data: { projectId, indicatorId, name: indicatorId, unit: '个', ...extra },
-  });
+const target = (indicatorId: string, extra: { target?: string; denominatorIndicatorId?: string } = { target: '100' }): ProjectEvent => ({
+  type: 'OutputTargetSet',
+  data: { projectId, indicatorId, name: indicatorId, unit: '个', ...extra },
+});
 const reported = (indicatorId: string, actual: string): ProjectEvent => ({
   type: 'OutputReported',
   data: { projectId, indicatorId, actual },
@@ -83,9 +79,7 @@ describe('SetOutputTarget with a denominator indicator (验收率 = accepted / c
   });
 
   it('keeps the link in the state', () => {
-    expect(
-      fold([...base, target('accepted', { denominatorIndicatorId: 'completed' })]).indicators.get('accepted'),
-    ).toEqual({
+    expect(fold([...base, target('accepted', { denominatorIndicatorId: 'completed' })]).indicators.get('accepted')).toEqual({
       denominatorIndicatorId: 'completed',
     });
   });
@@ -109,10 +103,7 @@ describe('ReviseOutputTarget', () => {
         },
       ]);
     expect(
-      fold([
-        ...base,
-        { type: 'OutputTargetRevised', data: { projectId, indicatorId: 'completed', target: '120.5', reason: 'r' } },
-      ]).indicators.get('completed'),
+      fold([...base, { type: 'OutputTargetRevised', data: { projectId, indicatorId: 'completed', target: '120.5', reason: 'r' } }]).indicators.get('completed'),
     ).toEqual({ target: 1_205_000n });
   });
 

@@ -50,16 +50,14 @@ export type IndicatorWithdrawnOf<Owner> = {
   data: Owner & { indicatorId: string; reason: string };
 };
 
-export type IndicatorEventOf<Owner> =
-  OutputTargetSetOf<Owner> | OutputReportedOf<Owner> | OutputTargetRevisedOf<Owner> | IndicatorWithdrawnOf<Owner>;
+export type IndicatorEventOf<Owner> = OutputTargetSetOf<Owner> | OutputReportedOf<Owner> | OutputTargetRevisedOf<Owner> | IndicatorWithdrawnOf<Owner>;
 
 // ---------------------------------------------------------------------------
 // Commands, as they arrive from the edge: quantities in 10^-4 units.
 // ---------------------------------------------------------------------------
 
 /** A target, or a denominator indicator, or both: an indicator needs something to be measured against. */
-export type TargetOrDenominator =
-  { target: bigint; denominatorIndicatorId?: undefined } | { target?: bigint; denominatorIndicatorId: string };
+export type TargetOrDenominator = { target: bigint; denominatorIndicatorId?: undefined } | { target?: bigint; denominatorIndicatorId: string };
 
 export type SetOutputTargetOf<Owner> = {
   type: 'SetOutputTarget';
@@ -81,8 +79,7 @@ export type WithdrawIndicatorOf<Owner> = {
   data: Owner & { indicatorId: string; reason: string };
 };
 
-export type IndicatorCommandOf<Owner> =
-  SetOutputTargetOf<Owner> | ReportOutputOf<Owner> | ReviseOutputTargetOf<Owner> | WithdrawIndicatorOf<Owner>;
+export type IndicatorCommandOf<Owner> = SetOutputTargetOf<Owner> | ReportOutputOf<Owner> | ReviseOutputTargetOf<Owner> | WithdrawIndicatorOf<Owner>;
 
 export const INDICATOR_COMMAND_TYPES: readonly IndicatorCommandOf<unknown>['type'][] = [
   'SetOutputTarget',
@@ -144,11 +141,7 @@ export function evolveIndicators<Owner>(indicators: Indicators, event: Indicator
 // ---------------------------------------------------------------------------
 
 /** `owner` is the stream's id field, first in every event's data. */
-export function decideIndicator<Owner extends object>(
-  command: IndicatorCommandOf<Owner>,
-  indicators: Indicators,
-  owner: Owner,
-): IndicatorEventOf<Owner> {
+export function decideIndicator<Owner extends object>(command: IndicatorCommandOf<Owner>, indicators: Indicators, owner: Owner): IndicatorEventOf<Owner> {
   switch (command.type) {
     case 'SetOutputTarget':
       return setOutputTarget(command.data, indicators, owner);
@@ -165,11 +158,7 @@ export function decideIndicator<Owner extends object>(
   }
 }
 
-function setOutputTarget<Owner>(
-  data: SetOutputTargetOf<Owner>['data'],
-  indicators: Indicators,
-  owner: Owner,
-): OutputTargetSetOf<Owner> {
+function setOutputTarget<Owner>(data: SetOutputTargetOf<Owner>['data'], indicators: Indicators, owner: Owner): OutputTargetSetOf<Owner> {
   if (indicators.has(data.indicatorId)) {
     throw new FundingRuleViolation('DUPLICATE_ID', `Indicator ${data.indicatorId} already exists`, 'indicatorId');
   }
@@ -177,11 +166,7 @@ function setOutputTarget<Owner>(
     const denominator = indicators.get(data.denominatorIndicatorId);
     if (denominator === undefined || denominator.withdrawn) {
       const why = denominator === undefined ? 'does not exist' : 'was withdrawn';
-      throw new FundingRuleViolation(
-        'UNKNOWN_INDICATOR',
-        `Denominator indicator ${data.denominatorIndicatorId} ${why}`,
-        'denominatorIndicatorId',
-      );
+      throw new FundingRuleViolation('UNKNOWN_INDICATOR', `Denominator indicator ${data.denominatorIndicatorId} ${why}`, 'denominatorIndicatorId');
     }
   }
   return {
@@ -209,11 +194,7 @@ function existing(indicators: Indicators, indicatorId: string, { withdrawnToo = 
   return indicator;
 }
 
-function reportOutput<Owner>(
-  data: ReportOutputOf<Owner>['data'],
-  indicators: Indicators,
-  owner: Owner,
-): OutputReportedOf<Owner> {
+function reportOutput<Owner>(data: ReportOutputOf<Owner>['data'], indicators: Indicators, owner: Owner): OutputReportedOf<Owner> {
   existing(indicators, data.indicatorId);
   return {
     type: 'OutputReported',
@@ -221,11 +202,7 @@ function reportOutput<Owner>(
   };
 }
 
-function reviseOutputTarget<Owner>(
-  data: ReviseOutputTargetOf<Owner>['data'],
-  indicators: Indicators,
-  owner: Owner,
-): OutputTargetRevisedOf<Owner> {
+function reviseOutputTarget<Owner>(data: ReviseOutputTargetOf<Owner>['data'], indicators: Indicators, owner: Owner): OutputTargetRevisedOf<Owner> {
   const indicator = existing(indicators, data.indicatorId);
   return {
     type: 'OutputTargetRevised',
@@ -240,18 +217,10 @@ function reviseOutputTarget<Owner>(
   };
 }
 
-function withdrawIndicator<Owner>(
-  data: WithdrawIndicatorOf<Owner>['data'],
-  indicators: Indicators,
-  owner: Owner,
-): IndicatorWithdrawnOf<Owner> {
+function withdrawIndicator<Owner>(data: WithdrawIndicatorOf<Owner>['data'], indicators: Indicators, owner: Owner): IndicatorWithdrawnOf<Owner> {
   const indicator = existing(indicators, data.indicatorId, { withdrawnToo: true });
   if (indicator.withdrawn) {
-    throw new FundingRuleViolation(
-      'ALREADY_REVERSED',
-      `Indicator ${data.indicatorId} is already withdrawn`,
-      'indicatorId',
-    );
+    throw new FundingRuleViolation('ALREADY_REVERSED', `Indicator ${data.indicatorId} is already withdrawn`, 'indicatorId');
   }
   for (const [id, other] of indicators) {
     if (!other.withdrawn && other.denominatorIndicatorId === data.indicatorId) {

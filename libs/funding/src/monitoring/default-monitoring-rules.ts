@@ -77,7 +77,7 @@ export const DEFAULT_MONITORING_RULES: readonly DefaultMonitoringRule[] = [
       kind: 'idle-funds',
       params: { minUnspentPercent: '50.00', afterDays: 180, sources: ['special-bond'] },
     },
-    why: '专项债闲置: the same half-by-half-time schedule, on each bond receipt\'s own clock: more than half of it unspent 180 days after it arrived.',
+    why: "专项债闲置: the same half-by-half-time schedule, on each bond receipt's own clock: more than half of it unspent 180 days after it arrived.",
     sources: [BONDS_NOT_SPENT_IN_TIME, IDLE_BONDS_REASSIGNED, SCHEDULE_50_75_100],
   },
   {

@@ -37,11 +37,17 @@ function parsed(body: unknown): MonitoringRuleDefinition {
 
 describe('DefineMonitoringRule', () => {
   it('records the first post as version 1, in force from the day it was posted', () => {
-    ruleSet.given([]).when(define(schedule, '2024-03-01')).then([defined(schedule, 1, '2024-03-01')]);
+    ruleSet
+      .given([])
+      .when(define(schedule, '2024-03-01'))
+      .then([defined(schedule, 1, '2024-03-01')]);
   });
 
   it('takes the effective day the poster gave instead', () => {
-    ruleSet.given([]).when(define(schedule, '2024-03-01', '2024-01-01')).then([defined(schedule, 1, '2024-01-01')]);
+    ruleSet
+      .given([])
+      .when(define(schedule, '2024-03-01', '2024-01-01'))
+      .then([defined(schedule, 1, '2024-01-01')]);
   });
 
   it('records a changed rule as the next version, numbered per rule', () => {
@@ -56,8 +62,14 @@ describe('DefineMonitoringRule', () => {
   });
 
   it('treats a post that says what the latest version says as a no-op, on any later day', () => {
-    ruleSet.given([defined(schedule, 1, '2024-01-01')]).when(define(schedule, '2024-09-15')).then([]);
-    ruleSet.given([defined(schedule, 1, '2024-01-01')]).when(define(schedule, '2024-09-15', '2024-01-01')).then([]);
+    ruleSet
+      .given([defined(schedule, 1, '2024-01-01')])
+      .when(define(schedule, '2024-09-15'))
+      .then([]);
+    ruleSet
+      .given([defined(schedule, 1, '2024-01-01')])
+      .when(define(schedule, '2024-09-15', '2024-01-01'))
+      .then([]);
   });
 
   it('compares rules by meaning: "50", 50 and "50.00", a default basis spelled out or not, an empty scope or none', () => {
@@ -68,16 +80,25 @@ describe('DefineMonitoringRule', () => {
       params: { basis: 'received', checkpoints: [{ minExecutionRate: 50, by: '06-30' }] },
       scope: {},
     });
-    ruleSet.given([defined(first, 1, '2024-01-01')]).when(define(again, '2024-02-01')).then([]);
+    ruleSet
+      .given([defined(first, 1, '2024-01-01')])
+      .when(define(again, '2024-02-01'))
+      .then([]);
   });
 
   it('records the same rule again when it is re-dated', () => {
-    ruleSet.given([defined(schedule, 1, '2024-03-01')]).when(define(schedule, '2024-03-05', '2024-01-01')).then([defined(schedule, 2, '2024-01-01')]);
+    ruleSet
+      .given([defined(schedule, 1, '2024-03-01')])
+      .when(define(schedule, '2024-03-05', '2024-01-01'))
+      .then([defined(schedule, 2, '2024-01-01')]);
   });
 
   it('records a change of scope as a new version, and the latest version is what a post is compared with', () => {
     const scoped: MonitoringRuleDefinition = { ...schedule, scope: { category: 'drainage' } };
-    ruleSet.given([defined(schedule, 1, '2024-01-01')]).when(define(scoped, '2024-02-01')).then([defined(scoped, 2, '2024-02-01')]);
+    ruleSet
+      .given([defined(schedule, 1, '2024-01-01')])
+      .when(define(scoped, '2024-02-01'))
+      .then([defined(scoped, 2, '2024-02-01')]);
     // Back to what version 1 said: a change from version 2, so version 3.
     ruleSet
       .given([defined(schedule, 1, '2024-01-01'), defined(scoped, 2, '2024-02-01')])
@@ -87,6 +108,9 @@ describe('DefineMonitoringRule', () => {
 
   it('refuses another kind under an existing rule id', () => {
     const otherKind: MonitoringRuleDefinition = { ruleId: 'execution-schedule', kind: 'over-arrival', params: {} };
-    ruleSet.given([defined(schedule, 1, '2024-01-01')]).when(define(otherKind, '2024-02-01')).thenThrows('RULE_KIND_CHANGED', { field: 'kind' });
+    ruleSet
+      .given([defined(schedule, 1, '2024-01-01')])
+      .when(define(otherKind, '2024-02-01'))
+      .thenThrows('RULE_KIND_CHANGED', { field: 'kind' });
   });
 });

@@ -41,9 +41,7 @@ export type RuleFieldErrorCode =
   | 'IS_YEAR'
   | 'IS_CALENDAR_DATE';
 
-export type MonitoringRuleParse =
-  | { ok: true; rule: MonitoringRuleDefinition; effectiveDate?: string }
-  | { ok: false; errors: RuleFieldError[] };
+export type MonitoringRuleParse = { ok: true; rule: MonitoringRuleDefinition; effectiveDate?: string } | { ok: false; errors: RuleFieldError[] };
 
 /** Percents are kept to 4 decimals, like the edge's percent fields. */
 export const PERCENT_SCALE = 4;
@@ -91,8 +89,7 @@ function ruleBody(kind: MonitoringRuleKind, params: Record<string, unknown>, err
     case 'execution-lag': {
       unknownFields(params, ['checkpoints', 'basis'], 'params.', errors);
       const checkpoints = executionCheckpoints(params.checkpoints, errors);
-      const basis: ExecutionBasis | undefined =
-        params.basis === undefined ? 'received' : oneOf(params.basis, EXECUTION_BASES, 'params.basis', errors);
+      const basis: ExecutionBasis | undefined = params.basis === undefined ? 'received' : oneOf(params.basis, EXECUTION_BASES, 'params.basis', errors);
       if (errors.length > before || checkpoints === undefined || basis === undefined) return undefined;
       return { kind, params: { checkpoints, basis } };
     }
@@ -170,9 +167,17 @@ function monitoringScope(value: unknown, field: string, errors: RuleFieldError[]
   }
   if (scope.region !== undefined) {
     if (typeof scope.region === 'string' && REGION_PATH_PATTERN.test(scope.region)) result.region = scope.region;
-    else errors.push({ field: `${field}.region`, code: 'MATCHES', message: `${field}.region must be a path of slugs separated by "/", broadest first (e.g. yunnan/kunming/xishan), at most 10 levels` });
+    else
+      errors.push({
+        field: `${field}.region`,
+        code: 'MATCHES',
+        message: `${field}.region must be a path of slugs separated by "/", broadest first (e.g. yunnan/kunming/xishan), at most 10 levels`,
+      });
   }
-  for (const [name, maxLength] of [['department', 200], ['category', 64]] as const) {
+  for (const [name, maxLength] of [
+    ['department', 200],
+    ['category', 64],
+  ] as const) {
     if (scope[name] === undefined) continue;
     const text = label(scope[name], `${field}.${name}`, maxLength, errors);
     if (text !== undefined) result[name] = text;

@@ -3,12 +3,7 @@ import { createHash } from 'node:crypto';
 import { FundingRuleViolation } from '../shared/funding-rule-violation';
 import { spec } from '../testing/decider-spec';
 import type { WarningDispositionCommand, WarningSeen } from './warning-disposition.commands';
-import {
-  decideWarningDisposition,
-  evolveWarningDisposition,
-  initialWarningDispositionState,
-  type WarningStatus,
-} from './warning-disposition.decider';
+import { decideWarningDisposition, evolveWarningDisposition, initialWarningDispositionState, type WarningStatus } from './warning-disposition.decider';
 import type { WarningAcknowledged, WarningDispositionEvent, WarningExplained, WarningResolved } from './warning-disposition.events';
 import { warningId } from './warning-id';
 
@@ -53,22 +48,43 @@ describe('warning disposition (预警 → 复核 → 整改)', () => {
   });
 
   it('explains after acknowledging, or directly', () => {
-    disposition.given([acknowledged]).when(explain('征地拆迁滞后，9月开工')).then([explained('征地拆迁滞后，9月开工')]);
-    disposition.given([]).when(explain('资金已于9月拨付')).then([explained('资金已于9月拨付')]);
+    disposition
+      .given([acknowledged])
+      .when(explain('征地拆迁滞后，9月开工'))
+      .then([explained('征地拆迁滞后，9月开工')]);
+    disposition
+      .given([])
+      .when(explain('资金已于9月拨付'))
+      .then([explained('资金已于9月拨付')]);
   });
 
   it('takes a further explanation after one', () => {
-    disposition.given([explained('first')]).when(explain('second')).then([explained('second')]);
+    disposition
+      .given([explained('first')])
+      .when(explain('second'))
+      .then([explained('second')]);
   });
 
   it('resolves from open, acknowledged or explained', () => {
-    disposition.given([]).when(resolve('paid')).then([resolved('paid')]);
-    disposition.given([acknowledged]).when(resolve('paid')).then([resolved('paid')]);
-    disposition.given([acknowledged, explained('late land')]).when(resolve('paid')).then([resolved('paid')]);
+    disposition
+      .given([])
+      .when(resolve('paid'))
+      .then([resolved('paid')]);
+    disposition
+      .given([acknowledged])
+      .when(resolve('paid'))
+      .then([resolved('paid')]);
+    disposition
+      .given([acknowledged, explained('late land')])
+      .when(resolve('paid'))
+      .then([resolved('paid')]);
   });
 
   it('refuses to take up a warning that is not raised, or that nobody looked up', () => {
-    disposition.given([]).when({ type: 'AcknowledgeWarning', data: { warningId: id }, lookedUp: {} }).thenThrows('WARNING_NOT_FOUND', { field: 'warningId' });
+    disposition
+      .given([])
+      .when({ type: 'AcknowledgeWarning', data: { warningId: id }, lookedUp: {} })
+      .thenThrows('WARNING_NOT_FOUND', { field: 'warningId' });
     disposition.given([]).when(acknowledge(false)).thenThrows('WARNING_NOT_FOUND', { field: 'warningId' });
     disposition.given([]).when(resolve('paid', false)).thenThrows('WARNING_NOT_FOUND', { field: 'warningId' });
   });
@@ -81,10 +97,19 @@ describe('warning disposition (预警 → 复核 → 整改)', () => {
   });
 
   it('refuses to acknowledge twice or after an explanation, and anything after resolve', () => {
-    disposition.given([acknowledged]).when(acknowledge()).thenThrows('DISPOSITION_NOT_ALLOWED', { message: /is acknowledged/ });
-    disposition.given([explained('x')]).when(acknowledge()).thenThrows('DISPOSITION_NOT_ALLOWED');
+    disposition
+      .given([acknowledged])
+      .when(acknowledge())
+      .thenThrows('DISPOSITION_NOT_ALLOWED', { message: /is acknowledged/ });
+    disposition
+      .given([explained('x')])
+      .when(acknowledge())
+      .thenThrows('DISPOSITION_NOT_ALLOWED');
     for (const command of [acknowledge(), explain('again'), resolve('again')]) {
-      disposition.given([acknowledged, resolved('done')]).when(command).thenThrows('DISPOSITION_NOT_ALLOWED', { message: /is resolved/ });
+      disposition
+        .given([acknowledged, resolved('done')])
+        .when(command)
+        .thenThrows('DISPOSITION_NOT_ALLOWED', { message: /is resolved/ });
     }
   });
 
@@ -140,7 +165,10 @@ describe('warning disposition (预警 → 复核 → 整改)', () => {
       const next = evolveWarningDisposition(state, event).status;
       assert.equal(next, action === 'acknowledge' ? 'acknowledged' : action === 'explain' ? 'explained' : 'resolved');
     } else {
-      assert.throws(() => decideWarningDisposition(command, state), (error: unknown) => error instanceof FundingRuleViolation && error.code === 'DISPOSITION_NOT_ALLOWED');
+      assert.throws(
+        () => decideWarningDisposition(command, state),
+        (error: unknown) => error instanceof FundingRuleViolation && error.code === 'DISPOSITION_NOT_ALLOWED',
+      );
     }
   });
 

@@ -22,7 +22,9 @@ export const WARNING_ID_PATTERN = /^w-[0-9a-f]{32}$/;
  * the rule changes. The parts are hashed as a JSON array: no separator can make two triples collide.
  */
 export function warningId(ruleId: string, projectId: string, subject: string): string {
-  const digest = createHash('sha256').update(canonicalJson(['fundtrail/monitoring-warning', ruleId, projectId, subject])).digest('hex');
+  const digest = createHash('sha256')
+    .update(canonicalJson(['fundtrail/monitoring-warning', ruleId, projectId, subject]))
+    .digest('hex');
   return `w-${digest.slice(0, 32)}`;
 }
 

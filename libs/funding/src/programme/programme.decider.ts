@@ -73,18 +73,10 @@ function registered(state: ProgrammeState, programmeId: string): RegisteredProgr
 function registerProgramme(command: RegisterProgramme, state: ProgrammeState): ProgrammeRegistered {
   const { data } = command;
   if (state.status !== 'initial') {
-    throw new FundingRuleViolation(
-      'DUPLICATE_ID',
-      `Programme ${data.programmeId} is already registered`,
-      'programmeId',
-    );
+    throw new FundingRuleViolation('DUPLICATE_ID', `Programme ${data.programmeId} is already registered`, 'programmeId');
   }
   if (data.parentId !== undefined && command.lookedUp?.parentRegistered !== true) {
-    throw new FundingRuleViolation(
-      'UNKNOWN_PROGRAMME',
-      `Parent programme ${data.parentId} is not registered`,
-      'parentId',
-    );
+    throw new FundingRuleViolation('UNKNOWN_PROGRAMME', `Parent programme ${data.parentId} is not registered`, 'parentId');
   }
   return {
     type: 'ProgrammeRegistered',

@@ -25,10 +25,7 @@ describe('ApprovePayment (核拨)', () => {
     const history = [...funded, approved('ap-1', '10.00')];
     project.given(history).when(approve('ap-1', '1.00')).thenThrows('DUPLICATE_ID', { field: 'approvalId' });
     project
-      .given([
-        ...history,
-        { type: 'PaymentApprovalReversed', data: { projectId, approvalId: 'ap-1', reason: 'x', amount: '10.00' } },
-      ])
+      .given([...history, { type: 'PaymentApprovalReversed', data: { projectId, approvalId: 'ap-1', reason: 'x', amount: '10.00' } }])
       .when(approve('ap-1', '1.00'))
       .thenThrows('DUPLICATE_ID', { field: 'approvalId' });
   });
@@ -156,10 +153,7 @@ describe('RecordDisbursement against an approval', () => {
   });
 
   it('pays an approval exactly to its amount, then refuses 0.01 more', () => {
-    const history = [
-      ...approvedFunds,
-      disbursed('pay-1', '20.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' }),
-    ];
+    const history = [...approvedFunds, disbursed('pay-1', '20.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })];
     project
       .given(history)
       .when(disburse('pay-2', '40.00', { approvalId: 'ap-1' }))
@@ -172,12 +166,7 @@ describe('RecordDisbursement against an approval', () => {
 
   it('checks the pool, the receipt and the contract before the approval', () => {
     project
-      .given([
-        registered(),
-        received('r1', '100.00'),
-        approved('ap-1', '100.00', { receiptId: 'r1' }),
-        disbursed('pay-0', '90.00', { receiptId: 'r1' }),
-      ])
+      .given([registered(), received('r1', '100.00'), approved('ap-1', '100.00', { receiptId: 'r1' }), disbursed('pay-0', '90.00', { receiptId: 'r1' })])
       .when(disburse('pay-1', '20.00', { approvalId: 'ap-1' }))
       .thenThrows('INSUFFICIENT_FUNDS', { message: /available balance 10\.00 yuan/ });
   });
@@ -190,10 +179,7 @@ describe('RecordDisbursement against an approval', () => {
         field: 'approvalId',
       });
     project
-      .given([
-        ...approvedFunds,
-        { type: 'PaymentApprovalReversed', data: { projectId, approvalId: 'ap-2', reason: 'x', amount: '30.00' } },
-      ])
+      .given([...approvedFunds, { type: 'PaymentApprovalReversed', data: { projectId, approvalId: 'ap-2', reason: 'x', amount: '30.00' } }])
       .when(disburse('pay-1', '1.00', { approvalId: 'ap-2' }))
       .thenThrows('UNKNOWN_APPROVAL', { message: /was reversed/ });
   });
@@ -206,30 +192,19 @@ describe('RecordDisbursement against an approval', () => {
   });
 
   it('gives an approval its room back when its payment is reversed, and repeats the approval in the reversal', () => {
-    const paid = [
-      ...approvedFunds,
-      disbursed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' }),
-    ];
+    const paid = [...approvedFunds, disbursed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })];
     project
       .given(paid)
       .when(reverseDisbursement('pay-1'))
       .then([disbursementReversed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })]);
-    const state = fold([
-      ...paid,
-      disbursementReversed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' }),
-    ]);
+    const state = fold([...paid, disbursementReversed('pay-1', '60.00', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })]);
     expect(state.approvals.get('ap-1')?.paid).toBe(0n);
     expect(state.receipts.get('r1')?.drawn).toBe(0n);
   });
 });
 
 describe('ReversePaymentApproval', () => {
-  const history = [
-    registered(),
-    received('r1', '100.00'),
-    signed('c1', '80.00'),
-    approved('ap-1', '60.00', { receiptId: 'r1', contractId: 'c1' }),
-  ];
+  const history = [registered(), received('r1', '100.00'), signed('c1', '80.00'), approved('ap-1', '60.00', { receiptId: 'r1', contractId: 'c1' })];
 
   it('reverses an approval, repeating what it undoes', () => {
     project
@@ -258,11 +233,7 @@ describe('ReversePaymentApproval', () => {
         data: { projectId, approvalId: 'ap-1', reason: 'x', amount: '60.00', receiptId: 'r1', contractId: 'c1' },
       },
     ]);
-    expect([state.approvedTotal, state.receipts.get('r1')?.approved, state.contracts.get('c1')?.approved]).toEqual([
-      0n,
-      0n,
-      0n,
-    ]);
+    expect([state.approvedTotal, state.receipts.get('r1')?.approved, state.contracts.get('c1')?.approved]).toEqual([0n, 0n, 0n]);
     expect(state.approvals.get('ap-1')?.reversed).toBe(true);
   });
 
@@ -273,10 +244,7 @@ describe('ReversePaymentApproval', () => {
       .when(reverseApproval('ap-1'))
       .thenThrows('APPROVAL_IN_USE', { field: 'approvalId', message: /0\.01 yuan paid/ });
     project
-      .given([
-        ...paid,
-        disbursementReversed('pay-1', '0.01', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' }),
-      ])
+      .given([...paid, disbursementReversed('pay-1', '0.01', { receiptId: 'r1', contractId: 'c1', approvalId: 'ap-1' })])
       .when(reverseApproval('ap-1'))
       .then([
         {

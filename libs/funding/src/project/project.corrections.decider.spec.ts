@@ -5,22 +5,13 @@ import { commands, events, fold, project, projectId } from './project.fixtures.t
 const { registered, allocated, received, signed, approved, disbursed, disbursementReversed } = events;
 const { receive, reverseReceipt, reverseAllocation, amend, disburse, approve } = commands;
 
-const receiptReversed = (
-  receiptId: string,
-  amount: string,
-  extra: Partial<ReceiptReversed['data']> = {},
-): ReceiptReversed => ({
+const receiptReversed = (receiptId: string, amount: string, extra: Partial<ReceiptReversed['data']> = {}): ReceiptReversed => ({
   type: 'ReceiptReversed',
   data: { projectId, receiptId, reason: 'posted to the wrong project', amount, source: 'district-budget', ...extra },
 });
 
 describe('ReverseReceipt', () => {
-  const history = [
-    registered(),
-    allocated('a1', '500.00'),
-    received('r1', '300.00', { allocationId: 'a1', sourceLabel: 'x' }),
-    received('r2', '100.00'),
-  ];
+  const history = [registered(), allocated('a1', '500.00'), received('r1', '300.00', { allocationId: 'a1', sourceLabel: 'x' }), received('r2', '100.00')];
 
   it('reverses a receipt, repeating its amount, source and allocation', () => {
     project
@@ -197,12 +188,7 @@ describe('ReverseAllocation', () => {
 });
 
 describe('AmendContract', () => {
-  const amended = (
-    contractId: string,
-    amount: string,
-    previousAmount: string,
-    extra: Partial<ContractAmended['data']> = {},
-  ): ContractAmended => ({
+  const amended = (contractId: string, amount: string, previousAmount: string, extra: Partial<ContractAmended['data']> = {}): ContractAmended => ({
     type: 'ContractAmended',
     data: { projectId, contractId, amount, previousAmount, reason: 'supplementary agreement', ...extra },
   });

@@ -3,13 +3,7 @@ import fc from 'fast-check';
 import { parseYuan, type Fen } from '@fundtrail/money';
 import { FundingRuleViolation, type RuleCode } from '../shared/funding-rule-violation';
 import type { ProjectCommand } from './project.commands';
-import {
-  decideProject,
-  evolveProject,
-  initialProjectState,
-  type ProjectState,
-  type RegisteredProject,
-} from './project.decider';
+import { decideProject, evolveProject, initialProjectState, type ProjectState, type RegisteredProject } from './project.decider';
 import type { ProjectEvent } from './project.events';
 
 /*
@@ -108,12 +102,9 @@ function idOf(choice: Pick | null, held: ReadonlyMap<string, unknown>, prefix: s
 }
 
 function toCommand(intent: Intent, p: RegisteredProject): ProjectCommand {
-  const room = <T extends { amount: Fen }>(entry: T | undefined, used: (e: T) => Fen) =>
-    entry === undefined ? [] : [entry.amount - used(entry)];
-  const maybe = <K extends string>(key: K, id: string | undefined) =>
-    id === undefined ? {} : ({ [key]: id } as Record<K, string>);
-  const refTo = (choice: Pick | null, held: ReadonlyMap<string, unknown>, prefix: string) =>
-    choice === null ? undefined : idOf(choice, held, prefix);
+  const room = <T extends { amount: Fen }>(entry: T | undefined, used: (e: T) => Fen) => (entry === undefined ? [] : [entry.amount - used(entry)]);
+  const maybe = <K extends string>(key: K, id: string | undefined) => (id === undefined ? {} : ({ [key]: id } as Record<K, string>));
+  const refTo = (choice: Pick | null, held: ReadonlyMap<string, unknown>, prefix: string) => (choice === null ? undefined : idOf(choice, held, prefix));
   switch (intent.kind) {
     case 'allocate':
       return {
@@ -168,8 +159,7 @@ function toCommand(intent: Intent, p: RegisteredProject): ProjectCommand {
     case 'amend': {
       const contractId = idOf(intent.which, p.contracts, 'c');
       const contract = p.contracts.get(contractId);
-      const floor =
-        contract === undefined ? [] : [contract.paid > contract.approved ? contract.paid : contract.approved];
+      const floor = contract === undefined ? [] : [contract.paid > contract.approved ? contract.paid : contract.approved];
       return {
         type: 'AmendContract',
         data: { projectId, contractId, amount: resolve(intent.amount, floor), reason: 'r' },
@@ -180,11 +170,7 @@ function toCommand(intent: Intent, p: RegisteredProject): ProjectCommand {
       const contractId = refTo(intent.contract, p.contracts, 'c');
       const receipt = receiptId === undefined ? undefined : p.receipts.get(receiptId);
       const contract = contractId === undefined ? undefined : p.contracts.get(contractId);
-      const limits = [
-        p.receivedTotal - p.approvedTotal,
-        ...room(receipt, (r) => r.approved),
-        ...room(contract, (c) => c.approved),
-      ];
+      const limits = [p.receivedTotal - p.approvedTotal, ...room(receipt, (r) => r.approved), ...room(contract, (c) => c.approved)];
       return {
         type: 'ApprovePayment',
         data: {
@@ -210,12 +196,7 @@ function toCommand(intent: Intent, p: RegisteredProject): ProjectCommand {
       const contractId = inherit ? undefined : refTo(intent.contract, p.contracts, 'c');
       const receipt = p.receipts.get(receiptId ?? approval?.receiptId ?? '');
       const contract = p.contracts.get(contractId ?? approval?.contractId ?? '');
-      const limits = [
-        p.receivedTotal - p.disbursedTotal,
-        ...room(receipt, (r) => r.drawn),
-        ...room(contract, (c) => c.paid),
-        ...room(approval, (a) => a.paid),
-      ];
+      const limits = [p.receivedTotal - p.disbursedTotal, ...room(receipt, (r) => r.drawn), ...room(contract, (c) => c.paid), ...room(approval, (a) => a.paid)];
       return {
         type: 'RecordDisbursement',
         data: {
@@ -263,8 +244,7 @@ function books(events: readonly ProjectEvent[]): Books {
     approvals: new Map(),
   };
   const account = (limit: string): Account => ({ limit: parseYuan(limit), used: 0n, approved: 0n, reversed: false });
-  const at = (accounts: Map<string, Account>, key: string | undefined) =>
-    key === undefined ? undefined : accounts.get(key);
+  const at = (accounts: Map<string, Account>, key: string | undefined) => (key === undefined ? undefined : accounts.get(key));
   for (const { type, data } of events) {
     switch (type) {
       case 'FundsAllocated':
@@ -299,20 +279,14 @@ function books(events: readonly ProjectEvent[]): Books {
         b.approved += fen;
         if (type === 'PaymentApproved') b.approvals.set(data.approvalId, account(data.amount));
         else b.approvals.get(data.approvalId)!.reversed = true;
-        for (const entry of [at(b.receipts, data.receiptId), at(b.contracts, data.contractId)])
-          if (entry) entry.approved += fen;
+        for (const entry of [at(b.receipts, data.receiptId), at(b.contracts, data.contractId)]) if (entry) entry.approved += fen;
         break;
       }
       case 'DisbursementRecorded':
       case 'DisbursementReversed': {
         const fen = parseYuan(data.amount) * (type === 'DisbursementRecorded' ? 1n : -1n);
         b.disbursed += fen;
-        for (const entry of [
-          at(b.receipts, data.receiptId),
-          at(b.contracts, data.contractId),
-          at(b.approvals, data.approvalId),
-        ])
-          if (entry) entry.used += fen;
+        for (const entry of [at(b.receipts, data.receiptId), at(b.contracts, data.contractId), at(b.approvals, data.approvalId)]) if (entry) entry.used += fen;
         break;
       }
       default:
@@ -341,11 +315,7 @@ function assertBooksHold(events: readonly ProjectEvent[], state: RegisteredProje
   assert.equal(state.receivedTotal, b.received);
   assert.equal(state.disbursedTotal, b.disbursed);
   assert.equal(state.approvedTotal, b.approved);
-  const same = <T>(
-    accounts: Map<string, Account>,
-    entries: ReadonlyMap<string, T>,
-    read: (entry: T) => [Fen, Fen, boolean],
-  ) => {
+  const same = <T>(accounts: Map<string, Account>, entries: ReadonlyMap<string, T>, read: (entry: T) => [Fen, Fen, boolean]) => {
     assert.equal(entries.size, accounts.size);
     for (const [key, entry] of entries) {
       const a = accounts.get(key)!;
@@ -370,10 +340,7 @@ function registered(state: ProjectState): RegisteredProject {
 }
 
 function run(intents: Intent[]): void {
-  const log: ProjectEvent[] = decideProject(
-    { type: 'RegisterProject', data: { projectId, name: 'p', category: 'c' } },
-    initialProjectState,
-  );
+  const log: ProjectEvent[] = decideProject({ type: 'RegisterProject', data: { projectId, name: 'p', category: 'c' } }, initialProjectState);
   let state = log.reduce(evolveProject, initialProjectState);
   for (const next of intents) {
     const command = toCommand(next, registered(state));

@@ -2,13 +2,7 @@ import { parseQuantity, parseYuan } from '@fundtrail/money';
 import { bondReceiptId } from '../shared/derived-ids';
 import { spec } from '../testing/decider-spec';
 import type { ProjectCommand, ReceiveFunds } from './project.commands';
-import {
-  decideProject,
-  evolveProject,
-  initialProjectState,
-  type ProjectState,
-  type RegisteredProject,
-} from './project.decider';
+import { decideProject, evolveProject, initialProjectState, type ProjectState, type RegisteredProject } from './project.decider';
 import type {
   ContractSigned,
   DisbursementRecorded,
@@ -40,19 +34,11 @@ const signed = (contractId: string, amount: string): ContractSigned => ({
   type: 'ContractSigned',
   data: { projectId, contractId, counterparty: 'Xishan Construction Co.', amount },
 });
-const disbursed = (
-  disbursementId: string,
-  amount: string,
-  extra: Partial<DisbursementRecorded['data']> = {},
-): DisbursementRecorded => ({
+const disbursed = (disbursementId: string, amount: string, extra: Partial<DisbursementRecorded['data']> = {}): DisbursementRecorded => ({
   type: 'DisbursementRecorded',
   data: { projectId, disbursementId, amount, category: 'construction', ...extra },
 });
-const reversed = (
-  disbursementId: string,
-  amount: string,
-  extra: Partial<DisbursementReversed['data']> = {},
-): DisbursementReversed => ({
+const reversed = (disbursementId: string, amount: string, extra: Partial<DisbursementReversed['data']> = {}): DisbursementReversed => ({
   type: 'DisbursementReversed',
   data: { projectId, disbursementId, reason: 'entered twice', amount, category: 'construction', ...extra },
 });
@@ -66,11 +52,7 @@ const receive = (receiptId: string, amount: string, extra: { allocationId?: stri
   type: 'ReceiveFunds',
   data: { projectId, receiptId, source: 'district-budget', amount: parseYuan(amount), ...extra },
 });
-const disburse = (
-  disbursementId: string,
-  amount: string,
-  extra: { receiptId?: string; contractId?: string } = {},
-): ProjectCommand => ({
+const disburse = (disbursementId: string, amount: string, extra: { receiptId?: string; contractId?: string } = {}): ProjectCommand => ({
   type: 'RecordDisbursement',
   data: { projectId, disbursementId, amount: parseYuan(amount), category: 'construction', ...extra },
 });
@@ -280,7 +262,10 @@ describe('ReceiveFunds', () => {
   it('refuses a receipt of another source against an allocation, whatever its amount', () => {
     project
       .given([registered, allocated('alloc-1', '100.00')])
-      .when({ type: 'ReceiveFunds', data: { projectId, receiptId: 'receipt-1', source: 'central-subsidy', amount: parseYuan('1.00'), allocationId: 'alloc-1' } })
+      .when({
+        type: 'ReceiveFunds',
+        data: { projectId, receiptId: 'receipt-1', source: 'central-subsidy', amount: parseYuan('1.00'), allocationId: 'alloc-1' },
+      })
       .thenThrows('SOURCE_MISMATCH', { field: 'source', message: /alloc-1 is district-budget money; a central-subsidy receipt/ });
   });
 
@@ -290,26 +275,41 @@ describe('ReceiveFunds', () => {
       data: { projectId, receiptId: 'receipt-1', source: 'central-subsidy', amount: parseYuan(amount), allocationId },
     });
     project.given([registered]).when(central('alloc-9', '1.00')).thenThrows('UNKNOWN_ALLOCATION', { field: 'allocationId' });
-    project.given([registered, allocated('alloc-1', '100.00')]).when(central('alloc-1', '100.01')).thenThrows('SOURCE_MISMATCH', { field: 'source' });
+    project
+      .given([registered, allocated('alloc-1', '100.00')])
+      .when(central('alloc-1', '100.01'))
+      .thenThrows('SOURCE_MISMATCH', { field: 'source' });
   });
 
-  it('refuses a receipt id in the derived shape that is not its own assignment\'s', () => {
+  it("refuses a receipt id in the derived shape that is not its own assignment's", () => {
     const derived = bondReceiptId('bond-2024-07', 'assign-1');
     const bondReceipt = (extra: Partial<ReceiveFunds['data']>): ProjectCommand => ({
       type: 'ReceiveFunds',
       data: { projectId, receiptId: derived, source: 'special-bond', amount: parseYuan('60.00'), ...extra },
     });
-    project.given([registered]).when(bondReceipt({})).thenThrows('RESERVED_ID', { field: 'receiptId', message: /reserved/ });
-    project.given([registered]).when(bondReceipt({ bondId: 'bond-2024-07' })).thenThrows('RESERVED_ID', { field: 'receiptId' });
-    project.given([registered]).when(bondReceipt({ bondId: 'bond-2024-07', assignmentId: 'assign-2' })).thenThrows('RESERVED_ID', { field: 'receiptId' });
-    project.given([registered]).when(bondReceipt({ receiptId: `bond-${'0'.repeat(24)}`, bondId: 'bond-2024-07', assignmentId: 'assign-1' })).thenThrows('RESERVED_ID', { field: 'receiptId' });
+    project
+      .given([registered])
+      .when(bondReceipt({}))
+      .thenThrows('RESERVED_ID', { field: 'receiptId', message: /reserved/ });
+    project
+      .given([registered])
+      .when(bondReceipt({ bondId: 'bond-2024-07' }))
+      .thenThrows('RESERVED_ID', { field: 'receiptId' });
+    project
+      .given([registered])
+      .when(bondReceipt({ bondId: 'bond-2024-07', assignmentId: 'assign-2' }))
+      .thenThrows('RESERVED_ID', { field: 'receiptId' });
+    project
+      .given([registered])
+      .when(bondReceipt({ receiptId: `bond-${'0'.repeat(24)}`, bondId: 'bond-2024-07', assignmentId: 'assign-1' }))
+      .thenThrows('RESERVED_ID', { field: 'receiptId' });
     project
       .given([registered])
       .when(bondReceipt({ bondId: 'bond-2024-07', assignmentId: 'assign-1' }))
       .then([received(derived, '60.00', { source: 'special-bond', bondId: 'bond-2024-07', assignmentId: 'assign-1' })]);
   });
 
-  it('refuses the reserved shape before a duplicate: a taken derived id is still not the client\'s to use', () => {
+  it("refuses the reserved shape before a duplicate: a taken derived id is still not the client's to use", () => {
     const derived = bondReceiptId('bond-2024-07', 'assign-1');
     project
       .given([registered, received(derived, '1.00')])
@@ -457,11 +457,7 @@ describe('RecordDisbursement', () => {
   });
 
   it('draws a receipt exactly to its amount, then refuses 0.01 more', () => {
-    const history = [
-      ...funded,
-      received('receipt-2', '500.00'),
-      disbursed('pay-1', '60.00', { receiptId: 'receipt-1' }),
-    ];
+    const history = [...funded, received('receipt-2', '500.00'), disbursed('pay-1', '60.00', { receiptId: 'receipt-1' })];
     project
       .given(history)
       .when(disburse('pay-2', '40.00', { receiptId: 'receipt-1' }))
@@ -508,11 +504,7 @@ describe('RecordDisbursement', () => {
 
   it('frees a reversed amount on its contract', () => {
     project
-      .given([
-        ...funded,
-        disbursed('pay-1', '80.00', { contractId: 'contract-1' }),
-        reversed('pay-1', '80.00', { contractId: 'contract-1' }),
-      ])
+      .given([...funded, disbursed('pay-1', '80.00', { contractId: 'contract-1' }), reversed('pay-1', '80.00', { contractId: 'contract-1' })])
       .when(disburse('pay-2', '80.00', { contractId: 'contract-1' }))
       .then([disbursed('pay-2', '80.00', { contractId: 'contract-1' })]);
   });
@@ -536,9 +528,7 @@ describe('ReverseDisbursement', () => {
     project
       .given(paid)
       .when(reverse('pay-1'))
-      .then([
-        reversed('pay-1', '30.00', { category: 'land-and-taxes', receiptId: 'receipt-1', contractId: 'contract-1' }),
-      ]);
+      .then([reversed('pay-1', '30.00', { category: 'land-and-taxes', receiptId: 'receipt-1', contractId: 'contract-1' })]);
   });
 
   it('reverses a pooled disbursement without receipt or contract keys', () => {
@@ -561,10 +551,7 @@ describe('ReverseDisbursement', () => {
 
   it('gives the amount back to the pool, the receipt and the contract', () => {
     const before = registeredState(paid);
-    const after = registeredState([
-      ...paid,
-      reversed('pay-1', '30.00', { category: 'land-and-taxes', receiptId: 'receipt-1', contractId: 'contract-1' }),
-    ]);
+    const after = registeredState([...paid, reversed('pay-1', '30.00', { category: 'land-and-taxes', receiptId: 'receipt-1', contractId: 'contract-1' })]);
     expect(before.disbursedTotal).toBe(3_500n);
     expect(after.disbursedTotal).toBe(500n);
     expect(after.receipts.get('receipt-1')?.drawn).toBe(0n);

@@ -394,11 +394,7 @@ function changeProjectProgramme(command: ChangeProjectProgramme, project: Regist
   const { data } = command;
   assertProgrammeRegistered(data.programmeId, command.lookedUp);
   if (project.programmeId === data.programmeId) {
-    throw new FundingRuleViolation(
-      'DUPLICATE_ID',
-      `Project ${data.projectId} is already in programme ${data.programmeId}`,
-      'programmeId',
-    );
+    throw new FundingRuleViolation('DUPLICATE_ID', `Project ${data.projectId} is already in programme ${data.programmeId}`, 'programmeId');
   }
   return {
     type: 'ProjectProgrammeChanged',
@@ -443,11 +439,7 @@ function allocateFunds(data: AllocateFunds['data'], project: RegisteredProject):
 function reverseAllocation(data: ReverseAllocation['data'], project: RegisteredProject): AllocationReversed {
   const allocation = project.allocations.get(data.allocationId);
   if (allocation === undefined) {
-    throw new FundingRuleViolation(
-      'ALLOCATION_NOT_FOUND',
-      `Allocation ${data.allocationId} does not exist`,
-      'allocationId',
-    );
+    throw new FundingRuleViolation('ALLOCATION_NOT_FOUND', `Allocation ${data.allocationId} does not exist`, 'allocationId');
   }
   assertNotReversed(allocation, `Allocation ${data.allocationId}`, 'allocationId');
   if (allocation.received > 0n) {
@@ -562,8 +554,7 @@ function receiptToReverse(project: RegisteredProject, receiptId: string): Receip
   }
   const received = project.receivedTotal - receipt.amount;
   if (received < project.disbursedTotal || received < project.approvedTotal) {
-    const [what, total] =
-      received < project.disbursedTotal ? ['disbursed', project.disbursedTotal] : ['approved', project.approvedTotal];
+    const [what, total] = received < project.disbursedTotal ? ['disbursed', project.disbursedTotal] : ['approved', project.approvedTotal];
     throw new FundingRuleViolation(
       'INSUFFICIENT_FUNDS',
       `Without receipt ${receiptId} the project would have received ${yuan(received)}, less than the ${yuan(total)} ${what}`,
@@ -573,12 +564,7 @@ function receiptToReverse(project: RegisteredProject, receiptId: string): Receip
   return receipt;
 }
 
-function receiptReversedEvent(
-  project: RegisteredProject,
-  receiptId: string,
-  receipt: Receipt,
-  reason: string,
-): ReceiptReversed {
+function receiptReversedEvent(project: RegisteredProject, receiptId: string, receipt: Receipt, reason: string): ReceiptReversed {
   return {
     type: 'ReceiptReversed',
     data: withoutUndefined({
@@ -673,10 +659,7 @@ function approvePayment(data: ApprovePayment['data'], project: RegisteredProject
   };
 }
 
-function reversePaymentApproval(
-  data: ReversePaymentApproval['data'],
-  project: RegisteredProject,
-): PaymentApprovalReversed {
+function reversePaymentApproval(data: ReversePaymentApproval['data'], project: RegisteredProject): PaymentApprovalReversed {
   const approval = project.approvals.get(data.approvalId);
   if (approval === undefined) {
     throw new FundingRuleViolation('APPROVAL_NOT_FOUND', `Approval ${data.approvalId} does not exist`, 'approvalId');
@@ -740,11 +723,7 @@ function inherited(
   approvalId: string | undefined,
 ): string | undefined {
   if (given !== undefined && fromApproval !== undefined && given !== fromApproval) {
-    throw new FundingRuleViolation(
-      'APPROVAL_MISMATCH',
-      `Approval ${approvalId} is for ${field} ${fromApproval}, not ${given}`,
-      field,
-    );
+    throw new FundingRuleViolation('APPROVAL_MISMATCH', `Approval ${approvalId} is for ${field} ${fromApproval}, not ${given}`, field);
   }
   return given ?? fromApproval;
 }
@@ -780,11 +759,7 @@ function knownApproval(project: RegisteredProject, approvalId: string): Known<Ap
 function assertFundsAvailable(project: RegisteredProject, amount: Fen): void {
   const available = availableBalance(project);
   if (amount > available) {
-    throw new FundingRuleViolation(
-      'INSUFFICIENT_FUNDS',
-      `Insufficient funds: available balance ${yuan(available)}, requested ${yuan(amount)}`,
-      'amount',
-    );
+    throw new FundingRuleViolation('INSUFFICIENT_FUNDS', `Insufficient funds: available balance ${yuan(available)}, requested ${yuan(amount)}`, 'amount');
   }
 }
 
@@ -802,40 +777,24 @@ function assertReceiptCovers(receipt: Known<Receipt>, amount: Fen): void {
 function assertWithinContract(contract: Known<Contract>, amount: Fen): void {
   const unpaid = contract.entry.amount - contract.entry.paid;
   if (amount > unpaid) {
-    throw new FundingRuleViolation(
-      'CONTRACT_EXCEEDED',
-      `Contract ${contract.id} has ${yuan(unpaid)} left to pay; requested ${yuan(amount)}`,
-      'amount',
-    );
+    throw new FundingRuleViolation('CONTRACT_EXCEEDED', `Contract ${contract.id} has ${yuan(unpaid)} left to pay; requested ${yuan(amount)}`, 'amount');
   }
 }
 
 function assertWithinApproval(approval: Known<Approval>, amount: Fen): void {
   const unpaid = approval.entry.amount - approval.entry.paid;
   if (amount > unpaid) {
-    throw new FundingRuleViolation(
-      'APPROVAL_EXCEEDED',
-      `Approval ${approval.id} has ${yuan(unpaid)} left to pay; requested ${yuan(amount)}`,
-      'amount',
-    );
+    throw new FundingRuleViolation('APPROVAL_EXCEEDED', `Approval ${approval.id} has ${yuan(unpaid)} left to pay; requested ${yuan(amount)}`, 'amount');
   }
 }
 
 function reverseDisbursement(data: ReverseDisbursement['data'], project: RegisteredProject): DisbursementReversed {
   const disbursement = project.disbursements.get(data.disbursementId);
   if (disbursement === undefined) {
-    throw new FundingRuleViolation(
-      'DISBURSEMENT_NOT_FOUND',
-      `Disbursement ${data.disbursementId} does not exist`,
-      'disbursementId',
-    );
+    throw new FundingRuleViolation('DISBURSEMENT_NOT_FOUND', `Disbursement ${data.disbursementId} does not exist`, 'disbursementId');
   }
   if (disbursement.reversed) {
-    throw new FundingRuleViolation(
-      'ALREADY_REVERSED',
-      `Disbursement ${data.disbursementId} is already reversed`,
-      'disbursementId',
-    );
+    throw new FundingRuleViolation('ALREADY_REVERSED', `Disbursement ${data.disbursementId} is already reversed`, 'disbursementId');
   }
   return {
     type: 'DisbursementReversed',
@@ -852,10 +811,7 @@ function reverseDisbursement(data: ReverseDisbursement['data'], project: Registe
   };
 }
 
-function reportInvestmentCompleted(
-  data: ReportInvestmentCompleted['data'],
-  _project: RegisteredProject,
-): InvestmentCompletedReported {
+function reportInvestmentCompleted(data: ReportInvestmentCompleted['data'], _project: RegisteredProject): InvestmentCompletedReported {
   return {
     type: 'InvestmentCompletedReported',
     data: withoutUndefined({

@@ -41,38 +41,22 @@ export const events = {
     type: 'PaymentApproved',
     data: { projectId, approvalId, amount, ...extra },
   }),
-  disbursed: (
-    disbursementId: string,
-    amount: string,
-    extra: Extra<DisbursementRecorded> = {},
-  ): DisbursementRecorded => ({
+  disbursed: (disbursementId: string, amount: string, extra: Extra<DisbursementRecorded> = {}): DisbursementRecorded => ({
     type: 'DisbursementRecorded',
     data: { projectId, disbursementId, amount, category: 'construction', ...extra },
   }),
-  disbursementReversed: (
-    disbursementId: string,
-    amount: string,
-    extra: Extra<DisbursementReversed> = {},
-  ): DisbursementReversed => ({
+  disbursementReversed: (disbursementId: string, amount: string, extra: Extra<DisbursementReversed> = {}): DisbursementReversed => ({
     type: 'DisbursementReversed',
     data: { projectId, disbursementId, reason: 'entered twice', amount, category: 'construction', ...extra },
   }),
 };
 
 export const commands = {
-  receive: (
-    receiptId: string,
-    amount: string,
-    extra: { allocationId?: string; source?: FundingSource; printed?: PrintedPrecision } = {},
-  ): ProjectCommand => ({
+  receive: (receiptId: string, amount: string, extra: { allocationId?: string; source?: FundingSource; printed?: PrintedPrecision } = {}): ProjectCommand => ({
     type: 'ReceiveFunds',
     data: { projectId, receiptId, source: 'district-budget', amount: parseYuan(amount), ...extra },
   }),
-  approve: (
-    approvalId: string,
-    amount: string,
-    extra: { receiptId?: string; contractId?: string; printed?: PrintedPrecision } = {},
-  ): ProjectCommand => ({
+  approve: (approvalId: string, amount: string, extra: { receiptId?: string; contractId?: string; printed?: PrintedPrecision } = {}): ProjectCommand => ({
     type: 'ApprovePayment',
     data: { projectId, approvalId, amount: parseYuan(amount), ...extra },
   }),

@@ -100,10 +100,7 @@ describe('ChangeProjectProgramme', () => {
   });
 
   it('refuses an unregistered programme, and the programme the project is already in', () => {
-    project
-      .given([events.registered()])
-      .when(change('p2', false))
-      .thenThrows('UNKNOWN_PROGRAMME', { field: 'programmeId' });
+    project.given([events.registered()]).when(change('p2', false)).thenThrows('UNKNOWN_PROGRAMME', { field: 'programmeId' });
     project
       .given([
         events.registered({ programmeId: 'p1' }),
@@ -127,9 +124,7 @@ describe('printed precision on money events', () => {
         type: 'ReceiveFunds',
         data: { projectId, receiptId: 'r1', source: 'other', amount: 123_450_000n, printed },
       })
-      .then([
-        { type: 'FundsReceived', data: { projectId, receiptId: 'r1', source: 'other', amount: '1234500.00', printed } },
-      ]);
+      .then([{ type: 'FundsReceived', data: { projectId, receiptId: 'r1', source: 'other', amount: '1234500.00', printed } }]);
     project
       .given(history)
       .when({
@@ -148,9 +143,7 @@ describe('printed precision on money events', () => {
         type: 'SignContract',
         data: { projectId, contractId: 'c1', counterparty: 'x', amount: 10_000n, printed },
       })
-      .then([
-        { type: 'ContractSigned', data: { projectId, contractId: 'c1', counterparty: 'x', amount: '100.00', printed } },
-      ]);
+      .then([{ type: 'ContractSigned', data: { projectId, contractId: 'c1', counterparty: 'x', amount: '100.00', printed } }]);
     project
       .given(history)
       .when({

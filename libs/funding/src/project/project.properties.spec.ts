@@ -3,13 +3,7 @@ import fc from 'fast-check';
 import { MAX_YUAN_FEN, parseYuan, type Fen } from '@fundtrail/money';
 import { FundingRuleViolation, type RuleCode } from '../shared/funding-rule-violation';
 import type { ProjectCommand } from './project.commands';
-import {
-  decideProject,
-  evolveProject,
-  initialProjectState,
-  type ProjectState,
-  type RegisteredProject,
-} from './project.decider';
+import { decideProject, evolveProject, initialProjectState, type ProjectState, type RegisteredProject } from './project.decider';
 import type { ProjectEvent } from './project.events';
 
 const projectId = 'prop-project';
@@ -114,8 +108,7 @@ function toCommand(intent: Intent, project: RegisteredProject, disbursementIds: 
     case 'disburse':
       return disburse(intent, project);
     case 'reverse': {
-      const disbursementId =
-        disbursementIds.length === 0 ? 'pay-none' : disbursementIds[intent.pick % disbursementIds.length];
+      const disbursementId = disbursementIds.length === 0 ? 'pay-none' : disbursementIds[intent.pick % disbursementIds.length];
       return { type: 'ReverseDisbursement', data: { projectId, disbursementId, reason: 'r' } };
     }
     case 'target':
@@ -249,11 +242,7 @@ function assertBooksHold(events: ProjectEvent[], state: RegisteredProject): void
   assertSameUse(ledger.allocations, state.allocations, (allocation) => allocation.received);
 }
 
-function assertSameUse<T>(
-  accounts: Map<string, Account>,
-  entries: ReadonlyMap<string, T>,
-  used: (entry: T) => Fen,
-): void {
+function assertSameUse<T>(accounts: Map<string, Account>, entries: ReadonlyMap<string, T>, used: (entry: T) => Fen): void {
   assert.equal(entries.size, accounts.size);
   for (const [key, entry] of entries) assert.equal(used(entry), accounts.get(key)?.used, key);
 }
@@ -318,22 +307,10 @@ describe('project decider properties', () => {
     );
 
     // The generator must reach both sides of every limit, or the properties above prove little.
-    for (const type of [
-      'FundsReceived',
-      'DisbursementRecorded',
-      'DisbursementReversed',
-      'ContractSigned',
-      'FundsAllocated',
-    ]) {
+    for (const type of ['FundsReceived', 'DisbursementRecorded', 'DisbursementReversed', 'ContractSigned', 'FundsAllocated']) {
       expect(seen.accepted.get(type) ?? 0).toBeGreaterThan(50);
     }
-    for (const code of [
-      'INSUFFICIENT_FUNDS',
-      'CONTRACT_EXCEEDED',
-      'ALLOCATION_EXCEEDED',
-      'ALREADY_REVERSED',
-      'DUPLICATE_ID',
-    ] as const) {
+    for (const code of ['INSUFFICIENT_FUNDS', 'CONTRACT_EXCEEDED', 'ALLOCATION_EXCEEDED', 'ALREADY_REVERSED', 'DUPLICATE_ID'] as const) {
       expect(seen.refused.get(code) ?? 0).toBeGreaterThan(5);
     }
   });

@@ -20,10 +20,7 @@ const figure = (statedId: string, fields: Partial<StatedFigure> = {}): StatedFig
     }).filter(([, value]) => value !== undefined),
   ) as StatedFigure;
 
-const body = (
-  statedFigures: StatedFigure[],
-  fields: Partial<ReportPublished['data']> = {},
-): ReportPublished['data'] => ({
+const body = (statedFigures: StatedFigure[], fields: Partial<ReportPublished['data']> = {}): ReportPublished['data'] => ({
   reportId,
   title: '2024年西山区重大政策和重点项目绩效执行结果说明',
   statedFigures,
@@ -143,12 +140,7 @@ describe('PublishReport', () => {
 
   it.each<[string, StatedFigure[], string, RegExp]>([
     ['no parts', [figure('a'), figure('t', { sumOf: [] })], 'statedFigures[1].sumOf', /at least one/],
-    [
-      'a part twice',
-      [figure('a'), figure('b'), figure('t', { sumOf: ['a', 'b', 'a'] })],
-      'statedFigures[2].sumOf[2]',
-      /twice/,
-    ],
+    ['a part twice', [figure('a'), figure('b'), figure('t', { sumOf: ['a', 'b', 'a'] })], 'statedFigures[2].sumOf[2]', /twice/],
     [
       'a percent added to money',
       [figure('a'), figure('r', { unit: 'percent', stated: '5' }), figure('t', { sumOf: ['a', 'r'] })],
@@ -169,11 +161,7 @@ describe('PublishReport', () => {
   });
 
   it('adds money in any unit to a total in any other', () => {
-    const mixed = body([
-      figure('a', { unit: 'yi', stated: '3.27' }),
-      figure('b'),
-      figure('t', { unit: 'yuan', stated: '1.00', sumOf: ['a', 'b'] }),
-    ]);
+    const mixed = body([figure('a', { unit: 'yi', stated: '3.27' }), figure('b'), figure('t', { unit: 'yuan', stated: '1.00', sumOf: ['a', 'b'] })]);
     report
       .given([])
       .when(publish(mixed))
@@ -182,21 +170,10 @@ describe('PublishReport', () => {
 
   it.each<[string, StatedFigure[], string, RegExp]>([
     ['a total that is its own part', [figure('t', { sumOf: ['t'] })], 'statedFigures[0].sumOf[0]', /itself/],
-    [
-      'two totals that are parts of each other',
-      [figure('a', { sumOf: ['b'] }), figure('b', { sumOf: ['a'] })],
-      'statedFigures[1].sumOf[0]',
-      /a → b → a/,
-    ],
+    ['two totals that are parts of each other', [figure('a', { sumOf: ['b'] }), figure('b', { sumOf: ['a'] })], 'statedFigures[1].sumOf[0]', /a → b → a/],
     [
       'a longer cycle behind a sound sum',
-      [
-        figure('x'),
-        figure('t', { sumOf: ['x', 'p'] }),
-        figure('p', { sumOf: ['q'] }),
-        figure('q', { sumOf: ['x', 'r'] }),
-        figure('r', { sumOf: ['p'] }),
-      ],
+      [figure('x'), figure('t', { sumOf: ['x', 'p'] }), figure('p', { sumOf: ['q'] }), figure('q', { sumOf: ['x', 'r'] }), figure('r', { sumOf: ['p'] })],
       'statedFigures[4].sumOf[0]',
       /p → q → r → p/,
     ],
@@ -208,13 +185,7 @@ describe('PublishReport', () => {
   });
 
   it('accepts one part in two sums, and sums of sums (no cycle)', () => {
-    const diamond = body([
-      figure('c'),
-      figure('a', { sumOf: ['c'] }),
-      figure('b', { sumOf: ['c', 'd'] }),
-      figure('d'),
-      figure('t', { sumOf: ['a', 'b'] }),
-    ]);
+    const diamond = body([figure('c'), figure('a', { sumOf: ['c'] }), figure('b', { sumOf: ['c', 'd'] }), figure('d'), figure('t', { sumOf: ['a', 'b'] })]);
     report
       .given([])
       .when(publish(diamond))

@@ -103,8 +103,7 @@ function checkStatedFigures(figures: readonly StatedFigure[]): void {
   figures.forEach((figure, index) => {
     if (figure.sumOf === undefined) return;
     const field = `statedFigures[${index}].sumOf`;
-    if (figure.sumOf.length === 0)
-      throw new FundingRuleViolation('INVALID_SUM', 'a sum needs at least one part', field);
+    if (figure.sumOf.length === 0) throw new FundingRuleViolation('INVALID_SUM', 'a sum needs at least one part', field);
     figure.sumOf.forEach((part, partIndex) => {
       const where = `${field}[${partIndex}]`;
       const partAt = at.get(part);
@@ -116,11 +115,7 @@ function checkStatedFigures(figures: readonly StatedFigure[]): void {
         throw new FundingRuleViolation('INVALID_SUM', `part ${part} is listed twice`, where);
       }
       if (!sameDimension(figure.unit, figures[partAt].unit)) {
-        throw new FundingRuleViolation(
-          'INVALID_SUM',
-          `part ${part} in ${figures[partAt].unit} cannot be added to a total in ${figure.unit}`,
-          where,
-        );
+        throw new FundingRuleViolation('INVALID_SUM', `part ${part} in ${figures[partAt].unit} cannot be added to a total in ${figure.unit}`, where);
       }
     });
   });
@@ -165,9 +160,7 @@ function checkNoSumCycle(figures: readonly StatedFigure[], at: ReadonlyMap<strin
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     item !== null && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(
-          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : item,
   );
 }

@@ -18,8 +18,7 @@ export class ExecuteReportCommand {
 
 /** What publishing did: appended the report, or found the identical report already published. */
 export type ReportOutcome =
-  | { outcome: 'published'; result: AppendResult; report: ReportPublished['data'] }
-  | { outcome: 'already-published'; report: ReportPublished['data'] };
+  { outcome: 'published'; result: AppendResult; report: ReportPublished['data'] } | { outcome: 'already-published'; report: ReportPublished['data'] };
 
 @Injectable()
 export class ReportRepository {

@@ -7,9 +7,7 @@ import { fitsPrinted, formatYuan, type Fen, type PrintedPrecision } from '@fundt
 export function printedFor(amount: Fen, printed: PrintedPrecision | undefined): PrintedPrecision | undefined {
   if (printed === undefined) return undefined;
   if (!fitsPrinted(amount, printed)) {
-    throw new RangeError(
-      `${formatYuan(amount)} yuan has more digits than its printed precision ${JSON.stringify(printed)}`,
-    );
+    throw new RangeError(`${formatYuan(amount)} yuan has more digits than its printed precision ${JSON.stringify(printed)}`);
   }
   return { unit: printed.unit, decimals: printed.decimals };
 }

@@ -1,13 +1,5 @@
 import type { Pool } from 'pg';
-import {
-  type BilingualLabel,
-  computeFigures,
-  FIGURE_FAMILIES,
-  type Figure,
-  figureDefinition,
-  FIXED_FIGURE_KEYS,
-  parseFigureKey,
-} from '../figures';
+import { type BilingualLabel, computeFigures, FIGURE_FAMILIES, type Figure, figureDefinition, FIXED_FIGURE_KEYS, parseFigureKey } from '../figures';
 import type { ProjectDetails } from '../read-models/project-details';
 import type { PortfolioFilter } from '../queries/portfolio-filter';
 import { EXPORT_BATCH_SIZE, type SelectedProject, withPortfolioSnapshot } from './portfolio-snapshot';
@@ -20,10 +12,7 @@ import { EXPORT_BATCH_SIZE, type SelectedProject, withPortfolioSnapshot } from '
 
 /** A cell as the exports write it: the API's exact decimal string, never a computed float. */
 export type ExportCell =
-  | { kind: 'text'; value: string }
-  | { kind: 'year'; value: number }
-  | { kind: 'money' | 'percent' | 'quantity'; value: string }
-  | { kind: 'empty' };
+  { kind: 'text'; value: string } | { kind: 'year'; value: number } | { kind: 'money' | 'percent' | 'quantity'; value: string } | { kind: 'empty' };
 
 export interface ContextColumn {
   source: 'context';
@@ -124,44 +113,50 @@ export async function writeFigureTable(pool: Pool, filter: PortfolioFilter, sink
     pool,
     filter,
     async (snapshot) => {
-    const figuresOf = (project: SelectedProject) => computeFigures(project.terms, snapshot.asOfPosition);
-    const seen = new Map<string, { label: BilingualLabel; unit: string }>();
-    const formulas = new Map<string, FormulaRow>();
-    let projectCount = 0;
-    for await (const batch of snapshot.projects()) {
-      for (const project of batch) {
-        projectCount += 1;
-        for (const figure of figuresOf(project)) {
-          if (!seen.has(figure.key)) seen.set(figure.key, { label: figure.label, unit: figure.unit });
-          const variant = `${figure.key}\u0000${figure.formulaVersion}\u0000${figure.formula}`;
-          const row = formulas.get(variant);
-          if (row) row.projects += 1;
-          else formulas.set(variant, { key: figure.key, label: figure.label, unit: figure.unit, formula: figure.formula, formulaVersion: figure.formulaVersion, projects: 1 });
+      const figuresOf = (project: SelectedProject) => computeFigures(project.terms, snapshot.asOfPosition);
+      const seen = new Map<string, { label: BilingualLabel; unit: string }>();
+      const formulas = new Map<string, FormulaRow>();
+      let projectCount = 0;
+      for await (const batch of snapshot.projects()) {
+        for (const project of batch) {
+          projectCount += 1;
+          for (const figure of figuresOf(project)) {
+            if (!seen.has(figure.key)) seen.set(figure.key, { label: figure.label, unit: figure.unit });
+            const variant = `${figure.key}\u0000${figure.formulaVersion}\u0000${figure.formula}`;
+            const row = formulas.get(variant);
+            if (row) row.projects += 1;
+            else
+              formulas.set(variant, {
+                key: figure.key,
+                label: figure.label,
+                unit: figure.unit,
+                formula: figure.formula,
+                formulaVersion: figure.formulaVersion,
+                projects: 1,
+              });
+          }
         }
       }
-    }
-    const keys = [...seen.keys()].sort(compareColumns);
-    const figureColumns: FigureColumn[] = keys.map((key) => ({ source: 'figure', key, label: seen.get(key)!.label, kind: kindOf(seen.get(key)!.unit) }));
-    const table: FigureTable = {
-      asOfPosition: snapshot.asOfPosition,
-      filter,
-      projectCount,
-      columns: [...PROJECT_CONTEXT_COLUMNS, ...figureColumns],
-      formulas: [...formulas.values()].sort((a, b) => compareColumns(a.key, b.key) || a.formulaVersion - b.formulaVersion),
-    };
-    await sink.begin(table);
-    for await (const batch of snapshot.projects()) {
-      await sink.rows(
-        batch.map((project) => {
-          const byKey = new Map(figuresOf(project).map((figure) => [figure.key, figure]));
-          return table.columns.map((column) =>
-            column.source === 'context' ? column.cell(project.details) : figureCell(byKey.get(column.key), column.kind),
-          );
-        }),
-      );
-    }
-    await sink.end();
-    return table;
+      const keys = [...seen.keys()].sort(compareColumns);
+      const figureColumns: FigureColumn[] = keys.map((key) => ({ source: 'figure', key, label: seen.get(key)!.label, kind: kindOf(seen.get(key)!.unit) }));
+      const table: FigureTable = {
+        asOfPosition: snapshot.asOfPosition,
+        filter,
+        projectCount,
+        columns: [...PROJECT_CONTEXT_COLUMNS, ...figureColumns],
+        formulas: [...formulas.values()].sort((a, b) => compareColumns(a.key, b.key) || a.formulaVersion - b.formulaVersion),
+      };
+      await sink.begin(table);
+      for await (const batch of snapshot.projects()) {
+        await sink.rows(
+          batch.map((project) => {
+            const byKey = new Map(figuresOf(project).map((figure) => [figure.key, figure]));
+            return table.columns.map((column) => (column.source === 'context' ? column.cell(project.details) : figureCell(byKey.get(column.key), column.kind)));
+          }),
+        );
+      }
+      await sink.end();
+      return table;
     },
     batchSize,
   );

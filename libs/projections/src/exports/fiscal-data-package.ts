@@ -127,7 +127,12 @@ export async function writeFiscalDataPackage(
           // One row per source, spending category and fiscal year of this project, every phase summed in fen.
           const groups = new Map<string, { source: string; sourceLabel: string; spendingCategory: string; fiscalYear: number; sums: Map<MoneyFlow, bigint> }>();
           for (const movement of movementsOf(await projectEvents(store, project))) {
-            const group = { source: movement.source ?? '', sourceLabel: movement.sourceLabel ?? '', spendingCategory: movement.spendingCategory ?? '', fiscalYear: movement.fiscalYear };
+            const group = {
+              source: movement.source ?? '',
+              sourceLabel: movement.sourceLabel ?? '',
+              spendingCategory: movement.spendingCategory ?? '',
+              fiscalYear: movement.fiscalYear,
+            };
             const id = JSON.stringify([group.source, group.sourceLabel, group.spendingCategory, group.fiscalYear]);
             let row = groups.get(id);
             if (!row) groups.set(id, (row = { ...group, sums: new Map() }));

@@ -145,7 +145,13 @@ export class NoActivities extends Error {
  * Writes the activities of the projects `filter` selects to `path`, a project at a time, into a
  * temporary file that replaces `path` only when it is complete.
  */
-export async function writeIatiActivities(pool: Pool, store: EventStore, filter: PortfolioFilter, path: string, options: IatiOptions = DEFAULT_IATI_OPTIONS): Promise<IatiResult> {
+export async function writeIatiActivities(
+  pool: Pool,
+  store: EventStore,
+  filter: PortfolioFilter,
+  path: string,
+  options: IatiOptions = DEFAULT_IATI_OPTIONS,
+): Promise<IatiResult> {
   const partial = `${path}.partial`;
   const output = createWriteStream(partial);
   let activities = 0;

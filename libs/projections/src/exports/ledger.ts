@@ -50,7 +50,8 @@ export interface Movement {
 
 const SUBJECT_FIELDS = ['disbursementId', 'approvalId', 'contractId', 'receiptId', 'allocationId'] as const;
 
-const textOf = (data: Record<string, unknown>, name: string): string | undefined => (typeof data[name] === 'string' && data[name] !== '' ? (data[name]) : undefined);
+const textOf = (data: Record<string, unknown>, name: string): string | undefined =>
+  typeof data[name] === 'string' && data[name] !== '' ? data[name] : undefined;
 
 /** Every movement of a project's stream, in stream order. */
 export function movementsOf(events: readonly RecordedEvent[]): Movement[] {

@@ -47,7 +47,9 @@ function exactOrText(decimal: string, asText: string, numFmt: string): CellValue
 }
 
 function describeFilter(table: FigureTable): string {
-  const parts = Object.entries(table.filter).filter(([, value]) => value !== undefined).map(([name, value]) => `${name}=${String(value)}`);
+  const parts = Object.entries(table.filter)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}=${String(value)}`);
   return parts.length === 0 ? '（全部项目 all projects）' : parts.join(', ');
 }
 
@@ -106,18 +108,34 @@ export function figureXlsxSink(output: Writable, onBegin: (table: FigureTable) =
       ];
       formulas.getRow(1).font = { bold: true };
       for (const row of table.formulas) {
-        formulas.addRow({ key: row.key, zh: row.label.zh, en: row.label.en, unit: row.unit, formula: row.formula, formulaVersion: row.formulaVersion, projects: row.projects }).commit();
+        formulas
+          .addRow({
+            key: row.key,
+            zh: row.label.zh,
+            en: row.label.en,
+            unit: row.unit,
+            formula: row.formula,
+            formulaVersion: row.formulaVersion,
+            projects: row.projects,
+          })
+          .commit();
       }
       formulas.commit();
       const about = workbook.addWorksheet('说明 About');
-      about.columns = [{ key: 'what', width: 40 }, { key: 'value', width: 100 }];
+      about.columns = [
+        { key: 'what', width: 40 },
+        { key: 'value', width: 100 },
+      ];
       for (const [what, value] of [
         ['截至日志位置 As of global position', table.asOfPosition.toString()],
         ['项目数 Projects', String(table.projectCount)],
         ['筛选 Filter', describeFilter(table)],
         ['金额 Money', '元，数值保留两位小数；yuan as numbers with 2 decimals, exactly the API values'],
         ['比率 Rates', '百分比，四舍五入至两位小数；percentages, rounded half-up once to 2 decimals, as the API shows them'],
-        ['空单元格 Empty cells', '该指标无值（分母为零或未知）或该项目无此指标；the figure has no value (its reason is in the API) or the project has no such figure'],
+        [
+          '空单元格 Empty cells',
+          '该指标无值（分母为零或未知）或该项目无此指标；the figure has no value (its reason is in the API) or the project has no such figure',
+        ],
       ]) {
         about.addRow({ what, value }).commit();
       }

@@ -12,8 +12,16 @@ describe('series periods', () => {
   });
 
   it('quarters and years contain their bounds, across a year end', () => {
-    expect(seriesPeriods('quarter', '2023-11-15', '2024-04-01').map((p) => `${p.period}@${p.asOfEffective}`)).toEqual(['2023-Q4@2023-12-31', '2024-Q1@2024-03-31', '2024-Q2@2024-06-30']);
-    expect(seriesPeriods('year', '2022-12-31', '2024-01-01').map((p) => `${p.period}@${p.asOfEffective}`)).toEqual(['2022@2022-12-31', '2023@2023-12-31', '2024@2024-12-31']);
+    expect(seriesPeriods('quarter', '2023-11-15', '2024-04-01').map((p) => `${p.period}@${p.asOfEffective}`)).toEqual([
+      '2023-Q4@2023-12-31',
+      '2024-Q1@2024-03-31',
+      '2024-Q2@2024-06-30',
+    ]);
+    expect(seriesPeriods('year', '2022-12-31', '2024-01-01').map((p) => `${p.period}@${p.asOfEffective}`)).toEqual([
+      '2022@2022-12-31',
+      '2023@2023-12-31',
+      '2024@2024-12-31',
+    ]);
   });
 
   it(`holds at most ${MAX_SERIES_POINTS} points and refuses a range that runs backwards, naming to`, () => {
@@ -33,12 +41,14 @@ describe('series periods', () => {
   it('from and to are a month or a day that exists', () => {
     expect(parseSeriesBound('2024-02')).toBe('2024-02-01');
     expect(parseSeriesBound('2024-02-29')).toBe('2024-02-29');
-    for (const bad of ['2024-13', '2026-02-29', '2024-2', '1948-12', '2024-02-30', 'x', 202402]) expect(() => parseSeriesBound(bad)).toThrow(CalendarFormatError);
+    for (const bad of ['2024-13', '2026-02-29', '2024-2', '1948-12', '2024-02-30', 'x', 202402])
+      expect(() => parseSeriesBound(bad)).toThrow(CalendarFormatError);
   });
 
   it('keys are figures of the scope, named once', () => {
     expect(parseSeriesKeys('received_total,receipt_usage_rate:r1', 'project')).toEqual(['received_total', 'receipt_usage_rate:r1']);
     expect(() => parseSeriesKeys('receipt_usage_rate:r1', 'portfolio')).toThrow(SeriesRangeError);
-    for (const bad of ['', 'nope', 'received_total,received_total', 'received_total,', 'receipt_usage_rate:Bad Id']) expect(() => parseSeriesKeys(bad, 'project')).toThrow(SeriesRangeError);
+    for (const bad of ['', 'nope', 'received_total,received_total', 'received_total,', 'receipt_usage_rate:Bad Id'])
+      expect(() => parseSeriesKeys(bad, 'project')).toThrow(SeriesRangeError);
   });
 });

@@ -72,7 +72,11 @@ export function parseSeriesKeys(input: unknown, scope: FigureScope): string[] {
   for (const key of keys) {
     const definition = FIGURE_KEY.test(key) ? figureDefinition(key, scope) : undefined;
     if (definition === undefined || (scope === 'portfolio' && !definition.acrossProjects)) {
-      throw new SeriesRangeError('keys', 'UNKNOWN_FIGURE', `keys: ${JSON.stringify(key.slice(0, 80))} is not a figure${scope === 'portfolio' ? ' of the portfolio' : ''}`);
+      throw new SeriesRangeError(
+        'keys',
+        'UNKNOWN_FIGURE',
+        `keys: ${JSON.stringify(key.slice(0, 80))} is not a figure${scope === 'portfolio' ? ' of the portfolio' : ''}`,
+      );
     }
   }
   const repeated = keys.find((key, index) => keys.indexOf(key) !== index);
@@ -107,7 +111,11 @@ export function seriesPeriods(interval: SeriesInterval, from: string, to: string
   const first = ordinalOf(interval, from);
   const count = ordinalOf(interval, to) - first + 1;
   if (count > MAX_SERIES_POINTS) {
-    throw new SeriesRangeError('to', 'TOO_MANY_POINTS', `from ${from} to ${to} is ${count} ${interval}s; a series holds at most ${MAX_SERIES_POINTS} points: narrow from and to, or take a longer interval`);
+    throw new SeriesRangeError(
+      'to',
+      'TOO_MANY_POINTS',
+      `from ${from} to ${to} is ${count} ${interval}s; a series holds at most ${MAX_SERIES_POINTS} points: narrow from and to, or take a longer interval`,
+    );
   }
   return Array.from({ length: count }, (_, i) => periodAt(interval, first + i));
 }

@@ -35,12 +35,8 @@ export interface Figure {
 export const NO_VALUE_DISPLAY = '—';
 
 /** The terms of one figure as far as they are known: undefined = unknown, a summed term starts at 0. */
-export function knownTerms(
-  definition: FigureDefinition,
-  term: FigureTerm | undefined,
-): { numerator?: bigint; denominator?: bigint } {
-  const known = (mode: 'add' | 'set' | undefined, value: bigint | undefined) =>
-    mode === 'add' ? (value ?? 0n) : mode === 'set' ? value : undefined;
+export function knownTerms(definition: FigureDefinition, term: FigureTerm | undefined): { numerator?: bigint; denominator?: bigint } {
+  const known = (mode: 'add' | 'set' | undefined, value: bigint | undefined) => (mode === 'add' ? (value ?? 0n) : mode === 'set' ? value : undefined);
   const numerator = known(definition.modes.numerator, term?.numerator);
   const denominator = known(definition.modes.denominator, term?.denominator);
   return {

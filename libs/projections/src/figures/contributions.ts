@@ -55,20 +55,12 @@ const BY_EVENT_TYPE: { readonly [T in ProjectEventType | ProgrammeEventType]: (f
   AllocationReversed: (field) => allocated(-field.yuan('amount')),
   FundsReceived: (field) => {
     const amount = field.yuan('amount');
-    return [
-      ...received(field, amount),
-      contribution(figureKey('receipt_usage_rate', field.text('receiptId')), 'denominator', amount),
-    ];
+    return [...received(field, amount), contribution(figureKey('receipt_usage_rate', field.text('receiptId')), 'denominator', amount)];
   },
   // A reversed receipt leaves every total, and its own usage rate drops out.
-  ReceiptReversed: (field) => [
-    ...received(field, -field.yuan('amount')),
-    drop(figureKey('receipt_usage_rate', field.text('receiptId'))),
-  ],
+  ReceiptReversed: (field) => [...received(field, -field.yuan('amount')), drop(figureKey('receipt_usage_rate', field.text('receiptId')))],
   ContractSigned: (field) => [contribution('contract_payment_progress', 'denominator', field.yuan('amount'))],
-  ContractAmended: (field) => [
-    contribution('contract_payment_progress', 'denominator', field.yuan('amount') - field.yuan('previousAmount')),
-  ],
+  ContractAmended: (field) => [contribution('contract_payment_progress', 'denominator', field.yuan('amount') - field.yuan('previousAmount'))],
   PaymentApproved: (field) => [contribution('approved_total', 'numerator', field.yuan('amount'))],
   PaymentApprovalReversed: (field) => [contribution('approved_total', 'numerator', -field.yuan('amount'))],
   DisbursementRecorded: (field) => disbursed(field, field.yuan('amount')),
@@ -81,17 +73,11 @@ const BY_EVENT_TYPE: { readonly [T in ProjectEventType | ProgrammeEventType]: (f
     const target = denominatorIndicatorId === undefined ? field.quantity('target') : field.optionalQuantity('target');
     return [
       ...(target === undefined ? [] : [contribution(indicator, 'denominator', target)]),
-      ...(denominatorIndicatorId === undefined
-        ? []
-        : [link(indicator, figureKey('output_completion', denominatorIndicatorId))]),
+      ...(denominatorIndicatorId === undefined ? [] : [link(indicator, figureKey('output_completion', denominatorIndicatorId))]),
     ];
   },
-  OutputReported: (field) => [
-    contribution(figureKey('output_completion', field.text('indicatorId')), 'numerator', field.quantity('actual')),
-  ],
-  OutputTargetRevised: (field) => [
-    contribution(figureKey('output_completion', field.text('indicatorId')), 'denominator', field.quantity('target')),
-  ],
+  OutputReported: (field) => [contribution(figureKey('output_completion', field.text('indicatorId')), 'numerator', field.quantity('actual'))],
+  OutputTargetRevised: (field) => [contribution(figureKey('output_completion', field.text('indicatorId')), 'denominator', field.quantity('target'))],
   IndicatorWithdrawn: (field) => [drop(figureKey('output_completion', field.text('indicatorId')))],
 };
 
@@ -101,10 +87,7 @@ function plannedTotalStated(amount: bigint): Contribution[] {
 
 /** An allocation (positive) or its reversal (negative). */
 function allocated(signed: bigint): Contribution[] {
-  return [
-    contribution('allocated_total', 'numerator', signed),
-    contribution('allocation_execution_rate', 'denominator', signed),
-  ];
+  return [contribution('allocated_total', 'numerator', signed), contribution('allocation_execution_rate', 'denominator', signed)];
 }
 
 /** The totals a receipt (positive) or its reversal (negative) moves. */

@@ -169,23 +169,17 @@ const FIXED_SPECS: Record<FixedFigureKey, FigureSpec> = {
     numerator: 'set',
     acrossProjects: true,
     label: () => ({ zh: '总投资 / 预算总金额', en: 'Planned total' }),
-    formula: () =>
-      'latest planned total: ProjectRegistered.plannedTotal, replaced by each later PlannedTotalRevised.amount',
+    formula: () => 'latest planned total: ProjectRegistered.plannedTotal, replaced by each later PlannedTotalRevised.amount',
     reasons: { numeratorUnknown: 'planned total not recorded' },
     portfolio: {
-      formula:
-        'Σ over the projects that state a planned total of their latest planned total; projects without one are left out',
+      formula: 'Σ over the projects that state a planned total of their latest planned total; projects without one are left out',
       reasons: { numeratorUnknown: 'no project states a planned total' },
     },
   },
   allocated_total: amount('预算下达', 'Allocated total', 'Σ FundsAllocated.amount − Σ AllocationReversed.amount'),
   received_total: amount('到位资金', 'Funds received', `${RECEIVED_NET}, all sources including carry-over`),
   disbursed_total: amount('实际支出', 'Disbursed (net of reversals)', DISBURSED_NET),
-  available_balance: amount(
-    '可用余额',
-    'Available balance',
-    `${RECEIVED_NET} − (${DISBURSED_NET}), i.e. received_total − disbursed_total`,
-  ),
+  available_balance: amount('可用余额', 'Available balance', `${RECEIVED_NET} − (${DISBURSED_NET}), i.e. received_total − disbursed_total`),
   arrival_rate: {
     unit: 'percent',
     termUnit: 'fen',
@@ -202,12 +196,7 @@ const FIXED_SPECS: Record<FixedFigureKey, FigureSpec> = {
       reasons: { denominatorUnknown: 'no project states a planned total', denominatorZero: 'planned total is zero' },
     },
   },
-  execution_rate: moneyRate(
-    '预算执行率 / 支付进度',
-    'Execution rate',
-    'disbursed_total / received_total',
-    'no funds received',
-  ),
+  execution_rate: moneyRate('预算执行率 / 支付进度', 'Execution rate', 'disbursed_total / received_total', 'no funds received'),
   allocation_execution_rate: moneyRate(
     '预算执行率（按预算下达）',
     'Execution rate against allocations',
@@ -220,11 +209,7 @@ const FIXED_SPECS: Record<FixedFigureKey, FigureSpec> = {
     `(${DISBURSED_NET}, where contractId is set) / ${CONTRACTED}`,
     'no contracts signed',
   ),
-  approved_total: amount(
-    '核拨资金',
-    'Payments approved (net of reversals)',
-    'Σ PaymentApproved.amount − Σ PaymentApprovalReversed.amount',
-  ),
+  approved_total: amount('核拨资金', 'Payments approved (net of reversals)', 'Σ PaymentApproved.amount − Σ PaymentApprovalReversed.amount'),
   approval_rate: {
     ...moneyRate('核拨率', 'Approval rate', 'approved_total / received_total', 'no funds received'),
     derivedFrom: () => ({
@@ -241,8 +226,7 @@ const FIXED_SPECS: Record<FixedFigureKey, FigureSpec> = {
     formula: () => 'latest InvestmentCompletedReported.amount (cumulative to date; each report replaces the last)',
     reasons: { numeratorUnknown: 'investment completed not reported' },
     portfolio: {
-      formula:
-        'Σ over the projects that report investment completed of their latest report; projects without one are left out',
+      formula: 'Σ over the projects that report investment completed of their latest report; projects without one are left out',
       reasons: { numeratorUnknown: 'no project reports investment completed' },
     },
   },
@@ -285,8 +269,7 @@ const FAMILY_SPECS: Record<FigureFamily, FigureSpec> = {
     denominator: 'set',
     acrossProjects: false,
     label: (receiptId) => ({ zh: `资金使用率（到位资金 ${receiptId}）`, en: `Usage rate of receipt ${receiptId}` }),
-    formula: (receiptId) =>
-      `(${DISBURSED_NET}, where receiptId = ${receiptId}) / FundsReceived.amount of receipt ${receiptId} ${ROUNDING}`,
+    formula: (receiptId) => `(${DISBURSED_NET}, where receiptId = ${receiptId}) / FundsReceived.amount of receipt ${receiptId} ${ROUNDING}`,
     reasons: { denominatorUnknown: 'receipt not recorded', denominatorZero: 'receipt amount is zero' },
   },
   output_completion: {
@@ -320,8 +303,7 @@ const FAMILY_SPECS: Record<FigureFamily, FigureSpec> = {
     numerator: 'set',
     acrossProjects: false,
     label: (indicatorId) => ({ zh: `绩效目标值（${indicatorId}）`, en: `Target of ${indicatorId}` }),
-    formula: (indicatorId) =>
-      `latest target of indicator ${indicatorId}: OutputTargetSet.target, replaced by each later OutputTargetRevised.target`,
+    formula: (indicatorId) => `latest target of indicator ${indicatorId}: OutputTargetSet.target, replaced by each later OutputTargetRevised.target`,
     reasons: { numeratorUnknown: 'no target set' },
     derivedFrom: (indicatorId) => ({ numerator: { key: `output_completion:${indicatorId}`, term: 'denominator' } }),
   },
@@ -371,8 +353,7 @@ export interface FigureDefinition {
   linkedTo?: string;
 }
 
-export type ParsedFigureKey =
-  { family: FixedFigureKey; parameter?: undefined } | { family: FigureFamily; parameter: string };
+export type ParsedFigureKey = { family: FixedFigureKey; parameter?: undefined } | { family: FigureFamily; parameter: string };
 
 /** `execution_rate` or `received_by_source:special-bond`; undefined for anything else. */
 export function parseFigureKey(key: string): ParsedFigureKey | undefined {
@@ -403,11 +384,7 @@ export function termMode(key: string, term: Term): TermMode | undefined {
  * The definition of `key`. `linkedTo` is the figure key a stored link of this figure names (see
  * termSources): the linked formula, with its own version, replaces the plain one.
  */
-export function figureDefinition(
-  key: string,
-  scope: FigureScope = 'project',
-  linkedTo?: string,
-): FigureDefinition | undefined {
+export function figureDefinition(key: string, scope: FigureScope = 'project', linkedTo?: string): FigureDefinition | undefined {
   const parsed = parseFigureKey(key);
   if (parsed === undefined) return undefined;
   const spec = specOf(parsed);
@@ -448,7 +425,5 @@ export function isVocabularyParameter(parsed: ParsedFigureKey): boolean {
 }
 
 function specOf(parsed: ParsedFigureKey): FigureSpec {
-  return parsed.parameter === undefined
-    ? FIXED_SPECS[parsed.family]
-    : FAMILY_SPECS[parsed.family];
+  return parsed.parameter === undefined ? FIXED_SPECS[parsed.family] : FAMILY_SPECS[parsed.family];
 }

@@ -135,11 +135,7 @@ export function projectEvents(projectId: string) {
       type: 'ContractAmended',
       data: { projectId, contractId, amount, previousAmount, reason: 'supplementary agreement' },
     }),
-    approved: (
-      approvalId: string,
-      amount: string,
-      refs: { receiptId?: string; contractId?: string } = {},
-    ): PaymentApproved => ({
+    approved: (approvalId: string, amount: string, refs: { receiptId?: string; contractId?: string } = {}): PaymentApproved => ({
       type: 'PaymentApproved',
       data: { projectId, approvalId, amount, ...refs },
     }),
@@ -162,11 +158,7 @@ export function projectEvents(projectId: string) {
 }
 
 /** Events as the store returns them: one stream, consecutive revisions and positions. */
-export function recordedStream(
-  streamId: string,
-  events: ReadonlyArray<ProjectEvent | BondEvent | ProgrammeEvent>,
-  firstPosition = 1n,
-): RecordedEvent[] {
+export function recordedStream(streamId: string, events: ReadonlyArray<ProjectEvent | BondEvent | ProgrammeEvent>, firstPosition = 1n): RecordedEvent[] {
   return events.map((event, index) => ({
     eventId: `${streamId}-event-${index}`,
     type: event.type,

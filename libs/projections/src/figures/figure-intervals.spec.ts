@@ -1,14 +1,6 @@
 import fc from 'fast-check';
 import type { FundingSource, ProjectEvent } from '@fundtrail/funding';
-import {
-  compareRatios,
-  FEN_DECIMALS,
-  formatYuan,
-  printedHalfStepFen,
-  ratio,
-  type PrintedPrecision,
-  type Ratio,
-} from '@fundtrail/money';
+import { compareRatios, FEN_DECIMALS, formatYuan, printedHalfStepFen, ratio, type PrintedPrecision, type Ratio } from '@fundtrail/money';
 import { projectEvents } from './figure-events.testing';
 import {
   FIXED_FIGURE_KEYS,
@@ -41,8 +33,7 @@ import {
 
 const yi = (decimals: number): PrintedPrecision => ({ unit: 'yi', decimals });
 const wan = (decimals: number): PrintedPrecision => ({ unit: 'wan', decimals });
-const printedAs = <E extends ProjectEvent>(event: E, printed: PrintedPrecision): E =>
-  ({ ...event, data: { ...event.data, printed } });
+const printedAs = <E extends ProjectEvent>(event: E, printed: PrintedPrecision): E => ({ ...event, data: { ...event.data, printed } });
 
 function rangeOf(key: string, events: readonly EventLike[]): FigureInterval {
   const found = figureInterval(key, foldIntervalTerms(events));
@@ -59,11 +50,7 @@ describe('figureInterval, by hand', () => {
 
   it('a rate from amounts printed to 0.01亿: each amount ± 0.005亿, the rate at the corners', () => {
     // received 3.27亿 and disbursed 2.41亿, as a report printing 亿元 to two decimals would give them
-    const events = [
-      p.registered(),
-      printedAs(p.received('bond-2024', '327000000.00'), yi(2)),
-      printedAs(p.disbursed('works-1', '241000000.00'), yi(2)),
-    ];
+    const events = [p.registered(), printedAs(p.received('bond-2024', '327000000.00'), yi(2)), printedAs(p.disbursed('works-1', '241000000.00'), yi(2))];
     const rate = rangeOf('execution_rate', events);
     if (rate.value === null || rate.range === 'unbounded') throw new Error('expected a bounded rate');
     expectRatio(rate.value, 241n * 100n, 327n); // 73.7003…%
@@ -103,13 +90,7 @@ describe('figureInterval, by hand', () => {
   it('a reversed amount cancels its original exactly: the interval collapses', () => {
     const receipt = printedAs(p.received('r1', '120000000.00'), yi(2));
     const disbursement = printedAs(p.disbursed('d1', '20000000.00', { receiptId: 'r1' }), wan(0));
-    const events = [
-      p.registered(),
-      receipt,
-      printedAs(p.received('r2', '50000000.00'), yi(2)),
-      disbursement,
-      p.reversed(disbursement),
-    ];
+    const events = [p.registered(), receipt, printedAs(p.received('r2', '50000000.00'), yi(2)), disbursement, p.reversed(disbursement)];
     const disbursed = rangeOf('disbursed_total', events);
     if (disbursed.value === null || disbursed.range === 'unbounded') throw new Error('expected an amount');
     expectRatio(disbursed.range.lower, 0n, 1n);
@@ -187,10 +168,7 @@ describe('figureInterval, by hand', () => {
     const east = projectEvents('east');
     const west = projectEvents('west');
     const terms = mergeIntervalTerms([
-      foldIntervalTerms([
-        printedAs(east.registered('200000000.00'), yi(2)),
-        printedAs(east.received('r', '100000000.00'), yi(2)),
-      ]),
+      foldIntervalTerms([printedAs(east.registered('200000000.00'), yi(2)), printedAs(east.received('r', '100000000.00'), yi(2))]),
       // no planned total: left out of arrival_rate's two terms, counted in received_total
       foldIntervalTerms([west.registered(), printedAs(west.received('r', '50000000.00'), yi(1))]),
     ]);
@@ -220,33 +198,22 @@ describe('no printed amount moves both terms of a rate', () => {
     p.disbursed('d', '100.00', { receiptId: 'r', contractId: 'k' }),
     p.investment('100.00'),
   ];
-  const rates = [
-    ...FIXED_FIGURE_KEYS.filter((key) => figureDefinition(key)?.modes.denominator !== undefined),
-    'receipt_usage_rate:r',
-  ];
+  const rates = [...FIXED_FIGURE_KEYS.filter((key) => figureDefinition(key)?.modes.denominator !== undefined), 'receipt_usage_rate:r'];
 
   it.each(stating.map((event) => [event.type, event]))('%s', (_type, event) => {
-    const moved = new Set(
-      contributionsOf(event).flatMap((c) => (c.mode === 'add' || c.mode === 'set' ? [`${c.key}.${c.term}`] : [])),
-    );
+    const moved = new Set(contributionsOf(event).flatMap((c) => (c.mode === 'add' || c.mode === 'set' ? [`${c.key}.${c.term}`] : [])));
     expect(moved.size).toBeGreaterThan(0);
     for (const key of rates) {
       // A district total reads the same project-level sources (see assertIndependentTerms).
       const sources = figureDefinition(key)?.derivedFrom ?? termSources(key, { scope: 'project', figures: new Map() });
       expect(sources?.denominator).toBeDefined();
-      const both =
-        moved.has(`${sources!.numerator.key}.${sources!.numerator.term}`) &&
-        moved.has(`${sources!.denominator!.key}.${sources!.denominator!.term}`);
+      const both = moved.has(`${sources!.numerator.key}.${sources!.numerator.term}`) && moved.has(`${sources!.denominator!.key}.${sources!.denominator!.term}`);
       expect({ key, both }).toEqual({ key, both: false });
     }
   });
 
   it('a rate whose terms one printed amount moved is refused, not bounded wrongly', () => {
-    const terms = foldIntervalTerms([
-      p.registered(),
-      printedAs(p.received('r', '100000000.00'), yi(2)),
-      printedAs(p.disbursed('d', '50000000.00'), yi(2)),
-    ]);
+    const terms = foldIntervalTerms([p.registered(), printedAs(p.received('r', '100000000.00'), yi(2)), printedAs(p.disbursed('d', '50000000.00'), yi(2))]);
     const forged: IntervalTerms = {
       ...terms,
       moveTogether: new Set([...terms.moveTogether, 'execution_rate.denominator|execution_rate.numerator']),
@@ -308,12 +275,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('amend' as const), amount, pick }),
   {
     arbitrary: fc.record({
-      kind: fc.constantFrom(
-        'reverse-allocation' as const,
-        'reverse-receipt' as const,
-        'reverse-approval' as const,
-        'reverse' as const,
-      ),
+      kind: fc.constantFrom('reverse-allocation' as const, 'reverse-receipt' as const, 'reverse-approval' as const, 'reverse' as const),
       pick,
     }),
     weight: 2,
@@ -333,8 +295,7 @@ function templateOf(projectId: string, steps: Step[]): { templates: Template[]; 
     disbursement: [] as Template[],
   };
   const contracts = new Map<string, number>(); // contractId -> slot of its standing amount
-  const nth = <T>(list: T[], n: number | null): T | undefined =>
-    n === null || list.length === 0 ? undefined : list[n % list.length];
+  const nth = <T>(list: T[], n: number | null): T | undefined => (n === null || list.length === 0 ? undefined : list[n % list.length]);
   const take = (list: Template[], n: number) => (list.length === 0 ? undefined : list.splice(n % list.length, 1)[0]);
   const stating = (type: string, data: Record<string, unknown>, field: string, a: Amount): Template => {
     const s = slot(a);
@@ -345,9 +306,7 @@ function templateOf(projectId: string, steps: Step[]): { templates: Template[]; 
   const undo = (type: string, of: Template | undefined, id: string) => {
     if (of === undefined) return;
     const { printedSlot, fields, data } = of;
-    const copied = Object.fromEntries(
-      ['source', 'category', 'receiptId', 'contractId'].filter((f) => data[f] !== undefined).map((f) => [f, data[f]]),
-    );
+    const copied = Object.fromEntries(['source', 'category', 'receiptId', 'contractId'].filter((f) => data[f] !== undefined).map((f) => [f, data[f]]));
     templates.push({
       type,
       data: { ...base, [id]: data[id], reason: 'undone', ...copied },
@@ -368,17 +327,10 @@ function templateOf(projectId: string, steps: Step[]): { templates: Template[]; 
         return void stating('InvestmentCompletedReported', {}, 'amount', s.amount);
       case 'allocate':
         return void live.allocation.push(
-          stating(
-            'FundsAllocated',
-            { allocationId: `a${index}`, source: 'district-budget', fiscalYear: 2024 },
-            'amount',
-            s.amount,
-          ),
+          stating('FundsAllocated', { allocationId: `a${index}`, source: 'district-budget', fiscalYear: 2024 }, 'amount', s.amount),
         );
       case 'receive':
-        return void live.receipt.push(
-          stating('FundsReceived', { receiptId: `r${index}`, source: s.source }, 'amount', s.amount),
-        );
+        return void live.receipt.push(stating('FundsReceived', { receiptId: `r${index}`, source: s.source }, 'amount', s.amount));
       case 'sign': {
         const t = stating('ContractSigned', { contractId: `c${index}`, counterparty: 'builder' }, 'amount', s.amount);
         contracts.set(`c${index}`, t.printedSlot!);
@@ -462,12 +414,7 @@ function exactValue(key: string, terms: FigureTerms): Ratio | null | undefined {
   return ratio(numerator * 100n, denominator);
 }
 
-function checkAgainstCorners(
-  keys: string[],
-  intervalTerms: IntervalTerms,
-  termsAt: (values: bigint[]) => FigureTerms,
-  amounts: Amount[],
-): void {
+function checkAgainstCorners(keys: string[], intervalTerms: IntervalTerms, termsAt: (values: bigint[]) => FigureTerms, amounts: Amount[]): void {
   const folded = [...corners(amounts)].map(termsAt);
   const recorded = termsAt(amounts.map((a) => a.fen));
   for (const key of keys) {
@@ -495,8 +442,7 @@ function checkAgainstCorners(
   }
 }
 
-const varyingCount = (amounts: Amount[]) =>
-  amounts.filter((a) => a.printed !== undefined && printedHalfStepFen(a.printed) > 0n).length;
+const varyingCount = (amounts: Amount[]) => amounts.filter((a) => a.printed !== undefined && printedHalfStepFen(a.printed) > 0n).length;
 
 describe('figureInterval, against every corner of the printed amounts', () => {
   it('one project: every figure', () => {
@@ -510,12 +456,7 @@ describe('figureInterval, against every corner of the printed amounts', () => {
           amounts,
         );
         const keys = figureKeys(foldEvents(recorded));
-        checkAgainstCorners(
-          keys,
-          foldIntervalTerms(recorded),
-          (values) => foldEvents(instantiate(templates, values)),
-          amounts,
-        );
+        checkAgainstCorners(keys, foldIntervalTerms(recorded), (values) => foldEvents(instantiate(templates, values)), amounts);
       }),
       { numRuns: 300 },
     );
@@ -523,36 +464,32 @@ describe('figureInterval, against every corner of the printed amounts', () => {
 
   it('the district total over two projects', () => {
     fc.assert(
-      fc.property(
-        fc.array(step, { minLength: 1, maxLength: 6 }),
-        fc.array(step, { minLength: 1, maxLength: 6 }),
-        (east, west) => {
-          const a = templateOf('east', east);
-          const b = templateOf('west', west);
-          const amounts = [...a.amounts, ...b.amounts];
-          fc.pre(varyingCount(amounts) <= 7);
-          const split = (values: bigint[]) => [values.slice(0, a.amounts.length), values.slice(a.amounts.length)];
-          const termsAt = (values: bigint[]) => {
-            const [ea, wb] = split(values);
-            return mergeTerms([foldEvents(instantiate(a.templates, ea)), foldEvents(instantiate(b.templates, wb))]);
-          };
-          const recorded = [
-            instantiate(
-              a.templates,
-              a.amounts.map((x) => x.fen),
-              a.amounts,
-            ),
-            instantiate(
-              b.templates,
-              b.amounts.map((x) => x.fen),
-              b.amounts,
-            ),
-          ];
-          const intervalTerms = mergeIntervalTerms(recorded.map((events) => foldIntervalTerms(events)));
-          const keys = figureKeys(termsAt(amounts.map((x) => x.fen)));
-          checkAgainstCorners(keys, intervalTerms, termsAt, amounts);
-        },
-      ),
+      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), fc.array(step, { minLength: 1, maxLength: 6 }), (east, west) => {
+        const a = templateOf('east', east);
+        const b = templateOf('west', west);
+        const amounts = [...a.amounts, ...b.amounts];
+        fc.pre(varyingCount(amounts) <= 7);
+        const split = (values: bigint[]) => [values.slice(0, a.amounts.length), values.slice(a.amounts.length)];
+        const termsAt = (values: bigint[]) => {
+          const [ea, wb] = split(values);
+          return mergeTerms([foldEvents(instantiate(a.templates, ea)), foldEvents(instantiate(b.templates, wb))]);
+        };
+        const recorded = [
+          instantiate(
+            a.templates,
+            a.amounts.map((x) => x.fen),
+            a.amounts,
+          ),
+          instantiate(
+            b.templates,
+            b.amounts.map((x) => x.fen),
+            b.amounts,
+          ),
+        ];
+        const intervalTerms = mergeIntervalTerms(recorded.map((events) => foldIntervalTerms(events)));
+        const keys = figureKeys(termsAt(amounts.map((x) => x.fen)));
+        checkAgainstCorners(keys, intervalTerms, termsAt, amounts);
+      }),
       { numRuns: 200 },
     );
   });

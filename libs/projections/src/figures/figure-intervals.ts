@@ -267,10 +267,7 @@ export function figureInterval(key: string, terms: IntervalTerms): FigureInterva
   }
   assertIndependentTerms(key, terms);
   const percent = (value: Ratio) => scaleRatio(value, 100n);
-  const bounds = ratioBounds(
-    { lower: numerator.lower, upper: numerator.upper },
-    { lower: denominator!.lower, upper: denominator!.upper },
-  );
+  const bounds = ratioBounds({ lower: numerator.lower, upper: numerator.upper }, { lower: denominator!.lower, upper: denominator!.upper });
   return {
     ...common,
     value: percent(ratio(numerator.value, denominator!.value)),

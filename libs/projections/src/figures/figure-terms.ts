@@ -61,10 +61,7 @@ export function foldEvents(events: Iterable<EventLike>, from: ProjectTerms = emp
 }
 
 /** The terms of a project from contributions already read off its events, in order. */
-export function foldContributions(
-  contributions: Iterable<readonly Contribution[]>,
-  from: ProjectTerms = emptyTerms(),
-): ProjectTerms {
+export function foldContributions(contributions: Iterable<readonly Contribution[]>, from: ProjectTerms = emptyTerms()): ProjectTerms {
   const figures = new Map(from.figures);
   for (const list of contributions) applyContributions(figures, list);
   return { scope: 'project', figures };
@@ -110,8 +107,7 @@ export function termSources(key: string, terms: FigureTerms): TermSources | unde
 export function resolveTerm(key: string, terms: FigureTerms): FigureTerm | undefined {
   const sources = termSources(key, terms);
   if (sources === undefined) return undefined;
-  const read = (source: TermSources['numerator'] | undefined) =>
-    source === undefined ? undefined : terms.figures.get(source.key)?.[source.term];
+  const read = (source: TermSources['numerator'] | undefined) => (source === undefined ? undefined : terms.figures.get(source.key)?.[source.term]);
   const numerator = read(sources.numerator);
   const denominator = read(sources.denominator);
   return {
@@ -165,9 +161,7 @@ export function mergeTerms(all: Iterable<FigureTerms>): PortfolioTerms {
 }
 
 /** Derived rates whose district total is stored, summed over the projects that know both their terms. */
-const BOTH_TERMS_PER_PROJECT: readonly string[] = FIXED_FIGURE_KEYS.filter(
-  (key) => figureDefinition(key)?.bothTermsPerProject,
-);
+const BOTH_TERMS_PER_PROJECT: readonly string[] = FIXED_FIGURE_KEYS.filter((key) => figureDefinition(key)?.bothTermsPerProject);
 
 function sumTerm(a: bigint | undefined, b: bigint | undefined, term: keyof FigureTerm): FigureTerm {
   if (a === undefined && b === undefined) return {};
@@ -228,9 +222,7 @@ export function termsFromJson(json: unknown): FigureTerms {
     const storable = root.scope === 'portfolio' ? figureDefinition(key, 'portfolio')! : definition;
     if (storable.derivedFrom !== undefined) throw new FigureTermsJsonError(`${key} is derived and not stored here`);
     const entry = record(value, key);
-    const unexpected = Object.keys(entry).filter(
-      (name) => !['numerator', 'denominator', 'denominatorFrom'].includes(name),
-    );
+    const unexpected = Object.keys(entry).filter((name) => !['numerator', 'denominator', 'denominatorFrom'].includes(name));
     if (unexpected.length > 0) throw new FigureTermsJsonError(`${key}: unexpected field ${unexpected[0]}`);
     if (entry.denominator !== undefined && definition.modes.denominator === undefined) {
       throw new FigureTermsJsonError(`${key} has no denominator`);
@@ -252,8 +244,7 @@ export function termsFromJson(json: unknown): FigureTerms {
     const projects = record(root.projects, 'projects');
     const merged = count(projects.merged, 'projects.merged');
     const withoutPlannedTotal = count(projects.withoutPlannedTotal, 'projects.withoutPlannedTotal');
-    if (withoutPlannedTotal > merged)
-      throw new FigureTermsJsonError('more projects without a planned total than merged');
+    if (withoutPlannedTotal > merged) throw new FigureTermsJsonError('more projects without a planned total than merged');
     return { scope: 'portfolio', figures, projects: { merged, withoutPlannedTotal } };
   }
   throw new FigureTermsJsonError(`scope must be project or portfolio, got ${String(root.scope)}`);

@@ -34,10 +34,7 @@ const INDICATORS = ['km', 'households', 'tonnes'];
 /** Indicators measured against another one's actual (验收率 = accepted / completed). */
 const RATIOS = ['km-accepted', 'households-moved-in'];
 
-const fen = fc.oneof(
-  { arbitrary: fc.bigInt({ min: 1n, max: 10_000_000n }), weight: 5 },
-  { arbitrary: fc.bigInt({ min: 1n, max: 10n ** 15n }), weight: 1 },
-);
+const fen = fc.oneof({ arbitrary: fc.bigInt({ min: 1n, max: 10_000_000n }), weight: 5 }, { arbitrary: fc.bigInt({ min: 1n, max: 10n ** 15n }), weight: 1 });
 const yuan = fen.map(formatYuan);
 const quantity = fc.bigInt({ min: 0n, max: 10n ** 12n }).map(formatQuantity);
 const pick = fc.nat({ max: 1000 });
@@ -162,11 +159,7 @@ function streamOf(projectId: string, plannedTotal: string | null, steps: Step[])
       }
       case 'approve': {
         const receipt = s.receipt === null ? undefined : nth(receipts, s.receipt);
-        const a = p.approved(
-          `ap${index}`,
-          s.amount,
-          receipt === undefined ? {} : { receiptId: receipt.data.receiptId },
-        );
+        const a = p.approved(`ap${index}`, s.amount, receipt === undefined ? {} : { receiptId: receipt.data.receiptId });
         approvals.push(a);
         return events.push(a);
       }
@@ -224,8 +217,7 @@ const project = fc
 type Raw = { rate: boolean; quantity?: true; n: bigint | undefined; d?: bigint | undefined };
 
 function oracle(events: ProjectEvent[]): Map<string, Raw> {
-  const of = <T extends ProjectEvent['type']>(type: T) =>
-    events.filter((e): e is Extract<ProjectEvent, { type: T }> => e.type === type);
+  const of = <T extends ProjectEvent['type']>(type: T) => events.filter((e): e is Extract<ProjectEvent, { type: T }> => e.type === type);
   const total = (amounts: string[]) => amounts.reduce((sum, amount) => sum + parseYuan(amount), 0n);
   const last = <T>(list: T[]): T | undefined => list[list.length - 1];
   const reversedIds = (ids: string[]) => new Set(ids);
@@ -241,10 +233,7 @@ function oracle(events: ProjectEvent[]): Map<string, Raw> {
     total(recorded.filter(keep).map((d) => d.amount)) - total(reversed.filter(keep).map((d) => d.amount));
 
   const registeredTotal = of('ProjectRegistered')[0].data.plannedTotal;
-  const plannedStatements = [
-    ...(registeredTotal === undefined ? [] : [registeredTotal]),
-    ...of('PlannedTotalRevised').map((e) => e.data.amount),
-  ];
+  const plannedStatements = [...(registeredTotal === undefined ? [] : [registeredTotal]), ...of('PlannedTotalRevised').map((e) => e.data.amount)];
   const planned = plannedStatements.length === 0 ? undefined : parseYuan(last(plannedStatements)!);
   const allocated = total(
     of('FundsAllocated')
@@ -260,8 +249,7 @@ function oracle(events: ProjectEvent[]): Map<string, Raw> {
   );
   const latestContract = new Map<string, string>();
   for (const e of events) {
-    if (e.type === 'ContractSigned' || e.type === 'ContractAmended')
-      latestContract.set(e.data.contractId, e.data.amount);
+    if (e.type === 'ContractSigned' || e.type === 'ContractAmended') latestContract.set(e.data.contractId, e.data.amount);
   }
   const investmentReport = last(of('InvestmentCompletedReported'));
   const investment = investmentReport && parseYuan(investmentReport.data.amount);
@@ -272,16 +260,10 @@ function oracle(events: ProjectEvent[]): Map<string, Raw> {
     ['received_total', { rate: false, n: receivedTotal }],
     ['disbursed_total', { rate: false, n: disbursed }],
     ['available_balance', { rate: false, n: receivedTotal - disbursed }],
-    [
-      'arrival_rate',
-      { rate: true, n: total(received.filter((r) => r.source !== 'carry-over').map((r) => r.amount)), d: planned },
-    ],
+    ['arrival_rate', { rate: true, n: total(received.filter((r) => r.source !== 'carry-over').map((r) => r.amount)), d: planned }],
     ['execution_rate', { rate: true, n: disbursed, d: receivedTotal }],
     ['allocation_execution_rate', { rate: true, n: disbursed, d: allocated }],
-    [
-      'contract_payment_progress',
-      { rate: true, n: netDisbursed((d) => d.contractId !== undefined), d: total([...latestContract.values()]) },
-    ],
+    ['contract_payment_progress', { rate: true, n: netDisbursed((d) => d.contractId !== undefined), d: total([...latestContract.values()]) }],
     ['approved_total', { rate: false, n: approved }],
     ['approval_rate', { rate: true, n: approved, d: receivedTotal }],
     ['investment_completed', { rate: false, n: investment }],
@@ -362,16 +344,9 @@ function computed(terms: FigureTerms): Record<string, Expected> {
   );
 }
 
-const expected = (figures: Map<string, Raw>) =>
-  Object.fromEntries([...figures].map(([key, raw]) => [key, expectedFigure(raw)]));
+const expected = (figures: Map<string, Raw>) => Object.fromEntries([...figures].map(([key, raw]) => [key, expectedFigure(raw)]));
 
-const RATES: string[] = [
-  'arrival_rate',
-  'execution_rate',
-  'allocation_execution_rate',
-  'contract_payment_progress',
-  'approval_rate',
-];
+const RATES: string[] = ['arrival_rate', 'execution_rate', 'allocation_execution_rate', 'contract_payment_progress', 'approval_rate'];
 
 // ---------------------------------------------------------------------------
 
@@ -449,8 +424,7 @@ describe('figure properties', () => {
           const d = sum(over.map((p) => p.get(key)!.d));
           if (key === 'planned_total' || key === 'investment_completed') raw.set(key, { rate: false, n });
           else if (key === 'investment_completion_rate') raw.set(key, { rate: true, n, d });
-          else if (RATES.includes(key))
-            raw.set(key, { rate: true, n: n ?? 0n, d: key === 'arrival_rate' ? d : (d ?? 0n) });
+          else if (RATES.includes(key)) raw.set(key, { rate: true, n: n ?? 0n, d: key === 'arrival_rate' ? d : (d ?? 0n) });
           else raw.set(key, { rate: false, n: n ?? 0n });
         }
         for (const p of perProject) {

@@ -98,8 +98,7 @@ describe('project figures', () => {
         expect(f.label.zh.length).toBeGreaterThan(0);
         expect(f.label.en.length).toBeGreaterThan(0);
         expect(f.formula.length).toBeGreaterThan(0);
-        for (const term of [f.value, f.numerator, f.denominator])
-          expect(['string', 'undefined']).toContain(typeof (term ?? undefined));
+        for (const term of [f.value, f.numerator, f.denominator]) expect(['string', 'undefined']).toContain(typeof (term ?? undefined));
       }
       expect(figure.arrival_rate.label).toEqual({ zh: '资金到位率', en: 'Funds arrival rate' });
       expect(figure.arrival_rate.formula).toMatch(/source ≠ carry-over .*rounded half-up to 2 decimals/);
@@ -160,12 +159,7 @@ describe('project figures', () => {
 
   it('uses the latest planned total after a revision', () => {
     const p = projectEvents('revised-project');
-    const figure = figuresOf([
-      p.registered('1000000.00'),
-      p.received('r1', '500000.00'),
-      p.revised('2000000.00'),
-      p.revised('1250000.00'),
-    ]);
+    const figure = figuresOf([p.registered('1000000.00'), p.received('r1', '500000.00'), p.revised('2000000.00'), p.revised('1250000.00')]);
     expect(figure.planned_total.value).toBe('1250000.00');
     expect(figure.arrival_rate).toMatchObject({ value: '40.00', denominator: '1250000.00' });
   });
@@ -204,12 +198,7 @@ describe('project figures', () => {
 
   it('reports a rate above 100% as it is, never capped', () => {
     const p = projectEvents('over-allocated');
-    const figure = figuresOf([
-      p.registered('100.00'),
-      p.allocated('a1', '100.00'),
-      p.received('r1', '300.00', 'district-budget'),
-      p.disbursed('d1', '250.00'),
-    ]);
+    const figure = figuresOf([p.registered('100.00'), p.allocated('a1', '100.00'), p.received('r1', '300.00', 'district-budget'), p.disbursed('d1', '250.00')]);
     expect(figure.allocation_execution_rate).toMatchObject({ value: '250.00', display: '250.00%' });
     expect(figure.arrival_rate.value).toBe('300.00');
   });
@@ -239,9 +228,10 @@ describe('project figures', () => {
         reason: 'no actual reported',
         denominator: '12',
       });
-      expect(
-        figuresOf([p.registered(), p.targetSet('roads', '0'), p.reported('roads', '3')])['output_completion:roads'],
-      ).toMatchObject({ value: null, reason: 'target is zero' });
+      expect(figuresOf([p.registered(), p.targetSet('roads', '0'), p.reported('roads', '3')])['output_completion:roads']).toMatchObject({
+        value: null,
+        reason: 'target is zero',
+      });
     });
   });
 
@@ -295,21 +285,17 @@ describe('project figures', () => {
     });
 
     it('fails loudly on an event missing a figure field', () => {
-      expect(() =>
-        foldTerms(emptyTerms(), { type: 'FundsReceived', data: { receiptId: 'r1', source: 'other' } }),
-      ).toThrow(FigureEventDataError);
-      expect(() =>
-        contributionsOf({ type: 'DisbursementRecorded', data: { amount: '1.00', category: 'other', receiptId: 7 } }),
-      ).toThrow(/DisbursementRecorded\.receiptId/);
+      expect(() => foldTerms(emptyTerms(), { type: 'FundsReceived', data: { receiptId: 'r1', source: 'other' } })).toThrow(FigureEventDataError);
+      expect(() => contributionsOf({ type: 'DisbursementRecorded', data: { amount: '1.00', category: 'other', receiptId: 7 } })).toThrow(
+        /DisbursementRecorded\.receiptId/,
+      );
     });
   });
 
   describe('stored terms (jsonb)', () => {
     it('has a stable shape: units as decimal strings, keys sorted', () => {
       const p = projectEvents('stored');
-      const json = termsToJson(
-        foldEvents([p.registered('500.00'), p.received('r1', '200.00', 'carry-over'), p.targetSet('km', '2.865')]),
-      );
+      const json = termsToJson(foldEvents([p.registered('500.00'), p.received('r1', '200.00', 'carry-over'), p.targetSet('km', '2.865')]));
       expect(JSON.stringify(json)).toBe(
         JSON.stringify({
           termsVersion: 1,
@@ -334,10 +320,7 @@ describe('project figures', () => {
       ['an unknown key', { termsVersion: 1, scope: 'project', figures: { whatever: { numerator: '1' } } }],
       ['a number for a term', { termsVersion: 1, scope: 'project', figures: { received_total: { numerator: 1 } } }],
       ['a fraction', { termsVersion: 1, scope: 'project', figures: { received_total: { numerator: '1.5' } } }],
-      [
-        'a denominator on an amount',
-        { termsVersion: 1, scope: 'project', figures: { received_total: { denominator: '1' } } },
-      ],
+      ['a denominator on an amount', { termsVersion: 1, scope: 'project', figures: { received_total: { denominator: '1' } } }],
       ['a stray field', { termsVersion: 1, scope: 'project', figures: { received_total: { numerator: '1', n: '2' } } }],
       ['a portfolio without counts', { termsVersion: 1, scope: 'portfolio', figures: {} }],
       ['no object', null],
@@ -358,11 +341,7 @@ describe('project figures', () => {
       a.targetSet('km', '10'),
     ]);
     const projectB = foldEvents([b.registered('3000.00'), b.received('r1', '1500.00', 'district-budget')]);
-    const projectC = foldEvents([
-      c.registered(),
-      c.received('r9', '700.00'),
-      c.disbursed('d1', '700.00', { category: 'other' }),
-    ]);
+    const projectC = foldEvents([c.registered(), c.received('r9', '700.00'), c.disbursed('d1', '700.00', { category: 'other' })]);
     const portfolio = mergeTerms([projectA, projectB, projectC]);
     const figure = figures(portfolio);
 
@@ -436,11 +415,7 @@ describe('payment approval, work done and corrections', () => {
   });
 
   it('investment_completed is the latest report, and its rate is over the planned total (投资完成率)', () => {
-    const figure = figuresOf([
-      p.registered('2000000000.00'),
-      p.investment('500000000.00'),
-      p.investment('750000000.00'),
-    ]);
+    const figure = figuresOf([p.registered('2000000000.00'), p.investment('500000000.00'), p.investment('750000000.00')]);
     expect(figure.investment_completed).toMatchObject({
       value: '750000000.00',
       display: '¥750,000,000.00 (75,000.00 万元)',
@@ -471,12 +446,7 @@ describe('payment approval, work done and corrections', () => {
 
   it('a reversed receipt leaves every receipt figure, and its own usage rate drops out', () => {
     const wrong = p.received('r2', '300000.00', 'district-budget');
-    const before = [
-      p.registered('1000000.00'),
-      p.received('r1', '500000.00', 'district-budget'),
-      wrong,
-      p.disbursed('d1', '200000.00'),
-    ];
+    const before = [p.registered('1000000.00'), p.received('r1', '500000.00', 'district-budget'), wrong, p.disbursed('d1', '200000.00')];
     expect(figuresOf(before)['receipt_usage_rate:r2'].value).toBe('0.00');
     const figure = figuresOf([...before, p.receiptReversed(wrong)]);
     expect(figure.received_total.value).toBe('500000.00');
@@ -490,12 +460,7 @@ describe('payment approval, work done and corrections', () => {
 
   it('a reversed carry-over receipt leaves 到位资金 but never touched 资金到位率', () => {
     const carried = p.received('r1', '100.00', 'carry-over');
-    const figure = figuresOf([
-      p.registered('1000.00'),
-      p.received('r0', '200.00', 'district-budget'),
-      carried,
-      p.receiptReversed(carried),
-    ]);
+    const figure = figuresOf([p.registered('1000.00'), p.received('r0', '200.00', 'district-budget'), carried, p.receiptReversed(carried)]);
     expect(figure.arrival_rate).toMatchObject({ value: '20.00', numerator: '200.00' });
     expect(figure['received_by_source:carry-over'].value).toBe('0.00');
   });
@@ -527,10 +492,10 @@ describe('payment approval, work done and corrections', () => {
       value: '50.00',
       denominator: '800.00',
     });
-    expect(
-      figuresOf([...base, p.amended('c1', '600.00', '800.00'), p.amended('c1', '1800.00', '600.00')])
-        .contract_payment_progress,
-    ).toMatchObject({ value: '20.00', denominator: '2000.00' });
+    expect(figuresOf([...base, p.amended('c1', '600.00', '800.00'), p.amended('c1', '1800.00', '600.00')]).contract_payment_progress).toMatchObject({
+      value: '20.00',
+      denominator: '2000.00',
+    });
   });
 });
 
@@ -555,9 +520,7 @@ describe('output indicators: targets, actuals, ratios of indicators, revisions a
   });
 
   it('lists the target and actual right after the completion, indicator by indicator', () => {
-    const keys = computeFigures(foldEvents([p.registered(), p.targetSet('b', '1'), p.targetSet('a', '2')]), asOf).map(
-      (f) => f.key,
-    );
+    const keys = computeFigures(foldEvents([p.registered(), p.targetSet('b', '1'), p.targetSet('a', '2')]), asOf).map((f) => f.key);
     expect(keys.slice(FIXED_FIGURE_KEYS.length)).toEqual([
       'output_completion:a',
       'output_completion:b',
@@ -599,12 +562,7 @@ describe('output indicators: targets, actuals, ratios of indicators, revisions a
   });
 
   it('a ratio waits for the denominator indicator’s actual, and a zero actual gives no value', () => {
-    const history = [
-      p.registered(),
-      p.targetSet('completed', '20'),
-      p.ratioSet('accepted', 'completed', '20'),
-      p.reported('accepted', '3'),
-    ];
+    const history = [p.registered(), p.targetSet('completed', '20'), p.ratioSet('accepted', 'completed', '20'), p.reported('accepted', '3')];
     expect(figuresOf(history)['output_completion:accepted']).toMatchObject({
       value: null,
       reason: 'no actual reported for the denominator indicator',
@@ -617,32 +575,19 @@ describe('output indicators: targets, actuals, ratios of indicators, revisions a
   });
 
   it('a revised target replaces the target', () => {
-    const figure = figuresOf([
-      p.registered(),
-      p.targetSet('km', '100'),
-      p.reported('km', '60'),
-      p.targetRevised('km', '80'),
-    ]);
+    const figure = figuresOf([p.registered(), p.targetSet('km', '100'), p.reported('km', '60'), p.targetRevised('km', '80')]);
     expect(figure['output_target:km'].value).toBe('80');
     expect(figure['output_completion:km']).toMatchObject({ value: '75.00', denominator: '80' });
   });
 
   it('a withdrawn indicator drops out of the figures', () => {
-    const figure = figuresOf([
-      p.registered(),
-      p.targetSet('km', '100'),
-      p.reported('km', '60'),
-      p.targetSet('kept', '1'),
-      p.withdrawn('km'),
-    ]);
+    const figure = figuresOf([p.registered(), p.targetSet('km', '100'), p.reported('km', '60'), p.targetSet('kept', '1'), p.withdrawn('km')]);
     expect(Object.keys(figure).filter((key) => key.endsWith(':km'))).toEqual([]);
     expect(figure['output_completion:kept']).toBeDefined();
   });
 
   it('stores the link with the indicator, and refuses links and derived figures where they do not belong', () => {
-    const json = termsToJson(
-      foldEvents([p.registered(), p.targetSet('completed', '20'), p.ratioSet('accepted', 'completed')]),
-    );
+    const json = termsToJson(foldEvents([p.registered(), p.targetSet('completed', '20'), p.ratioSet('accepted', 'completed')]));
     expect(json.figures['output_completion:accepted']).toEqual({ denominatorFrom: 'output_completion:completed' });
     expect(termsFromJson(JSON.parse(JSON.stringify(json)))).toEqual(termsFromJson(json));
     for (const figures of [
@@ -678,13 +623,7 @@ describe('portfolio totals of the new figures', () => {
   const b = projectEvents('b');
   const c = projectEvents('c');
   const portfolio = mergeTerms([
-    foldEvents([
-      a.registered('1000.00'),
-      a.received('r1', '800.00'),
-      a.approved('ap1', '500.00'),
-      a.investment('400.00'),
-      a.targetSet('km', '3'),
-    ]),
+    foldEvents([a.registered('1000.00'), a.received('r1', '800.00'), a.approved('ap1', '500.00'), a.investment('400.00'), a.targetSet('km', '3')]),
     foldEvents([b.registered('3000.00'), b.received('r1', '200.00'), b.approved('ap1', '100.00')]),
     foldEvents([c.registered(), c.investment('900.00')]),
   ]);
@@ -707,19 +646,14 @@ describe('portfolio totals of the new figures', () => {
 
   it('has no per-indicator figures, and says why a rate is unknown', () => {
     expect(Object.keys(figure).filter((key) => key.startsWith('output_'))).toEqual([]);
-    expect(
-      figures(mergeTerms([foldEvents([c.registered(), c.investment('1.00')])])).investment_completion_rate,
-    ).toMatchObject({
+    expect(figures(mergeTerms([foldEvents([c.registered(), c.investment('1.00')])])).investment_completion_rate).toMatchObject({
       value: null,
       reason: 'no project states a planned total and reports investment completed',
     });
   });
 
   it('merges the stored district rate associatively and through storage', () => {
-    const parts = [
-      foldEvents([a.registered('10.00'), a.investment('5.00')]),
-      foldEvents([b.registered('30.00'), b.investment('3.00')]),
-    ];
+    const parts = [foldEvents([a.registered('10.00'), a.investment('5.00')]), foldEvents([b.registered('30.00'), b.investment('3.00')])];
     const stepwise = mergeTerms([mergeTerms([parts[0]]), mergeTerms([parts[1]])]);
     expect(termsToJson(stepwise)).toEqual(termsToJson(mergeTerms(parts)));
     expect(termsFromJson(JSON.parse(JSON.stringify(termsToJson(stepwise))))).toEqual(stepwise);

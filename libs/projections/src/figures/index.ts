@@ -70,13 +70,4 @@ export {
   type IntervalTerms,
   type TermInterval,
 } from './figure-intervals';
-export {
-  eventsAsOf,
-  isKnownAsOf,
-  isNow,
-  parseAsOfEffective,
-  parseKnownAt,
-  type FigureTime,
-  type KnownAt,
-  type TimedEvent,
-} from './figure-time';
+export { eventsAsOf, isKnownAsOf, isNow, parseAsOfEffective, parseKnownAt, type FigureTime, type KnownAt, type TimedEvent } from './figure-time';

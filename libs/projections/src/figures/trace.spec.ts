@@ -30,8 +30,7 @@ function trace(key: string, storedValue?: string | null): FigureTrace {
   return result;
 }
 
-const sumOf = (amounts: string[]) =>
-  formatYuan(amounts.reduce((total, amount) => total + parseYuan(amount, { allowNegative: true }), 0n));
+const sumOf = (amounts: string[]) => formatYuan(amounts.reduce((total, amount) => total + parseYuan(amount, { allowNegative: true }), 0n));
 
 describe('traceFigure', () => {
   it('lists every event behind a rate, and its terms add up to the figure', () => {
@@ -52,9 +51,7 @@ describe('traceFigure', () => {
       ['DisbursementRecorded', '6046300.00'],
     ]);
     expect(sumOf(numerator.map((term) => term.signedAmount))).toBe(t.numerator);
-    expect(sumOf(t.terms.filter((term) => term.term === 'denominator').map((term) => term.signedAmount))).toBe(
-      t.denominator,
-    );
+    expect(sumOf(t.terms.filter((term) => term.term === 'denominator').map((term) => term.signedAmount))).toBe(t.denominator);
   });
 
   it('names each event by id, place in the log, time, effective date and actor', () => {
@@ -179,9 +176,7 @@ describe('traceFigure: derived figures and corrections', () => {
       ['FundsReceived', '300000.00', true],
       ['ReceiptReversed', '-300000.00', true],
     ]);
-    expect(sumOf(t.terms.filter((term) => term.term === 'numerator').map((term) => term.signedAmount))).toBe(
-      t.numerator,
-    );
+    expect(sumOf(t.terms.filter((term) => term.term === 'numerator').map((term) => term.signedAmount))).toBe(t.numerator);
   });
 
   it('lists a contract amendment as the signed difference it makes', () => {
@@ -222,12 +217,7 @@ describe('traceFigure: derived figures and corrections', () => {
   });
 
   it('names no trace for a withdrawn indicator or a reversed receipt’s usage rate', () => {
-    for (const key of [
-      'output_completion:dropped',
-      'output_target:dropped',
-      'output_actual:dropped',
-      'receipt_usage_rate:r2',
-    ]) {
+    for (const key of ['output_completion:dropped', 'output_target:dropped', 'output_actual:dropped', 'receipt_usage_rate:r2']) {
       expect(traceFigure(key, corrected)).toBeUndefined();
     }
     expect(traceFigure('output_completion:dropped', corrected.slice(0, -1))?.value).toBeNull();
@@ -235,8 +225,7 @@ describe('traceFigure: derived figures and corrections', () => {
 
   it('recomputes each figure to what the projection computes from the whole stream', () => {
     const whole = computeFigures(foldEvents(corrected), corrected[corrected.length - 1].globalPosition);
-    for (const figure of whole)
-      expect(traceFigure(figure.key, corrected, figure.value)).toMatchObject({ value: figure.value, matches: true });
+    for (const figure of whole) expect(traceFigure(figure.key, corrected, figure.value)).toMatchObject({ value: figure.value, matches: true });
   });
 });
 
@@ -263,9 +252,32 @@ describe('traceFigure: corrections are terms with a negative signedAmount', () =
   const traced = (key: string, stored: string) => traceFigure(key, corrected, stored)!;
 
   it.each([
-    ['received_total', [['FundsReceived', '500.00'], ['FundsReceived', '300.00'], ['ReceiptReversed', '-300.00']], '500.00'],
-    ['allocated_total', [['FundsAllocated', '100.00'], ['AllocationReversed', '-100.00']], '0.00'],
-    ['approved_total', [['PaymentApproved', '40.00'], ['PaymentApprovalReversed', '-40.00'], ['PaymentApproved', '25.00']], '25.00'],
+    [
+      'received_total',
+      [
+        ['FundsReceived', '500.00'],
+        ['FundsReceived', '300.00'],
+        ['ReceiptReversed', '-300.00'],
+      ],
+      '500.00',
+    ],
+    [
+      'allocated_total',
+      [
+        ['FundsAllocated', '100.00'],
+        ['AllocationReversed', '-100.00'],
+      ],
+      '0.00',
+    ],
+    [
+      'approved_total',
+      [
+        ['PaymentApproved', '40.00'],
+        ['PaymentApprovalReversed', '-40.00'],
+        ['PaymentApproved', '25.00'],
+      ],
+      '25.00',
+    ],
   ])('%s', (key, terms, value) => {
     const t = traced(key, value);
     expect(t.terms.map((term) => [term.type, term.signedAmount])).toEqual(terms);

@@ -51,11 +51,7 @@ export interface FigureTrace {
  * receipts; an indicator measured against another: both indicators' actuals). Corrections are
  * terms with a negative signed amount. Undefined when the key names no figure of this project.
  */
-export function traceFigure(
-  key: string,
-  events: readonly RecordedEvent[],
-  storedValue?: string | null,
-): FigureTrace | undefined {
+export function traceFigure(key: string, events: readonly RecordedEvent[], storedValue?: string | null): FigureTrace | undefined {
   if (figureDefinition(key) === undefined) return undefined;
   const asOfPosition = events.length === 0 ? 0n : events[events.length - 1].globalPosition;
   const contributions = events.map((event) => contributionsOf(event));
@@ -75,8 +71,7 @@ export function traceFigure(
     for (const contribution of own) {
       if (contribution.mode === 'link' || contribution.mode === 'drop') continue;
       for (const [term, source] of roles) {
-        if (source.key === contribution.key && source.term === contribution.term)
-          lines.push({ event, term, contribution });
+        if (source.key === contribution.key && source.term === contribution.term) lines.push({ event, term, contribution });
       }
     }
   });

@@ -48,14 +48,20 @@ describe('verify: every disposition replayed through the workflow', () => {
     const forged = ledger.record(warningStreamId(id), { type: 'WarningAcknowledged', data: { warningId: id } }, '2024-09-21');
     const report = check(ledger);
     assert.equal(report.ok, false);
-    assert.deepStrictEqual(report.problems.map(({ eventId, problem }) => ({ eventId, problem })), [{ eventId: forged.eventId, problem: 'not-allowed' }]);
+    assert.deepStrictEqual(
+      report.problems.map(({ eventId, problem }) => ({ eventId, problem })),
+      [{ eventId: forged.eventId, problem: 'not-allowed' }],
+    );
   });
 
-  it('names a first disposition of a warning nobody saw raised (no seen), and one filed under another warning\'s stream', () => {
+  it("names a first disposition of a warning nobody saw raised (no seen), and one filed under another warning's stream", () => {
     const ledger = new TestLedger();
     ledger.record(warningStreamId(id), { type: 'WarningExplained', data: { warningId: id, note: '无' } }, '2024-06-10');
     ledger.record(warningStreamId(warningId('other', 'drainage', 'arrival')), { type: 'WarningAcknowledged', data: { warningId: id, seen } }, '2024-06-10');
-    assert.deepStrictEqual(check(ledger).problems.map((p) => p.problem), ['not-allowed', 'wrong-stream']);
+    assert.deepStrictEqual(
+      check(ledger).problems.map((p) => p.problem),
+      ['not-allowed', 'wrong-stream'],
+    );
   });
 
   it('names a stored event that differs from what the decider records (a field it never writes, a blank note, an unknown type)', () => {
@@ -63,6 +69,9 @@ describe('verify: every disposition replayed through the workflow', () => {
     ledger.record(warningStreamId(id), { type: 'WarningAcknowledged', data: { warningId: id, seen, actor: 'officer-li' } }, '2024-06-10');
     ledger.record(warningStreamId(id), { type: 'WarningExplained', data: { warningId: id, note: ' ', seen } }, '2024-06-10');
     ledger.record(warningStreamId(id), { type: 'WarningDeleted', data: { warningId: id } }, '2024-06-11');
-    assert.deepStrictEqual(check(ledger).problems.map((p) => p.problem), ['not-as-decided', 'not-allowed', 'unknown-type']);
+    assert.deepStrictEqual(
+      check(ledger).problems.map((p) => p.problem),
+      ['not-as-decided', 'not-allowed', 'unknown-type'],
+    );
   });
 });

@@ -44,11 +44,18 @@ function build(plan: typeof ledgerArbitrary extends fc.Arbitrary<infer T> ? T : 
   // Version 2 of the schedule and of the output rule, posted last, in force from a random day.
   const schedule = DEFAULT_MONITORING_RULES[0].rule as Extract<MonitoringRuleDefinition, { kind: 'execution-lag' }>;
   ledger.postRule(
-    { ...schedule, params: { ...schedule.params, checkpoints: [{ by: '06-30', minExecutionRate: `${plan.secondJune}.00` }, ...schedule.params.checkpoints.slice(1)] } },
+    {
+      ...schedule,
+      params: { ...schedule.params, checkpoints: [{ by: '06-30', minExecutionRate: `${plan.secondJune}.00` }, ...schedule.params.checkpoints.slice(1)] },
+    },
     '2024-01-01',
     dateOf(plan.secondVersionDay),
   );
-  ledger.postRule({ ruleId: 'output-schedule', kind: 'output-lag', params: { points: `${plan.secondPoints}.00` } }, '2024-01-01', dateOf(plan.secondVersionDay));
+  ledger.postRule(
+    { ruleId: 'output-schedule', kind: 'output-lag', params: { points: `${plan.secondPoints}.00` } },
+    '2024-01-01',
+    dateOf(plan.secondVersionDay),
+  );
   const projects: MonitoredProject[] = plan.projects.map((_, index) => ledger.monitored(`p${index}`));
   return { ledger, projects };
 }
@@ -75,7 +82,9 @@ function projectEntries(ledger: TestLedger, projectId: string, plan: ProjectPlan
   ];
   const amounts = plan.receipts.map((receipt) => BigInt(receipt.amount) * 100_000n);
   plan.receipts.forEach((receipt, index) =>
-    entries.push(() => ledger.project(projectId, p.received(`r${index}`, formatYuan(amounts[index]), receipt.bond ? 'special-bond' : 'district-budget'), dateOf(receipt.day))),
+    entries.push(() =>
+      ledger.project(projectId, p.received(`r${index}`, formatYuan(amounts[index]), receipt.bond ? 'special-bond' : 'district-budget'), dateOf(receipt.day)),
+    ),
   );
   // Payments within their receipt and within the total, as the decider keeps them.
   const total = amounts.reduce((a, b) => a + b, 0n);
@@ -87,7 +96,9 @@ function projectEntries(ledger: TestLedger, projectId: string, plan: ProjectPlan
     if (amount === 0n || paid + amount > total || (target !== undefined && (named.get(target) ?? 0n) + amount > amounts[target])) return;
     if (target !== undefined) named.set(target, (named.get(target) ?? 0n) + amount);
     paid += amount;
-    entries.push(() => ledger.project(projectId, p.disbursed(`d${index}`, formatYuan(amount), target === undefined ? {} : { receiptId: `r${target}` }), dateOf(payment.day)));
+    entries.push(() =>
+      ledger.project(projectId, p.disbursed(`d${index}`, formatYuan(amount), target === undefined ? {} : { receiptId: `r${target}` }), dateOf(payment.day)),
+    );
   });
   if (plan.revision !== undefined) {
     const { day: revised, planned } = plan.revision;
@@ -122,7 +133,10 @@ describe('warning evaluation, for any ledger', () => {
         const warnings = evaluateWarnings(evaluation);
         assert.deepStrictEqual(evaluateWarnings(evaluation), warnings);
         const reordered = evaluateWarnings({
-          projects: shuffled(projects, plan.shuffle + 1).map((project) => ({ ...project, events: shuffled(project.events as RecordedEvent[], plan.shuffle + 2) })),
+          projects: shuffled(projects, plan.shuffle + 1).map((project) => ({
+            ...project,
+            events: shuffled(project.events as RecordedEvent[], plan.shuffle + 2),
+          })),
           ruleEvents: shuffled(ledger.ruleEvents(), plan.shuffle + 3),
           asOfEffective: dateOf(plan.asOf),
         });
@@ -143,7 +157,11 @@ describe('warning evaluation, for any ledger', () => {
           const first = same(warning.raisedAsOf);
           assert.ok(first, `${warning.warningId} (${warning.ruleId} ${warning.projectId} ${warning.subject}) holds on ${warning.raisedAsOf}`);
           assert.deepStrictEqual([first.raisedAsOf, first.ruleVersion], [warning.raisedAsOf, warning.ruleVersion]);
-          assert.equal(same(addDays(warning.raisedAsOf, -1)), undefined, `${warning.ruleId} ${warning.subject} did not hold the day before ${warning.raisedAsOf}`);
+          assert.equal(
+            same(addDays(warning.raisedAsOf, -1)),
+            undefined,
+            `${warning.ruleId} ${warning.subject} did not hold the day before ${warning.raisedAsOf}`,
+          );
           const span = (Date.parse(date) - Date.parse(warning.raisedAsOf)) / 86_400_000;
           const between = addDays(warning.raisedAsOf, Math.floor(span * where));
           assert.deepStrictEqual(

@@ -80,7 +80,12 @@ ledger.project('school', school.allocated('a1', '100000.00'), '2024-01-05');
 ledger.project('school', school.targetSet('classrooms', '12'), '2024-01-05');
 
 // Dispositions, through their decider, each seeing the warning as the handler would have found it.
-const seen = (ruleId: string, projectId: string, subject: string, values: Omit<WarningSeen, 'warningId' | 'ruleId' | 'projectId' | 'subject'>): WarningSeen => ({
+const seen = (
+  ruleId: string,
+  projectId: string,
+  subject: string,
+  values: Omit<WarningSeen, 'warningId' | 'ruleId' | 'projectId' | 'subject'>,
+): WarningSeen => ({
   warningId: warningId(ruleId, projectId, subject),
   ruleId,
   projectId,
@@ -106,10 +111,14 @@ const drainageBond = seen('bond-idle', 'drainage', 'receipt/r-bond', {
   value: '75.00',
   threshold: '50.00',
 });
-ledger.dispose({ type: 'ExplainWarning', data: { warningId: drainageBond.warningId, note: '征地拆迁滞后' }, lookedUp: { warning: drainageBond } }, '2024-06-10', {
-  id: 'auditor-zhao',
-  role: 'auditor',
-});
+ledger.dispose(
+  { type: 'ExplainWarning', data: { warningId: drainageBond.warningId, note: '征地拆迁滞后' }, lookedUp: { warning: drainageBond } },
+  '2024-06-10',
+  {
+    id: 'auditor-zhao',
+    role: 'auditor',
+  },
+);
 const drainageSchedule = seen('execution-schedule', 'drainage', 'checkpoint/2024-06-30', {
   ruleVersion: 1,
   asOfEffective: '2024-07-02',
@@ -401,7 +410,9 @@ describe('a warning that cleared', () => {
 describe('scope', () => {
   it('selects by the context the stream records, or the one the caller gives', () => {
     const planWarnings = (context?: { category: string }) =>
-      evaluateWarnings({ ...evaluation('2024-06-30'), projects: [ledger.monitored('school', context)] }).filter((warning) => warning.ruleId === 'plan-schedule');
+      evaluateWarnings({ ...evaluation('2024-06-30'), projects: [ledger.monitored('school', context)] }).filter(
+        (warning) => warning.ruleId === 'plan-schedule',
+      );
     // The school is in education: the drainage-only rule leaves it alone.
     assert.deepStrictEqual(planWarnings(), []);
     // Counted as drainage, it has paid nothing of its 300,000 plan: 0.00% < 30.00% from 06-30.

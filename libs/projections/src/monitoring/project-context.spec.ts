@@ -34,15 +34,29 @@ describe('a rule scope (the portfolio filters)', () => {
   });
 
   it('stops on a programme list that loops', () => {
-    const looping: ProgrammeNode[] = [{ programmeId: 'a', parentId: 'b' }, { programmeId: 'b', parentId: 'a' }];
+    const looping: ProgrammeNode[] = [
+      { programmeId: 'a', parentId: 'b' },
+      { programmeId: 'b', parentId: 'a' },
+    ];
     assert.equal(inScope({ programme: 'a' }, { programme: 'c' }, looping), false);
   });
 
   it('reads the context off the stream: its registration, then its latest programme', () => {
     const ledger = new TestLedger();
-    ledger.project('p', { type: 'ProjectRegistered', data: { projectId: 'p', name: 'P', category: 'drainage', fiscalYear: 2024, programmeId: 'shantytowns', region: 'yunnan/kunming' } }, '2024-01-01');
+    ledger.project(
+      'p',
+      {
+        type: 'ProjectRegistered',
+        data: { projectId: 'p', name: 'P', category: 'drainage', fiscalYear: 2024, programmeId: 'shantytowns', region: 'yunnan/kunming' },
+      },
+      '2024-01-01',
+    );
     ledger.project('p', projectEvents('p').received('r', '1.00'), '2024-01-02');
-    ledger.project('p', { type: 'ProjectProgrammeChanged', data: { projectId: 'p', programmeId: 'changpo', reason: 'moved', previousProgrammeId: 'shantytowns' } }, '2024-02-01');
+    ledger.project(
+      'p',
+      { type: 'ProjectProgrammeChanged', data: { projectId: 'p', programmeId: 'changpo', reason: 'moved', previousProgrammeId: 'shantytowns' } },
+      '2024-02-01',
+    );
     assert.deepStrictEqual(projectContextOf(ledger.events), { programme: 'changpo', region: 'yunnan/kunming', category: 'drainage', fiscalYear: 2024 });
   });
 });

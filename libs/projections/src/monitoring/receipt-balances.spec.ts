@@ -86,7 +86,9 @@ describe('receiptBalances (FIFO for payments naming no receipt)', () => {
           if (target !== undefined && (named.get(target) ?? 0n) + amount > amounts[target]) return;
           if (target !== undefined) named.set(target, (named.get(target) ?? 0n) + amount);
           paid += amount;
-          entries.push(() => ledger.project('p', p.disbursed(`d${index}`, formatYuan(amount), target === undefined ? {} : { receiptId: `r${target}` }), dayOf(payment.day)));
+          entries.push(() =>
+            ledger.project('p', p.disbursed(`d${index}`, formatYuan(amount), target === undefined ? {} : { receiptId: `r${target}` }), dayOf(payment.day)),
+          );
         });
         (shuffleEntry ? entries.reverse() : entries).forEach((enter) => enter());
         const result = receiptBalances(ledger.events);

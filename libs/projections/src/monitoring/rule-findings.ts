@@ -169,13 +169,7 @@ export function ruleDays(rule: MonitoredRule, events: readonly RecordedEvent[], 
 }
 
 /** The events behind a finding, with the figure recomputed from them by the chain's own trace where the chain has the figure. */
-export function traceFinding(
-  version: RuleVersion,
-  finding: Finding,
-  snapshot: ProjectSnapshot,
-  date: string,
-  context: ProjectContext,
-): WarningTrace {
+export function traceFinding(version: RuleVersion, finding: Finding, snapshot: ProjectSnapshot, date: string, context: ProjectContext): WarningTrace {
   const common = { asOfEffective: date, appliedRuleVersion: version.version };
   switch (version.kind) {
     case 'execution-lag': {
@@ -242,7 +236,13 @@ function plannedExecutionTerms(terms: ProjectTerms): { disbursed: bigint; planne
 /** The chain's own trace of a figure over the events as of the day. */
 function chainTrace(key: string, snapshot: ProjectSnapshot): Pick<WarningTrace, 'formula' | 'formulaVersion' | 'numerator' | 'denominator' | 'terms'> {
   const trace = traceFigure(key, snapshot.events)!;
-  return { formula: trace.formula, formulaVersion: trace.formulaVersion, numerator: trace.numerator, denominator: trace.denominator ?? null, terms: trace.terms };
+  return {
+    formula: trace.formula,
+    formulaVersion: trace.formulaVersion,
+    numerator: trace.numerator,
+    denominator: trace.denominator ?? null,
+    terms: trace.terms,
+  };
 }
 
 /** disbursed_total's trace as the numerator, planned_total's as the denominator. */
@@ -253,8 +253,8 @@ function plannedExecutionTrace(snapshot: ProjectSnapshot): Pick<WarningTrace, 'f
     ...MONITORING_FIGURES.planned_execution_rate,
     numerator: disbursed.value,
     denominator: planned.value,
-    terms: [...disbursed.terms, ...planned.terms.map((term) => ({ ...term, term: 'denominator' as const }))].sort(
-      (a, b) => Number(BigInt(a.globalPosition) - BigInt(b.globalPosition)),
+    terms: [...disbursed.terms, ...planned.terms.map((term) => ({ ...term, term: 'denominator' as const }))].sort((a, b) =>
+      Number(BigInt(a.globalPosition) - BigInt(b.globalPosition)),
     ),
   };
 }

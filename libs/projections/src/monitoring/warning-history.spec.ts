@@ -22,7 +22,11 @@ describe("a warning's history of dispositions", () => {
   const officer = { id: 'officer-li', role: 'budget-officer' };
   const auditor = { id: 'auditor-zhao', role: 'auditor' };
   ledger.dispose({ type: 'AcknowledgeWarning', data: { warningId: id }, lookedUp: { warning: seen('2024-05-01', '75.00') } }, '2024-06-10', officer);
-  ledger.dispose({ type: 'ExplainWarning', data: { warningId: id, note: '征地拆迁滞后' }, lookedUp: { warning: seen('2024-05-01', '75.00') } }, '2024-06-12', auditor);
+  ledger.dispose(
+    { type: 'ExplainWarning', data: { warningId: id, note: '征地拆迁滞后' }, lookedUp: { warning: seen('2024-05-01', '75.00') } },
+    '2024-06-12',
+    auditor,
+  );
   ledger.dispose({ type: 'ResolveWarning', data: { warningId: id, note: '9月已支付' }, lookedUp: {} }, '2024-09-20', officer);
   const stream = ledger.stream(warningStreamId(id));
 

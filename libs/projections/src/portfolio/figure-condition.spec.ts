@@ -7,14 +7,22 @@ describe('figure conditions (filter=<key><op><number>)', () => {
     expect(parseFigureCondition('received_by_source:special-bond>1000')).toEqual({ key: 'received_by_source:special-bond', operator: '>', value: '1000' });
   });
 
-  it.each(['execution_rate', 'execution_rate<', 'execution_rate<<60', 'execution_rate=<60', 'execution_rate!=60', 'nope<1', 'execution_rate<1e3', 'execution_rate<+1', 'execution_rate<.5', '<60'])(
-    'refuses %s',
-    (text) => {
-      expect(() => parseFigureCondition(text)).toThrow(FigureConditionError);
-    },
-  );
+  it.each([
+    'execution_rate',
+    'execution_rate<',
+    'execution_rate<<60',
+    'execution_rate=<60',
+    'execution_rate!=60',
+    'nope<1',
+    'execution_rate<1e3',
+    'execution_rate<+1',
+    'execution_rate<.5',
+    '<60',
+  ])('refuses %s', (text) => {
+    expect(() => parseFigureCondition(text)).toThrow(FigureConditionError);
+  });
 
-  it('compares exactly, in the figure\'s unit, whatever the number of decimals', () => {
+  it("compares exactly, in the figure's unit, whatever the number of decimals", () => {
     const at = (op: string, value: string) => parseFigureCondition(`execution_rate${op}${value}`);
     expect(passes('59.99', at('<', '60'))).toBe(true);
     expect(passes('60.00', at('<', '60'))).toBe(false);

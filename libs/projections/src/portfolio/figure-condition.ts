@@ -19,8 +19,7 @@ const CONDITION = /^([a-z_]+(?::[a-z0-9][a-z0-9-]{0,63})?)(<=|>=|<|>|=)(.*)$/;
 
 /** Enough decimals for every figure value: yuan 2, percent 2, quantities 4. */
 const SCALE = 6;
-const comparable = (value: string): bigint =>
-  parseDecimal(value, { scale: SCALE, max: 10n ** 30n, allowNegative: true, allowZero: true });
+const comparable = (value: string): bigint => parseDecimal(value, { scale: SCALE, max: 10n ** 30n, allowNegative: true, allowZero: true });
 
 /** A figure key that names a figure (fixed, or a family with its parameter). */
 export function isFigureKey(key: string): boolean {

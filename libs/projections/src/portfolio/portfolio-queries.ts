@@ -111,7 +111,11 @@ export class PortfolioQueries {
     };
   }
 
-  async breakdown(by: BreakdownDimension, filter: PortfolioFilter, time: FigureTime): Promise<{ by: BreakdownDimension; asOfPosition: string; groups: BreakdownGroup[] }> {
+  async breakdown(
+    by: BreakdownDimension,
+    filter: PortfolioFilter,
+    time: FigureTime,
+  ): Promise<{ by: BreakdownDimension; asOfPosition: string; groups: BreakdownGroup[] }> {
     const selection = await selectPortfolio(this.pool, this.store, filter, time);
     const groupsOf = by === 'programme' ? await this.programmeGrouping(filter.programme) : DIMENSION_GROUPS[by];
     const members = new Map<string | null, { label: string; projects: PortfolioProject[] }>();
@@ -183,7 +187,8 @@ export class PortfolioQueries {
       })
       .filter((row) => request.conditions.every((condition) => passes(row.value(condition.key), condition)));
     const sort = request.sort;
-    if (sort) rows.sort((a, b) => compareFigureValues(a.value(sort.key), b.value(sort.key), sort.order) || (a.project.projectId < b.project.projectId ? -1 : 1));
+    if (sort)
+      rows.sort((a, b) => compareFigureValues(a.value(sort.key), b.value(sort.key), sort.order) || (a.project.projectId < b.project.projectId ? -1 : 1));
     const start = (request.page - 1) * request.pageSize;
     return {
       items: rows.slice(start, start + request.pageSize).map(({ project, figures }) => ({
@@ -223,7 +228,9 @@ export class PortfolioQueries {
     if (!read) return undefined;
     const portfolio = await this.figures({ programme: programmeId }, time);
     const position = BigInt(portfolio.asOfPosition);
-    const ownTerms = isNow(time) ? (termsFromJson(read.row.terms) as ProjectTerms) : await this.programmeTermsAt(programmeId, BigInt(read.row.last_position), time);
+    const ownTerms = isNow(time)
+      ? (termsFromJson(read.row.terms) as ProjectTerms)
+      : await this.programmeTermsAt(programmeId, BigInt(read.row.last_position), time);
     const own = computeFigures(ownTerms, position).filter((figure) => parseFigureKey(figure.key)?.family === 'output_completion');
     const details = read.row.details;
     return {
@@ -245,7 +252,12 @@ export class PortfolioQueries {
 
   private async programmeTermsAt(programmeId: string, lastPosition: bigint, time: FigureTime): Promise<ProjectTerms> {
     const stream = await this.store.readStream(`${PROGRAMME_STREAM}${programmeId}`);
-    return foldEvents(eventsAsOf(stream.filter((event) => event.globalPosition <= lastPosition), time));
+    return foldEvents(
+      eventsAsOf(
+        stream.filter((event) => event.globalPosition <= lastPosition),
+        time,
+      ),
+    );
   }
 
   /**

@@ -80,13 +80,7 @@ export function positionAt(checkpoint: bigint, time: FigureTime): bigint {
 }
 
 /** The selection at `time`: the read models' terms when no time is asked, else each project folded from the log. */
-export async function selectPortfolio(
-  pool: Pool,
-  store: EventStore,
-  filter: PortfolioFilter,
-  time: FigureTime,
-  search?: string,
-): Promise<PortfolioSelection> {
+export async function selectPortfolio(pool: Pool, store: EventStore, filter: PortfolioFilter, time: FigureTime, search?: string): Promise<PortfolioSelection> {
   const { checkpoint, projects } = await inReadSnapshot(pool, async (client, position) => ({
     checkpoint: position,
     projects: await selectedRows(client, filter, search),

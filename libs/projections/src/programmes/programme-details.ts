@@ -25,7 +25,7 @@ export function emptyProgrammeDetails(programmeId: string): ProgrammeDetails {
 }
 
 type Data = Record<string, unknown>;
-const text = (data: Data, key: string) => (typeof data[key] === 'string' ? (data[key]) : undefined);
+const text = (data: Data, key: string) => (typeof data[key] === 'string' ? data[key] : undefined);
 
 /** Folds one programme event into its details (mutates `details`: the caller owns a fresh copy per batch). */
 export function foldProgrammeDetails(details: ProgrammeDetails, event: EventLike): ProgrammeDetails {

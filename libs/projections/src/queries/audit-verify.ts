@@ -107,8 +107,18 @@ export async function verifyLog(
   pool: Pool,
   options: { includeHeads?: boolean; maxBrokenLinks?: number; onProgress?: (events: number) => void } = {},
 ): Promise<VerifyReport> {
-  const { checkpoint, stored, bondCheckpoint, storedBonds, programmeCheckpoint, storedProgrammes, lastPositions, receivedThrough, reportCheckpoint, storedReports } =
-    await readModelSnapshot(pool);
+  const {
+    checkpoint,
+    stored,
+    bondCheckpoint,
+    storedBonds,
+    programmeCheckpoint,
+    storedProgrammes,
+    lastPositions,
+    receivedThrough,
+    reportCheckpoint,
+    storedReports,
+  } = await readModelSnapshot(pool);
   const replayedProgrammes = new Map<string, { details: ProgrammeDetails; events: RecordedEvent[] }>();
   const replayedReports = new Map<string, ReportSummary>();
   const crossLinks = new CrossLinkCheck();
@@ -345,9 +355,7 @@ function programmeFields(details: ProgrammeDetails | undefined, terms: ProjectTe
 }
 
 /** The read models and their checkpoints, read in one snapshot so they agree with each other. */
-async function readModelSnapshot(
-  pool: Pool,
-): Promise<{
+async function readModelSnapshot(pool: Pool): Promise<{
   checkpoint: bigint;
   stored: Map<string, ProjectTerms>;
   bondCheckpoint: bigint;
@@ -374,7 +382,9 @@ async function readModelSnapshot(
       const { rows: programmes } = await client.query<{ programme_id: string; details: ProgrammeDetails; terms: unknown; last_position: string }>(
         'SELECT programme_id, details, terms, last_position FROM programme_read_models',
       );
-      const { rows: received } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [BOND_PROCEEDS_CHECKPOINT]);
+      const { rows: received } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1', [
+        BOND_PROCEEDS_CHECKPOINT,
+      ]);
       const { rows: reportCp } = await client.query<{ position: string }>("SELECT position FROM projection_checkpoints WHERE projector = 'reports'");
       const { rows: reports } = await client.query<{ report_id: string; summary: ReportSummary }>('SELECT report_id, summary FROM report_read_models');
       return {
@@ -384,9 +394,7 @@ async function readModelSnapshot(
         receivedThrough: BigInt(received[0]?.position ?? 0),
         storedBonds: new Map(bonds.map((row) => [row.bond_id, row.details])),
         programmeCheckpoint: BigInt(programmeCp[0]?.position ?? 0),
-        storedProgrammes: new Map(
-          programmes.map((row) => [row.programme_id, { details: row.details, terms: termsFromJson(row.terms) as ProjectTerms }]),
-        ),
+        storedProgrammes: new Map(programmes.map((row) => [row.programme_id, { details: row.details, terms: termsFromJson(row.terms) as ProjectTerms }])),
         reportCheckpoint: BigInt(reportCp[0]?.position ?? 0),
         storedReports: new Map(reports.map((row) => [row.report_id, row.summary])),
         lastPositions: new Map([

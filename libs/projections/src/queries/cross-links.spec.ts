@@ -23,7 +23,8 @@ function stored(streamId: string, type: string, data: Record<string, unknown>): 
   };
 }
 
-const issued = (bondId: string, kind = 'special') => stored(`bond-${bondId}`, 'BondIssued', { bondId, name: 'b', kind, amount: '1000.00', issueDate: '2024-01-01' });
+const issued = (bondId: string, kind = 'special') =>
+  stored(`bond-${bondId}`, 'BondIssued', { bondId, name: 'b', kind, amount: '1000.00', issueDate: '2024-01-01' });
 const registered = (projectId: string) => stored(`project-${projectId}`, 'ProjectRegistered', { projectId, name: 'p', department: 'd', category: 'c' });
 const assigned = (bondId: string, assignmentId: string, projectId: string, amount: string) =>
   stored(`bond-${bondId}`, 'BondProceedsAssigned', { bondId, assignmentId, projectId, amount });
@@ -60,7 +61,20 @@ describe('CrossLinkCheck', () => {
     const ghost = receipt('p1', { receiptId: 'r-ghost', source: 'special-bond', amount: '1.00', bondId: 'b-never' });
     const unassigned = receipt('p1', { receiptId: 'r-unassigned', source: 'special-bond', amount: '1.00', bondId: 'b1' });
     const headless = stored('bond-b-never-issued', 'BondProceedsAssigned', { bondId: 'b-never-issued', assignmentId: 'x', projectId: 'p1', amount: '1.00' });
-    const report = check([registered('p1'), issued('b1'), issued('b2', 'general'), squat, taken, orphan, noReceipt, differs, differsReceipt, ghost, unassigned, headless]).report(position);
+    const report = check([
+      registered('p1'),
+      issued('b1'),
+      issued('b2', 'general'),
+      squat,
+      taken,
+      orphan,
+      noReceipt,
+      differs,
+      differsReceipt,
+      ghost,
+      unassigned,
+      headless,
+    ]).report(position);
     expect(report.ok).toBe(false);
     expect(report.pending).toEqual([]);
     expect(report.broken.map((l) => [l.problem, l.eventId])).toEqual([
@@ -107,7 +121,15 @@ describe('CrossLinkCheck', () => {
     const reversedAssignment = (bondId: string, assignmentId: string, projectId: string, amount: string) =>
       stored(`bond-${bondId}`, 'BondAssignmentReversed', { bondId, assignmentId, projectId, amount, reason: 'wrong project' });
     const receiptReversed = (bondId: string, assignmentId: string, projectId: string, amount: string) =>
-      stored(`project-${projectId}`, 'ReceiptReversed', { projectId, receiptId: bondReceiptId(bondId, assignmentId), reason: 'wrong project', amount, source: 'special-bond', bondId, assignmentId });
+      stored(`project-${projectId}`, 'ReceiptReversed', {
+        projectId,
+        receiptId: bondReceiptId(bondId, assignmentId),
+        reason: 'wrong project',
+        amount,
+        source: 'special-bond',
+        bondId,
+        assignmentId,
+      });
 
     it('an assignment and its receipt reversed together, or an assignment reversed before its receipt arrived: nothing wrong', () => {
       const events = [
@@ -134,8 +156,18 @@ describe('CrossLinkCheck', () => {
     });
 
     it('a receipt reversed while its assignment stands is broken', () => {
-      const events = [registered('r3'), issued('rd'), assigned('rd', 'z1', 'r3', '10.00'), ownReceipt('rd', 'z1', 'r3', '10.00'), receiptReversed('rd', 'z1', 'r3', '10.00')];
-      expect(check(events).report(position).broken.map((l) => l.problem)).toEqual(['receipt-reversed-alone']);
+      const events = [
+        registered('r3'),
+        issued('rd'),
+        assigned('rd', 'z1', 'r3', '10.00'),
+        ownReceipt('rd', 'z1', 'r3', '10.00'),
+        receiptReversed('rd', 'z1', 'r3', '10.00'),
+      ];
+      expect(
+        check(events)
+          .report(position)
+          .broken.map((l) => l.problem),
+      ).toEqual(['receipt-reversed-alone']);
     });
   });
 });

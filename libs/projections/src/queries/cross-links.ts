@@ -172,12 +172,16 @@ export class CrossLinkCheck {
       }
       if (receipt.bondId !== bondId || receipt.assignmentId !== assignmentId) {
         const names = receipt.bondId === undefined ? 'names no bond' : `names bond ${receipt.bondId}, assignment ${receipt.assignmentId ?? '(none)'}`;
-        add(broken, link('receipt-id-taken', `receipt ${receiptId} of project ${projectId} (event ${receipt.eventId}) is not this assignment's receipt: it ${names}`));
+        add(
+          broken,
+          link('receipt-id-taken', `receipt ${receiptId} of project ${projectId} (event ${receipt.eventId}) is not this assignment's receipt: it ${names}`),
+        );
         continue;
       }
       matched.add(receipt);
       const differences: string[] = [];
-      if (!sameAmount(receipt.amount, assignment.amount)) differences.push(`amount ${String(receipt.amount)} where the assignment has ${String(assignment.amount)}`);
+      if (!sameAmount(receipt.amount, assignment.amount))
+        differences.push(`amount ${String(receipt.amount)} where the assignment has ${String(assignment.amount)}`);
       const source = bondSource(kind as BondKind);
       if (receipt.source !== source) differences.push(`source ${String(receipt.source)} where a ${kind} bond gives ${source}`);
       if (differences.length > 0) add(broken, link('receipt-differs', `receipt ${receiptId} (event ${receipt.eventId}) has ${differences.join(' and ')}`));
@@ -206,7 +210,10 @@ export class CrossLinkCheck {
       if (bondId !== undefined && !this.bondKinds.has(bondId)) {
         add(broken, link('unknown-bond', `receipt ${receiptId} of project ${projectId} names bond ${bondId}, which was never issued`));
       } else {
-        const of = bondId === undefined ? `assignment ${assignmentId} without a bond` : `bond ${bondId}${assignmentId === undefined ? '' : `, assignment ${assignmentId}`}`;
+        const of =
+          bondId === undefined
+            ? `assignment ${assignmentId} without a bond`
+            : `bond ${bondId}${assignmentId === undefined ? '' : `, assignment ${assignmentId}`}`;
         add(broken, link('no-assignment', `receipt ${receiptId} of project ${projectId} names ${of}, but is the receipt of no assignment to this project`));
       }
     }

@@ -36,7 +36,12 @@ describe('project details', () => {
       p.targetRevised('done', '12'),
       p.withdrawn('accepted'),
     ]);
-    expect(details.receipts.r1).toMatchObject({ amount: '300.00', printed: { unit: 'wan', decimals: 2 }, reversed: true, reversalReason: 'posted to the wrong project' });
+    expect(details.receipts.r1).toMatchObject({
+      amount: '300.00',
+      printed: { unit: 'wan', decimals: 2 },
+      reversed: true,
+      reversalReason: 'posted to the wrong project',
+    });
     expect(details.allocations.a1).toMatchObject({ reversed: true, reversalReason: 'document withdrawn' });
     expect(details.approvals?.ap1).toMatchObject({ amount: '40.00', reversed: true });
     expect(details.contracts.c1).toEqual({

@@ -25,20 +25,35 @@ export interface ProjectDetails {
   region?: string;
   plannedTotalLabel?: string;
   fiscalYear?: number;
-  allocations: Record<string, { source: string; sourceLabel?: string; amount: string; fiscalYear: number; documentRef?: string; printed?: PrintedView } & Reversal>;
+  allocations: Record<
+    string,
+    { source: string; sourceLabel?: string; amount: string; fiscalYear: number; documentRef?: string; printed?: PrintedView } & Reversal
+  >;
   receipts: Record<
     string,
     { source: string; sourceLabel?: string; amount: string; allocationId?: string; bondId?: string; assignmentId?: string; printed?: PrintedView } & Reversal
   >;
   /** `amount` is the latest (amended) amount; `amendments` the corrections in log order. */
-  contracts: Record<string, { counterparty: string; amount: string; printed?: PrintedView; amendments?: { amount: string; previousAmount: string; reason: string }[] }>;
+  contracts: Record<
+    string,
+    { counterparty: string; amount: string; printed?: PrintedView; amendments?: { amount: string; previousAmount: string; reason: string }[] }
+  >;
   /** Payment approvals (核拨). */
   approvals?: Record<string, { amount: string; receiptId?: string; contractId?: string; printed?: PrintedView } & Reversal>;
   /** The latest report of investment completed (完成投资), cumulative. */
   investmentCompleted?: { amount: string; printed?: PrintedView };
   indicators: Record<
     string,
-    { name: string; unit: string; target?: string; denominatorIndicatorId?: string; actual?: string; withdrawn?: true; withdrawalReason?: string; targetRevisions?: number }
+    {
+      name: string;
+      unit: string;
+      target?: string;
+      denominatorIndicatorId?: string;
+      actual?: string;
+      withdrawn?: true;
+      withdrawalReason?: string;
+      targetRevisions?: number;
+    }
   >;
   disbursements: { recorded: number; reversed: number };
 }
@@ -57,7 +72,7 @@ export function emptyDetails(projectId: string): ProjectDetails {
 }
 
 type Data = Record<string, unknown>;
-const text = (data: Data, key: string) => (typeof data[key] === 'string' ? (data[key]) : undefined);
+const text = (data: Data, key: string) => (typeof data[key] === 'string' ? data[key] : undefined);
 
 function printed(data: Data): PrintedView | undefined {
   const value = data.printed as { unit?: unknown; decimals?: unknown } | undefined;

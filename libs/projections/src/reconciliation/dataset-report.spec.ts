@@ -10,9 +10,7 @@ import { checkStatedSum, datasetReport, statedUnitFits, type DatasetStatedFigure
  * are taken from seeds/xishan-2024/stated-figures.json by hand (its README counts 146 stated figures).
  */
 
-const json: DatasetStatedFigure[] = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', '..', '..', 'seeds', 'xishan-2024', 'stated-figures.json'), 'utf8'),
-);
+const json: DatasetStatedFigure[] = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'seeds', 'xishan-2024', 'stated-figures.json'), 'utf8'));
 const details = { reportId: 'xishan-2024', title: '2024年西山区重大政策和重点项目绩效执行结果说明' };
 const report = datasetReport(json, details);
 const byId = new Map(report.statedFigures.map((figure) => [figure.statedId, figure]));
@@ -55,11 +53,7 @@ describe('datasetReport on the Xishan stated figures', () => {
       stated: '2,517.8',
       unit: 'wan',
       citation: { section: '一（二）', quote: '财政预算安排资金2,517.8万元' },
-      sumOf: [
-        'changpo-received-central-subsidy',
-        'changpo-received-provincial-subsidy',
-        'changpo-received-preliminary-work-funds',
-      ],
+      sumOf: ['changpo-received-central-subsidy', 'changpo-received-provincial-subsidy', 'changpo-received-preliminary-work-funds'],
     });
     expect(byId.get('garbage-disposed-haikou')).toMatchObject({ stated: '17092.8', unit: '吨' });
     expect(byId.get('garbage-disposed-haikou')).not.toHaveProperty('key');
@@ -73,9 +67,7 @@ describe('datasetReport on the Xishan stated figures', () => {
   });
 
   it('is a report the decider accepts, and every keyed figure is stated in a unit its figure takes', () => {
-    expect(decideReport({ type: 'PublishReport', data: report }, initialReportState)).toEqual([
-      { type: 'ReportPublished', data: report },
-    ]);
+    expect(decideReport({ type: 'PublishReport', data: report }, initialReportState)).toEqual([{ type: 'ReportPublished', data: report }]);
     for (const figure of report.statedFigures) {
       expect(() => parseStatedValue(figure.stated, figure.unit)).not.toThrow();
       if (figure.key === undefined) continue;

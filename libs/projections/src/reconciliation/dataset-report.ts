@@ -47,10 +47,7 @@ export function datasetFigureKey(key: string): string {
   return match ? `receipt_usage_rate:${bondReceiptId(match[1], match[2])}` : key;
 }
 
-export function datasetReport(
-  figures: readonly DatasetStatedFigure[],
-  details: DatasetReportDetails,
-): ReportPublished['data'] {
+export function datasetReport(figures: readonly DatasetStatedFigure[], details: DatasetReportDetails): ReportPublished['data'] {
   if (!Array.isArray(figures)) throw new DatasetReportError('stated figures must be an array');
   return {
     reportId: details.reportId,
@@ -65,17 +62,13 @@ export function datasetReport(
 function statedFigure(figure: DatasetStatedFigure, index: number): StatedFigure {
   const where = `stated figure ${index} (${JSON.stringify(figure?.id)})`;
   const text = (value: unknown, field: string): string => {
-    if (typeof value !== 'string' || value.length === 0)
-      throw new DatasetReportError(`${where}: ${field} must be text`);
+    if (typeof value !== 'string' || value.length === 0) throw new DatasetReportError(`${where}: ${field} must be text`);
     return value;
   };
   if (figure.key !== null && typeof figure.key !== 'string') {
     throw new DatasetReportError(`${where}: key must be a figure key or null`);
   }
-  if (
-    figure.sumOf !== undefined &&
-    !(Array.isArray(figure.sumOf) && figure.sumOf.every((id) => typeof id === 'string'))
-  ) {
+  if (figure.sumOf !== undefined && !(Array.isArray(figure.sumOf) && figure.sumOf.every((id) => typeof id === 'string'))) {
     throw new DatasetReportError(`${where}: sumOf must list ids`);
   }
   const unit = text(figure.unit, 'unit');

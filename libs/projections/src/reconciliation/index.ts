@@ -9,20 +9,8 @@ export {
   type StatedFigureStatus,
   type StatedRange,
 } from './stated-figure-check';
-export {
-  StatedSumUnitError,
-  checkStatedSum,
-  type PrintedFigure,
-  type StatedSumCheck,
-  type StatedSumStatus,
-} from './stated-sum-check';
-export {
-  DatasetReportError,
-  datasetFigureKey,
-  datasetReport,
-  type DatasetReportDetails,
-  type DatasetStatedFigure,
-} from './dataset-report';
+export { StatedSumUnitError, checkStatedSum, type PrintedFigure, type StatedSumCheck, type StatedSumStatus } from './stated-sum-check';
+export { DatasetReportError, datasetFigureKey, datasetReport, type DatasetReportDetails, type DatasetStatedFigure } from './dataset-report';
 export {
   reconcileReport,
   scopeKey,

@@ -75,7 +75,11 @@ export function scopeKey(scope: StatedScope): string {
   if ('projectId' in scope) return `project:${scope.projectId}`;
   if ('programmeId' in scope) return `programme:${scope.programmeId}`;
   const filter = scope.portfolio as Record<string, unknown>;
-  return `portfolio:${JSON.stringify(Object.keys(filter).sort().map((field) => [field, filter[field]]))}`;
+  return `portfolio:${JSON.stringify(
+    Object.keys(filter)
+      .sort()
+      .map((field) => [field, filter[field]]),
+  )}`;
 }
 
 export function reconcileReport(
@@ -88,7 +92,10 @@ export function reconcileReport(
   const byId = new Map(report.statedFigures.map((figure) => [figure.statedId, figure]));
   const sums = report.statedFigures.flatMap((figure): ReconciliationSum[] => {
     if (figure.sumOf === undefined) return [];
-    const check = checkStatedSum(figure, figure.sumOf.map((part) => byId.get(part)!));
+    const check = checkStatedSum(
+      figure,
+      figure.sumOf.map((part) => byId.get(part)!),
+    );
     return [
       {
         statedId: figure.statedId,
@@ -159,8 +166,7 @@ function checkFigure(figure: StatedFigure, streams: ScopeStreams, time: FigureTi
   }
   const asOf = present.map((project) => ({ projectId: project.projectId, events: eventsAsOf(project.events, time) }));
   // One project's own terms carry its per-receipt and per-indicator figures; a merge keeps district totals only.
-  const terms =
-    'projectId' in figure.scope ? foldIntervalTerms(asOf[0].events) : mergeIntervalTerms(asOf.map((project) => foldIntervalTerms(project.events)));
+  const terms = 'projectId' in figure.scope ? foldIntervalTerms(asOf[0].events) : mergeIntervalTerms(asOf.map((project) => foldIntervalTerms(project.events)));
   let interval;
   try {
     interval = figureInterval(figure.key, terms);

@@ -44,10 +44,7 @@ function filterOf(scope: Exclude<StatedScope, { projectId: string }>): Portfolio
 
 async function selectedProjects(pool: Pool, filter: PortfolioFilter, programmeScope: ProgrammeScope): Promise<string[]> {
   const { condition, parameters } = await portfolioFilterSql(filter, 1, programmeScope);
-  const { rows } = await pool.query<{ project_id: string }>(
-    `SELECT project_id FROM project_read_models WHERE ${condition} ORDER BY project_id`,
-    parameters,
-  );
+  const { rows } = await pool.query<{ project_id: string }>(`SELECT project_id FROM project_read_models WHERE ${condition} ORDER BY project_id`, parameters);
   return rows.map((row) => row.project_id);
 }
 

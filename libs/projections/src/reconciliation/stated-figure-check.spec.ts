@@ -2,15 +2,7 @@ import { formatDecimal, ratio, type PrintedPrecision } from '@fundtrail/money';
 import type { ProjectEvent } from '@fundtrail/funding';
 import { projectEvents } from '../figures/figure-events.testing';
 import { figureInterval, foldIntervalTerms, type EventLike } from '../figures';
-import {
-  checkStatedFigure,
-  notDerivable,
-  notKeyed,
-  StatedUnitMismatchError,
-  statedUnitFits,
-  type Recomputed,
-  type StatedFigureCheck,
-} from './index';
+import { checkStatedFigure, notDerivable, notKeyed, StatedUnitMismatchError, statedUnitFits, type Recomputed, type StatedFigureCheck } from './index';
 
 /*
  * Every expected status follows from numbers the test computes itself: a positive n / d as a percent
@@ -21,8 +13,7 @@ const hundredthsHalfUp = (n: bigint, d: bigint): bigint => (2n * n * 10_000n + d
 const asPercent = (hundredths: bigint): string => formatDecimal(hundredths, 2);
 
 const p = projectEvents('east-ring-road');
-const printedAs = <E extends ProjectEvent>(event: E, printed: PrintedPrecision): E =>
-  ({ ...event, data: { ...event.data, printed } });
+const printedAs = <E extends ProjectEvent>(event: E, printed: PrintedPrecision): E => ({ ...event, data: { ...event.data, printed } });
 const yi2: PrintedPrecision = { unit: 'yi', decimals: 2 };
 const wan2: PrintedPrecision = { unit: 'wan', decimals: 2 };
 
@@ -33,23 +24,14 @@ function recomputed(key: string, events: readonly EventLike[]): Recomputed {
 }
 
 // A report printing amounts to 0.01亿 and rates to 0.01%: received 3.27亿, disbursed 2.41亿.
-const worked = [
-  p.registered(),
-  printedAs(p.received('bond-2024', '327000000.00'), yi2),
-  printedAs(p.disbursed('works-1', '241000000.00'), yi2),
-];
+const worked = [p.registered(), printedAs(p.received('bond-2024', '327000000.00'), yi2), printedAs(p.disbursed('works-1', '241000000.00'), yi2)];
 const workedRate = recomputed('execution_rate', worked);
 const centre = hundredthsHalfUp(241n, 327n); // 73.70
 const lowest = hundredthsHalfUp(240_500_000n, 327_500_000n); // 2.405 / 3.275 → 73.44
 const highest = hundredthsHalfUp(241_500_000n, 326_500_000n); // 2.415 / 3.265 → 73.97
 
 // Typed in yuan (nothing printed): the Xishan 支付进度, 452,585,800 / 609,500,000 = 74.2552…%
-const xishanTerms = [
-  p.registered(),
-  p.received('r1', '609500000.00'),
-  p.disbursed('d1', '330000000.00'),
-  p.disbursed('d2', '122585800.00'),
-];
+const xishanTerms = [p.registered(), p.received('r1', '609500000.00'), p.disbursed('d1', '330000000.00'), p.disbursed('d2', '122585800.00')];
 // The same amounts printed to 0.01万元: ± 50 元 each, 2 disbursements over 1 receipt.
 const xishanPrinted = [
   p.registered(),
@@ -81,84 +63,21 @@ describe('checkStatedFigure', () => {
   it.each<Case>([
     ['the rate rounds to the stated one', asPercent(centre), 'percent', 'match', undefined, () => workedRate],
     ['a rate the printed inputs allow', '73.72', 'percent', 'within-printed-precision', undefined, () => workedRate],
-    [
-      'the lowest rate the inputs allow',
-      asPercent(lowest),
-      'percent',
-      'within-printed-precision',
-      undefined,
-      () => workedRate,
-    ],
+    ['the lowest rate the inputs allow', asPercent(lowest), 'percent', 'within-printed-precision', undefined, () => workedRate],
     ['one hundredth below it', asPercent(lowest - 1n), 'percent', 'mismatch', undefined, () => workedRate],
-    [
-      'the highest rate the inputs allow',
-      asPercent(highest),
-      'percent',
-      'within-printed-precision',
-      undefined,
-      () => workedRate,
-    ],
+    ['the highest rate the inputs allow', asPercent(highest), 'percent', 'within-printed-precision', undefined, () => workedRate],
     ['one hundredth above it', asPercent(highest + 1n), 'percent', 'mismatch', undefined, () => workedRate],
     ['the same rate at one decimal', '73.7', 'percent', 'match', undefined, () => workedRate],
-    [
-      'a truncated rate, nothing printed',
-      '74.25',
-      'percent',
-      'mismatch',
-      'truncated',
-      () => recomputed('execution_rate', xishanTerms),
-    ],
+    ['a truncated rate, nothing printed', '74.25', 'percent', 'mismatch', 'truncated', () => recomputed('execution_rate', xishanTerms)],
     ['the rounded one', '74.26', 'percent', 'match', undefined, () => recomputed('execution_rate', xishanTerms)],
     // lowest 452,585,700 / 609,500,050 and highest 452,585,900 / 609,499,950 both round to 74.26
-    [
-      'a truncated rate, amounts to 0.01万元',
-      '74.25',
-      'percent',
-      'mismatch',
-      'truncated',
-      () => recomputed('execution_rate', xishanPrinted),
-    ],
-    [
-      'a total 0.01万元 off, nothing printed',
-      '111,969.90',
-      'wan',
-      'mismatch',
-      undefined,
-      () => recomputed('received_total', sixReceipts.map(unprinted)),
-    ],
-    [
-      'the same with six amounts to 0.01万元',
-      '111,969.90',
-      'wan',
-      'within-printed-precision',
-      undefined,
-      () => recomputed('received_total', sixReceipts),
-    ],
-    [
-      '0.01万元 beyond ± 0.03万元',
-      '111,969.93',
-      'wan',
-      'mismatch',
-      undefined,
-      () => recomputed('received_total', sixReceipts),
-    ],
+    ['a truncated rate, amounts to 0.01万元', '74.25', 'percent', 'mismatch', 'truncated', () => recomputed('execution_rate', xishanPrinted)],
+    ['a total 0.01万元 off, nothing printed', '111,969.90', 'wan', 'mismatch', undefined, () => recomputed('received_total', sixReceipts.map(unprinted))],
+    ['the same with six amounts to 0.01万元', '111,969.90', 'wan', 'within-printed-precision', undefined, () => recomputed('received_total', sixReceipts)],
+    ['0.01万元 beyond ± 0.03万元', '111,969.93', 'wan', 'mismatch', undefined, () => recomputed('received_total', sixReceipts)],
     ['the total in 亿元', '11.20', 'yi', 'match', undefined, () => recomputed('received_total', sixReceipts)],
-    [
-      'the total in 亿元, truncated',
-      '11.19',
-      'yi',
-      'mismatch',
-      'truncated',
-      () => recomputed('received_total', sixReceipts),
-    ],
-    [
-      'the total in yuan',
-      '1,119,698,900.00',
-      'yuan',
-      'match',
-      undefined,
-      () => recomputed('received_total', sixReceipts),
-    ],
+    ['the total in 亿元, truncated', '11.19', 'yi', 'mismatch', 'truncated', () => recomputed('received_total', sixReceipts)],
+    ['the total in yuan', '1,119,698,900.00', 'yuan', 'match', undefined, () => recomputed('received_total', sixReceipts)],
     ['an actual as printed', '12.5', '公里', 'match', undefined, () => recomputed('output_actual:km', indicator)],
     ['an actual rounded half-up', '13', '公里', 'match', undefined, () => recomputed('output_actual:km', indicator)],
     ['an actual truncated', '12', '公里', 'mismatch', 'truncated', () => recomputed('output_actual:km', indicator)],
@@ -211,9 +130,7 @@ describe('checkStatedFigure', () => {
 
   it('refuses a figure stated in a unit of another kind, and a malformed stated value', () => {
     expect(() => checkStatedFigure('73.70', 'wan', workedRate)).toThrow(StatedUnitMismatchError);
-    expect(() => checkStatedFigure('3.27', 'percent', recomputed('received_total', worked))).toThrow(
-      StatedUnitMismatchError,
-    );
+    expect(() => checkStatedFigure('3.27', 'percent', recomputed('received_total', worked))).toThrow(StatedUnitMismatchError);
     expect(() => checkStatedFigure('73.7%', 'percent', workedRate)).toThrow(/stated/);
     expect(statedUnitFits('yuan', 'yi')).toBe(true);
     expect(statedUnitFits('quantity', 'count')).toBe(true);

@@ -93,18 +93,13 @@ export function checkStatedFigure(statedText: string, unit: StatedUnit, recomput
   const perUnit = basePerUnit(stated.unit);
   const inUnit = (value: Ratio) => divideRatio(value, perUnit);
   const value = inUnit(recomputed.value);
-  const range =
-    recomputed.range === 'unbounded'
-      ? 'unbounded'
-      : { lower: inUnit(recomputed.range.lower), upper: inUnit(recomputed.range.upper) };
+  const range = recomputed.range === 'unbounded' ? 'unbounded' : { lower: inUnit(recomputed.range.lower), upper: inUnit(recomputed.range.upper) };
   const show = displayIn(stated);
   const derived = {
     recomputed: ratioDecimal(value).text,
     ...(stated.kind === 'money' && { recomputedYuan: yuanText(recomputed.value) }),
     range:
-      range === 'unbounded'
-        ? ('unbounded' as const)
-        : { lower: ratioDecimal(range.lower, 'floor').text, upper: ratioDecimal(range.upper, 'ceiling').text },
+      range === 'unbounded' ? ('unbounded' as const) : { lower: ratioDecimal(range.lower, 'floor').text, upper: ratioDecimal(range.upper, 'ceiling').text },
   };
   const rounded = roundRatio(value, stated.decimals);
   const roundedText = `${show.atPrinted(value)} at the ${show.places} (half-up)`;
@@ -119,10 +114,7 @@ export function checkStatedFigure(statedText: string, unit: StatedUnit, recomput
         ? 'no input amount was printed in 万元 or 亿元, so the recomputed value is exact'
         : `with every printed input ± half its last digit it lies in ${show.range(range.lower, range.upper)}, ` +
           `which rounds to [${show.atPrinted(range.lower)}, ${show.atPrinted(range.upper)}]`;
-  const holds =
-    range === 'unbounded' ||
-    (roundRatio(range.lower, stated.decimals) <= stated.units &&
-      stated.units <= roundRatio(range.upper, stated.decimals));
+  const holds = range === 'unbounded' || (roundRatio(range.lower, stated.decimals) <= stated.units && stated.units <= roundRatio(range.upper, stated.decimals));
   if (holds) {
     return {
       status: 'within-printed-precision',

@@ -11,37 +11,16 @@ const changpoParts = [wan('75,000.00'), wan('2,517.8'), wan('34,452.09')]; // 11
 
 describe('checkStatedSum', () => {
   it.each<[string, PrintedFigure, PrintedFigure[], StatedSumStatus, string, string | undefined]>([
-    [
-      'the parts as printed',
-      wan('2,517.8'),
-      [wan('1,602.80'), wan('850.00'), wan('65.00')],
-      'adds-up',
-      '2517.8',
-      undefined,
-    ],
+    ['the parts as printed', wan('2,517.8'), [wan('1,602.80'), wan('850.00'), wan('65.00')], 'adds-up', '2517.8', undefined],
     // 111,969.89 − 0.06 = 111,969.83 … 111,969.89 + 0.06 = 111,969.95
-    [
-      'a total the printed parts allow',
-      wan('111,969.90'),
-      changpoParts,
-      'within-printed-precision',
-      '111969.89',
-      undefined,
-    ],
+    ['a total the printed parts allow', wan('111,969.90'), changpoParts, 'within-printed-precision', '111969.89', undefined],
     ['the top of what they allow', wan('111,969.95'), changpoParts, 'within-printed-precision', '111969.89', undefined],
     ['one hundredth above it', wan('111,969.96'), changpoParts, 'does-not-add-up', '111969.89', '0.07'],
     ['one hundredth below the bottom', wan('111,969.82'), changpoParts, 'does-not-add-up', '111969.89', '-0.07'],
     // the total's own rounding: 1.234 + 2.345 = 3.579 → 3.58
     ['parts finer than the total', wan('3.58'), [wan('1.234'), wan('2.345')], 'adds-up', '3.579', undefined],
     // 3.27亿 + 0.12亿
-    [
-      'parts in another money unit',
-      { stated: '3.39', unit: 'yi' },
-      [{ stated: '3.27', unit: 'yi' }, wan('1,200.00')],
-      'adds-up',
-      '3.39',
-      undefined,
-    ],
+    ['parts in another money unit', { stated: '3.39', unit: 'yi' }, [{ stated: '3.27', unit: 'yi' }, wan('1,200.00')], 'adds-up', '3.39', undefined],
     [
       'money printed to the fen is exact',
       { stated: '3.01', unit: 'yuan' },
@@ -104,9 +83,9 @@ describe('checkStatedSum', () => {
         'each part ± half its last printed digit gives [111,969.83 万元, 111,969.95 万元], ' +
         'which rounds to [111,969.83, 111,969.95] at the 2 printed decimals and holds 111,969.90 万元',
     });
-    expect(
-      checkStatedSum({ stated: '3.39', unit: 'yi' }, [{ stated: '3.27', unit: 'yi' }, wan('1,200.00')]).arithmetic,
-    ).toBe('3.27 + 1,200.00 万元 = 3.39 亿元; stated 3.39 亿元');
+    expect(checkStatedSum({ stated: '3.39', unit: 'yi' }, [{ stated: '3.27', unit: 'yi' }, wan('1,200.00')]).arithmetic).toBe(
+      '3.27 + 1,200.00 万元 = 3.39 亿元; stated 3.39 亿元',
+    );
   });
 
   it('counted things are exact: five, seven, six and three are twenty-one, not twenty', () => {
@@ -124,8 +103,6 @@ describe('checkStatedSum', () => {
 
   it('refuses parts that cannot be added to the total', () => {
     expect(() => checkStatedSum(wan('1'), [{ stated: '1', unit: 'percent' }])).toThrow(StatedSumUnitError);
-    expect(() => checkStatedSum({ stated: '1', unit: '吨' }, [{ stated: '1', unit: '公里' }])).toThrow(
-      StatedSumUnitError,
-    );
+    expect(() => checkStatedSum({ stated: '1', unit: '吨' }, [{ stated: '1', unit: '公里' }])).toThrow(StatedSumUnitError);
   });
 });

@@ -59,8 +59,7 @@ export function checkStatedSum(total: PrintedFigure, parts: readonly PrintedFigu
   if (misfit !== undefined) throw new StatedSumUnitError(whole.unit, misfit.unit);
   const perUnit = basePerUnit(whole.unit);
   const inUnit = (value: Ratio) => divideRatio(value, perUnit);
-  const sum = (pick: (part: (typeof values)[number]) => Ratio) =>
-    inUnit(values.map(pick).reduce(addRatios, ratio(0n, 1n)));
+  const sum = (pick: (part: (typeof values)[number]) => Ratio) => inUnit(values.map(pick).reduce(addRatios, ratio(0n, 1n)));
   const exact = sum(statedInBase);
   const lower = sum((part) => subtractRatios(statedInBase(part), statedHalfStep(part)));
   const upper = sum((part) => addRatios(statedInBase(part), statedHalfStep(part)));

@@ -20,7 +20,8 @@ export class ReportQueries {
         ORDER BY last_position DESC, report_id LIMIT $1 OFFSET $2`,
       [pageSize, (page - 1) * pageSize],
     );
-    const total = rows.length > 0 ? Number(rows[0].total) : Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM report_read_models')).rows[0].n);
+    const total =
+      rows.length > 0 ? Number(rows[0].total) : Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM report_read_models')).rows[0].n);
     return { items: rows.map((row) => row.summary), total };
   }
 

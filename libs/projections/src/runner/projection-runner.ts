@@ -32,9 +32,7 @@ export async function applyInTransaction(
   events: readonly RecordedEvent[],
 ): Promise<bigint> {
   await client.query('INSERT INTO projection_checkpoints (projector, position) VALUES ($1, 0) ON CONFLICT DO NOTHING', [checkpoint]);
-  const { rows } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1 FOR UPDATE', [
-    checkpoint,
-  ]);
+  const { rows } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1 FOR UPDATE', [checkpoint]);
   const stored = BigInt(rows[0].position);
   // Another runner (another process) may have applied part of this batch already.
   const fresh = events.filter((event) => event.globalPosition > stored);

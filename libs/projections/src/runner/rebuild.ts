@@ -103,10 +103,7 @@ async function swapIn(store: EventStore, pool: Pool, projectors: readonly Projec
       const replayed = stored.get(shadow(projector)) ?? 0n;
       const position = replayed > live ? replayed : live;
       if (position > swapped) swapped = position;
-      await client.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projector = $1', [
-        projector.name,
-        position.toString(),
-      ]);
+      await client.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projector = $1', [projector.name, position.toString()]);
     }
     await client.query('DELETE FROM projection_checkpoints WHERE projector = ANY($1)', [projectors.map(shadow)]);
     return swapped;

@@ -1,4 +1,17 @@
-import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { EmbeddedPostgresError, reason } from './embedded-postgres-error';
 
@@ -58,7 +71,9 @@ async function packagedBinaries(): Promise<{ nativeDir: string; version: string 
     const module = (await import(name)) as { postgres?: unknown; default?: { postgres?: unknown } };
     postgres = module.postgres ?? module.default?.postgres;
   } catch (error) {
-    throw new EmbeddedPostgresError(`no PostgreSQL binaries for ${process.platform}-${process.arch}: ${name} could not be loaded (${reason(error)}); run npm ci`);
+    throw new EmbeddedPostgresError(
+      `no PostgreSQL binaries for ${process.platform}-${process.arch}: ${name} could not be loaded (${reason(error)}); run npm ci`,
+    );
   }
   if (typeof postgres !== 'string') throw new EmbeddedPostgresError(`${name} does not name its postgres binary`);
   const nativeDir = dirname(dirname(postgres));

@@ -34,7 +34,15 @@ export async function initialiseCluster(settings: ClusterSettings, password: str
     }
     await runToCompletion(
       binaries.initdb,
-      [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${passwordFile}`, '--encoding=UTF8', '--lc-messages=C', '--no-instructions'],
+      [
+        `--pgdata=${clusterDir}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--lc-messages=C',
+        '--no-instructions',
+      ],
       settings,
     );
   } finally {
@@ -155,7 +163,11 @@ export class Postmaster {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    for (const [signal, waitMs] of [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+    for (const [signal, waitMs] of [
+      ['SIGINT', 30_000],
+      ['SIGQUIT', 5_000],
+      ['SIGKILL', 5_000],
+    ] as const) {
       child.kill(signal);
       const timer = new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), waitMs).unref());
       if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'exited') return;

@@ -51,16 +51,18 @@ describe('where the server user works', () => {
     expect(statSync(sealed).mode & 0o777).toBe(0o700); // nothing of the user's was loosened
   });
 
-  it('refuses, in one line, a cluster that already sits out of the user\'s reach', () => {
+  it("refuses, in one line, a cluster that already sits out of the user's reach", () => {
     const sealed = join(scratch, 'sealed');
     const dataDir = join(sealed, 'data');
     mkdirSync(join(dataDir, 'pg'), { recursive: true });
     chmodSync(sealed, 0o700);
     expect(() => serverHome(dataDir, stranger, () => undefined, join(scratch, 'relocated'))).toThrow(EmbeddedPostgresError);
-    expect(() => serverHome(dataDir, stranger, () => undefined, join(scratch, 'relocated'))).toThrow(/is out of reach of the stranger user .* move the data directory/);
+    expect(() => serverHome(dataDir, stranger, () => undefined, join(scratch, 'relocated'))).toThrow(
+      /is out of reach of the stranger user .* move the data directory/,
+    );
   });
 
-  it('runs as this process\'s own user when that is not root', () => {
+  it("runs as this process's own user when that is not root", () => {
     expect(serverHome(scratch, undefined, () => undefined)).toBe(scratch);
   });
 });

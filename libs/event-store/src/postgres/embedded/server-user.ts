@@ -51,7 +51,12 @@ function lookup(name: string): { uid: number; gid: number } | undefined {
  * user's directories is loosened: the server gets a directory of its own under
  * RELOCATED_CLUSTERS_DIR, which `<dataDir>/pg` links to, and later starts follow that link.
  */
-export function serverHome(dataDir: string, user: ServerUser | undefined, notice: (message: string) => void, relocatedClustersDir = RELOCATED_CLUSTERS_DIR): string {
+export function serverHome(
+  dataDir: string,
+  user: ServerUser | undefined,
+  notice: (message: string) => void,
+  relocatedClustersDir = RELOCATED_CLUSTERS_DIR,
+): string {
   if (!user) return dataDir;
   const link = join(dataDir, 'pg');
   const linked = symlinkTarget(link);
@@ -70,11 +75,15 @@ export function serverHome(dataDir: string, user: ServerUser | undefined, notice
   try {
     mkdirSync(relocatedClustersDir, { recursive: true, mode: 0o711 });
   } catch (error) {
-    throw new EmbeddedPostgresError(`${blocked} is not searchable by the ${user.name} user, and ${relocatedClustersDir} cannot be created: ${reason(error)}; set FUNDTRAIL_DATA_DIR to a directory ${user.name} can reach`);
+    throw new EmbeddedPostgresError(
+      `${blocked} is not searchable by the ${user.name} user, and ${relocatedClustersDir} cannot be created: ${reason(error)}; set FUNDTRAIL_DATA_DIR to a directory ${user.name} can reach`,
+    );
   }
   const baseBlocked = firstUnsearchable(relocatedClustersDir, user);
   if (baseBlocked) {
-    throw new EmbeddedPostgresError(`neither ${dataDir} nor ${relocatedClustersDir} is reachable by the ${user.name} user (${blocked} and ${baseBlocked} are not searchable by it); set FUNDTRAIL_DATA_DIR to a directory it can reach`);
+    throw new EmbeddedPostgresError(
+      `neither ${dataDir} nor ${relocatedClustersDir} is reachable by the ${user.name} user (${blocked} and ${baseBlocked} are not searchable by it); set FUNDTRAIL_DATA_DIR to a directory it can reach`,
+    );
   }
   const home = mkdtempSync(join(relocatedClustersDir, `${label(dataDir)}-`));
   chmodSync(home, 0o711);
