@@ -404,6 +404,18 @@ describe('hostile input (issue 7.5)', () => {
       const offsetOk = v.offset === 'Z' || (Number(v.offset.slice(1, 3)) < 24 && Number(v.offset.slice(4, 6)) < 60);
       return real && y >= 1949 && y <= 2200 && (v.form === 'date' || offsetOk);
     };
+    const DAY = 86_400_000;
+    // The fixture project was recorded before this property started, within minutes.
+    const startedAt = Date.now();
+    /** The moment a history `asOf` names: a bare date is the end of that bureau day (Asia/Shanghai, UTC+8). */
+    const historyMoment = (v: { year: string; month: string; day: string; form: string }, date: string, text: string): number => {
+      if (v.form === 'date') {
+        const end = new Date(Date.UTC(2000, Number(v.month) - 1, Number(v.day), 23, 59, 59, 999));
+        end.setUTCFullYear(Number(v.year));
+        return end.getTime() - 8 * 3_600_000;
+      }
+      return Date.parse(text.replace(/\.(\d{3})\d+/, '.$1')) || Date.parse(date);
+    };
     await fc.assert(
       fc.asyncProperty(shaped, async (v) => {
         stats.queries += 1;
@@ -415,11 +427,15 @@ describe('hostile input (issue 7.5)', () => {
         const response = await api.http.get(path).set('Authorization', tokenFor('auditor'));
         await checkAnswer(response, before, `GET ${path}`);
         // asOfEffective takes a calendar date only.
-        const expected = exists(v) && !(v.parameter === 'asOfEffective' && v.form === 'instant') ? 200 : 400;
+        const valid = exists(v) && !(v.parameter === 'asOfEffective' && v.form === 'instant');
+        // History before the fixture project's first event is 404 PROJECT_NOT_YET_RECORDED, never an empty 200.
+        const when = historyMoment(v, date, text);
+        const expected = !valid ? 400 : route !== 'history' || when > Date.now() + DAY ? 200 : when < startedAt - DAY ? 404 : response.status;
         expect({ path, status: response.status }).toEqual({ path, status: expected });
+        if (expected === 404) expect(response.body.code).toBe('PROJECT_NOT_YET_RECORDED');
         if (expected === 400) expect((response.body.errors as { field: string }[]).map((e) => e.field)).toContain(v.parameter);
         stats.dates.runs += 1;
-        stats.dates[expected === 200 ? 'existed' : 'refused'] += 1;
+        stats.dates[valid ? 'existed' : 'refused'] += 1;
       }),
       { numRuns: RUNS * 3 },
     );
