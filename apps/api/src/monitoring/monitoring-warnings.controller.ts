@@ -16,6 +16,7 @@ import { ReadYourWritesInterceptor } from '../queries/read-your-writes.intercept
 import { DisposeOfWarning, MonitoringReadSide } from './monitoring.commands';
 import { statusOf, warningTime, WarningsQueryDto, WarningTimeQueryDto } from './monitoring.dto';
 import { MONITORING_READERS } from './monitoring-rules.controller';
+import { readErrorsFor } from '../queries/read-errors';
 
 /** Warning ids in paths are what warningId() makes: "w-" and 32 hex digits. */
 @Injectable()
@@ -30,21 +31,7 @@ export class WarningIdPipe implements PipeTransform<string, string> {
   }
 }
 
-const READ_ERRORS = [
-  ApiResponse({
-    status: 400,
-    type: ProblemSchema,
-    description: 'VALIDATION_FAILED (a date or instant that does not exist, a bad filter or status), INVALID_PATH',
-  }),
-  ApiResponse({ status: 401, type: ProblemSchema, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
-  ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
-  ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND, STORE_UNAVAILABLE' }),
-];
-const readErrors =
-  (...extra: MethodDecorator[]): MethodDecorator =>
-  (target, key, descriptor) => {
-    for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
-  };
+const readErrors = readErrorsFor('VALIDATION_FAILED (a date or instant that does not exist, a bad filter or status), INVALID_PATH');
 
 const DISPOSITION_BODY = {
   schema: { type: 'object', properties: { note: { type: 'string', maxLength: 2000 }, effectiveDate: { type: 'string', example: '2024-09-02' } } },

@@ -7,24 +7,10 @@ import { problem, ProblemException } from '../problem/problem';
 import { toPortfolioFilter } from '../queries/query.dto';
 import { ReadYourWritesInterceptor } from '../queries/read-your-writes.interceptor';
 import { BreakdownQueryDto, echoTime, PortfolioQueryDto, ProjectListQueryDto, toFigureTime } from './portfolio.dto';
+import { EVERYONE, readErrorsFor } from '../queries/read-errors';
 import { BreakdownSchema, FilteredProjectListSchema, PortfolioFiguresSchema, PortfolioTraceSchema } from './portfolio.schemas';
 
-const EVERYONE = ['clerk', 'budget-officer', 'auditor', 'analyst'] as const;
-const READ_ERRORS = [
-  ApiResponse({
-    status: 400,
-    type: ProblemSchema,
-    description: 'VALIDATION_FAILED (a filter, a time or a figure key that is not valid; an unknown parameter), INVALID_PATH',
-  }),
-  ApiResponse({ status: 401, type: ProblemSchema, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
-  ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
-  ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND (minPosition not reached in 5 s), STORE_UNAVAILABLE' }),
-];
-export const documented =
-  (...extra: MethodDecorator[]): MethodDecorator =>
-  (target, key, descriptor) => {
-    for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
-  };
+export const documented = readErrorsFor('VALIDATION_FAILED (a filter, a time or a figure key that is not valid; an unknown parameter), INVALID_PATH');
 
 const FIGURE_KEY_TEXT = /^[a-z_]{1,40}(:[a-z0-9][a-z0-9-]{0,63})?$/;
 

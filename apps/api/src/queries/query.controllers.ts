@@ -12,19 +12,9 @@ import { EventsQueryDto, HistoryQueryDto, parseAsOf, ReadQueryDto } from './quer
 import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
 import { echoedTime, figureTimeOf, FigureTimeQueryDto } from './figure-time.dto';
 import { absentProject } from './absent-project';
+import { EVERYONE, readErrors } from './read-errors';
 
-const EVERYONE = ['clerk', 'budget-officer', 'auditor', 'analyst'] as const;
-const READ_ERRORS = [
-  ApiResponse({ status: 400, type: ProblemSchema, description: 'VALIDATION_FAILED, INVALID_PATH' }),
-  ApiResponse({ status: 401, type: ProblemSchema, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
-  ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
-  ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND (minPosition not reached in 5 s), STORE_UNAVAILABLE' }),
-];
-const errors =
-  (...extra: MethodDecorator[]): MethodDecorator =>
-  (target, key, descriptor) => {
-    for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
-  };
+const errors = readErrors;
 
 function notFound(code: string, detail: string): ProblemException {
   return new ProblemException(problem(404, code, detail));

@@ -10,32 +10,12 @@ import { CommandErrors } from '../commands/command-errors.decorator';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ProblemSchema } from '../openapi/schemas';
 import { problem, ProblemException } from '../problem/problem';
-import { DEFAULT_PAGE_SIZE } from '../queries/paging';
+import { DEFAULT_PAGE_SIZE, pageFields } from '../queries/paging';
+import { EVERYONE, readErrors } from '../queries/read-errors';
 import { ReadYourWritesInterceptor } from '../queries/read-your-writes.interceptor';
 import { SlugPipe } from '../validation/validation';
 import { ReportPageSchema, ReportReconciliationSchema, ReportSchema } from './report.schemas';
 import { type PortfolioScopeDto, PublishReportDto, ReconciliationQueryDto, ReportListQueryDto, type ScopeDto, type StatedFigureDto } from './report.dto';
-
-const EVERYONE = ['clerk', 'budget-officer', 'auditor', 'analyst'] as const;
-const READ_ERRORS = [
-  ApiResponse({ status: 400, type: ProblemSchema, description: 'VALIDATION_FAILED, INVALID_PATH' }),
-  ApiResponse({ status: 401, type: ProblemSchema, description: 'UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED' }),
-  ApiResponse({ status: 403, type: ProblemSchema, description: 'FORBIDDEN' }),
-  ApiResponse({ status: 503, type: ProblemSchema, description: 'PROJECTION_BEHIND (minPosition not reached in 5 s), STORE_UNAVAILABLE' }),
-];
-const readErrors =
-  (...extra: MethodDecorator[]): MethodDecorator =>
-  (target, key, descriptor) => {
-    for (const decorate of [...READ_ERRORS, ...extra]) decorate(target, key, descriptor);
-  };
-/** This request's path and query with `page` moved on, as every paged answer names its next page. */
-function nextPage(request: Request, page: number, pageSize: number): string {
-  const at = request.originalUrl.indexOf('?');
-  const params = new URLSearchParams(at === -1 ? '' : request.originalUrl.slice(at + 1));
-  params.set('page', String(page + 1));
-  params.set('pageSize', String(pageSize));
-  return `${request.path}?${params.toString()}`;
-}
 
 const notFound = (reportId: string) => new ProblemException(problem(404, 'REPORT_NOT_FOUND', `report ${reportId} does not exist`));
 
@@ -122,7 +102,7 @@ export class ReportsController {
     const page = Number(query.page ?? 1);
     const pageSize = Number(query.pageSize ?? DEFAULT_PAGE_SIZE);
     const { items, total } = await this.projections.reports.list(page, pageSize);
-    return { items, page, pageSize, total, next: page * pageSize < total ? nextPage(request, page, pageSize) : null };
+    return { items, ...pageFields(total, query, request) };
   }
 
   @Get(':reportId')
