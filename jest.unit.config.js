@@ -5,7 +5,7 @@ module.exports = {
   ...config,
   testMatch: [
     '<rootDir>/{apps,libs}/**/*.spec.ts',
-    '<rootDir>/tests/seeds/{dataset-dates,xishan-2024.monitoring,xishan-2024.seed-data}.spec.ts',
+    '<rootDir>/tests/seeds/{dataset-dates,monitoring,xishan-2024.seed-data}.spec.ts',
     '<rootDir>/tests/reliability/auth-failure-limiter.reliability.spec.ts',
   ],
 };
