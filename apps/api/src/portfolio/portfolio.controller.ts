@@ -6,7 +6,8 @@ import { ProblemSchema } from '../openapi/schemas';
 import { problem, ProblemException } from '../problem/problem';
 import { toPortfolioFilter } from '../queries/query.dto';
 import { ReadYourWritesInterceptor } from '../queries/read-your-writes.interceptor';
-import { BreakdownQueryDto, echoTime, PortfolioQueryDto, ProjectListQueryDto, toFigureTime } from './portfolio.dto';
+import { echoedTime, figureTimeOf } from '../queries/figure-time.dto';
+import { BreakdownQueryDto, PortfolioQueryDto, ProjectListQueryDto } from './portfolio.dto';
 import { EVERYONE, readErrorsFor } from '../queries/read-errors';
 import { BreakdownSchema, FilteredProjectListSchema, PortfolioFiguresSchema, PortfolioTraceSchema } from './portfolio.schemas';
 
@@ -29,8 +30,8 @@ export class PortfolioController {
   @documented()
   async figures(@Query() query: PortfolioQueryDto) {
     const filter = toPortfolioFilter(query);
-    const answer = await this.projections.portfolio.figures(filter, toFigureTime(query));
-    return { filter, ...echoTime(query), ...answer };
+    const answer = await this.projections.portfolio.figures(filter, figureTimeOf(query));
+    return { filter, ...echoedTime(query), ...answer };
   }
 
   @Get('portfolio/breakdown')
@@ -43,8 +44,8 @@ export class PortfolioController {
   @documented()
   async breakdown(@Query() query: BreakdownQueryDto) {
     const filter = toPortfolioFilter(query);
-    const answer = await this.projections.portfolio.breakdown(query.by as BreakdownDimension, filter, toFigureTime(query));
-    return { by: answer.by, filter, ...echoTime(query), asOfPosition: answer.asOfPosition, groups: answer.groups };
+    const answer = await this.projections.portfolio.breakdown(query.by as BreakdownDimension, filter, figureTimeOf(query));
+    return { by: answer.by, filter, ...echoedTime(query), asOfPosition: answer.asOfPosition, groups: answer.groups };
   }
 
   @Get('portfolio/figures/:key/trace')
@@ -62,9 +63,9 @@ export class PortfolioController {
     }),
   )
   async trace(@Param('key') key: string, @Query() query: PortfolioQueryDto) {
-    const trace = FIGURE_KEY_TEXT.test(key) ? await this.projections.portfolio.trace(key, toPortfolioFilter(query), toFigureTime(query)) : undefined;
+    const trace = FIGURE_KEY_TEXT.test(key) ? await this.projections.portfolio.trace(key, toPortfolioFilter(query), figureTimeOf(query)) : undefined;
     if (!trace) throw new ProblemException(problem(404, 'FIGURE_NOT_FOUND', `the portfolio has no figure ${key}`));
-    return { ...trace, ...echoTime(query) };
+    return { ...trace, ...echoedTime(query) };
   }
 
   @Get('projects')
@@ -81,13 +82,13 @@ export class PortfolioController {
     );
     const answer = await this.projections.portfolio.listProjects({
       filter: toPortfolioFilter(query),
-      time: toFigureTime(query),
+      time: figureTimeOf(query),
       search: query.search,
       ...(query.sort !== undefined && { sort: { key: query.sort, order: query.order === 'desc' ? 'desc' : 'asc' } }),
       conditions,
       page: Number(query.page ?? 1),
       pageSize: Number(query.pageSize ?? 20),
     });
-    return { ...answer, ...echoTime(query) };
+    return { ...answer, ...echoedTime(query) };
   }
 }

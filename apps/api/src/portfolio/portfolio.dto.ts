@@ -1,64 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
-import {
-  BREAKDOWN_DIMENSIONS,
-  FIGURE_OPERATORS,
-  FigureConditionError,
-  type FigureTime,
-  isFigureKey,
-  parseAsOfEffective,
-  parseFigureCondition,
-  parseKnownAt,
-} from '@fundtrail/projections';
-import { PortfolioFilterQueryDto, ReadQueryDto } from '../queries/query.dto';
-import { parsedBy, PRINTABLE } from '../validation/validators';
-
-const IsAsOfEffective = () => parsedBy('isAsOfEffective', parseAsOfEffective, 'a calendar date that exists, YYYY-MM-DD');
-const IsKnownAt = () => parsedBy('isKnownAt', parseKnownAt, 'a global position (digits) or an ISO 8601 instant with its offset (send "+" as %2B)');
-
-const AS_OF_EFFECTIVE = { description: 'only events effective on or before this day (截至), YYYY-MM-DD', example: '2024-06-30' };
-const KNOWN_AT = {
-  description: 'only events recorded by then: a global position, or an ISO 8601 instant with its offset',
-  example: '2024-09-05T18:00:00%2B08:00',
-};
+import { BREAKDOWN_DIMENSIONS, FIGURE_OPERATORS, FigureConditionError, isFigureKey, parseFigureCondition } from '@fundtrail/projections';
+import { TimeQueryDto } from '../queries/figure-time.dto';
+import { PortfolioFilterQueryDto } from '../queries/query.dto';
+import { PRINTABLE } from '../validation/validators';
 
 /** The portfolio filters and the time of the figures: as of an effective day, as known at a moment. */
-export class PortfolioQueryDto extends PortfolioFilterQueryDto {
-  @ApiPropertyOptional(AS_OF_EFFECTIVE)
-  @IsOptional()
-  @IsAsOfEffective()
-  asOfEffective?: string;
-
-  @ApiPropertyOptional(KNOWN_AT)
-  @IsOptional()
-  @IsKnownAt()
-  knownAt?: string;
-}
-
-/** The time of the figures alone, for answers that take no portfolio filter (a programme: its scope is the filter). */
-export class FigureTimeQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional(AS_OF_EFFECTIVE)
-  @IsOptional()
-  @IsAsOfEffective()
-  asOfEffective?: string;
-
-  @ApiPropertyOptional(KNOWN_AT)
-  @IsOptional()
-  @IsKnownAt()
-  knownAt?: string;
-}
-
-export function toFigureTime(query: { asOfEffective?: string; knownAt?: string }): FigureTime {
-  return {
-    ...(query.asOfEffective !== undefined && { asOfEffective: parseAsOfEffective(query.asOfEffective) }),
-    ...(query.knownAt !== undefined && { knownAt: parseKnownAt(query.knownAt) }),
-  };
-}
-
-/** Both time parameters as the client sent them (null when not sent): every figure answer says what it is as of. */
-export function echoTime(query: { asOfEffective?: string; knownAt?: string }): { asOfEffective: string | null; knownAt: string | null } {
-  return { asOfEffective: query.asOfEffective ?? null, knownAt: query.knownAt ?? null };
-}
+export class PortfolioQueryDto extends IntersectionType(PortfolioFilterQueryDto, TimeQueryDto) {}
 
 export class BreakdownQueryDto extends PortfolioQueryDto {
   @ApiProperty({ enum: BREAKDOWN_DIMENSIONS, description: 'what to group the selected projects by' })

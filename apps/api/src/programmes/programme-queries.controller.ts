@@ -4,7 +4,7 @@ import { Roles } from '@fundtrail/auth';
 import { Projections } from '@fundtrail/projections';
 import { ProblemSchema } from '../openapi/schemas';
 import { documented } from '../portfolio/portfolio.controller';
-import { echoTime, FigureTimeQueryDto, toFigureTime } from '../portfolio/portfolio.dto';
+import { echoedTime, figureTimeOf, TimeQueryDto } from '../queries/figure-time.dto';
 import { ProgrammeViewSchema } from '../portfolio/portfolio.schemas';
 import { problem, ProblemException } from '../problem/problem';
 import { ReadYourWritesInterceptor } from '../queries/read-your-writes.interceptor';
@@ -22,10 +22,10 @@ export class ProgrammeQueriesController {
   @ApiOperation({ summary: 'A programme: its children, its projects, its indicators, and the figures of its scope (it and every programme under it)' })
   @ApiResponse({ status: 200, type: ProgrammeViewSchema })
   @documented(ApiResponse({ status: 404, type: ProblemSchema, description: 'PROGRAMME_NOT_FOUND' }))
-  async get(@Param('programmeId', SlugPipe) programmeId: string, @Query() query: FigureTimeQueryDto) {
-    const view = await this.projections.portfolio.programme(programmeId, toFigureTime(query));
+  async get(@Param('programmeId', SlugPipe) programmeId: string, @Query() query: TimeQueryDto) {
+    const view = await this.projections.portfolio.programme(programmeId, figureTimeOf(query));
     if (!view)
       throw new ProblemException(problem(404, 'PROGRAMME_NOT_FOUND', `programme ${programmeId} does not exist (or is not projected yet: pass minPosition)`));
-    return { ...view, ...echoTime(query) };
+    return { ...view, ...echoedTime(query) };
   }
 }

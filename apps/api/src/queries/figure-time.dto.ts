@@ -1,8 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { type FigureTime, parseKnownAt } from '@fundtrail/projections';
 import { IsCalendarDate, parsedBy } from '../validation/validators';
-import { PageQueryDto } from './query.dto';
+import { PageQueryDto, ReadQueryDto } from './query.dto';
 
 /** knownAt: a global position, or an instant with its offset (never a bare date: a moment, not a day). */
 export const IsKnownAt = () =>
@@ -18,7 +18,7 @@ export const KNOWN_AT_DOC = {
 };
 
 /** The time parameters every figure endpoint takes: both absent = the read models answer. */
-export class FigureTimeQueryDto extends PageQueryDto {
+export class TimeQueryDto extends ReadQueryDto {
   @ApiPropertyOptional(AS_OF_EFFECTIVE_DOC)
   @IsOptional()
   @IsCalendarDate()
@@ -29,6 +29,9 @@ export class FigureTimeQueryDto extends PageQueryDto {
   @IsKnownAt()
   knownAt?: string;
 }
+
+/** The time parameters of a paged figure answer (a project, its figures, a trace). */
+export class FigureTimeQueryDto extends IntersectionType(PageQueryDto, TimeQueryDto) {}
 
 /** The validated parameters as the one time filter takes them. */
 export function figureTimeOf(query: { asOfEffective?: string; knownAt?: string }): FigureTime {
