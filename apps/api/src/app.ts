@@ -32,6 +32,7 @@ export async function createApp(config: FundtrailConfig, logger: Logger): Promis
     dataDir: config.dataDir,
     eventStoreConnectionString: config.eventStoreConnectionString,
     poolSize: config.poolSize,
+    appendStatementsInFlight: config.appendStatementsInFlight,
     applicationName: 'fundtrail-api',
     migrations: APPLICATION_MIGRATIONS,
     onAppended: (count) => metrics.eventsAppended.inc(count),

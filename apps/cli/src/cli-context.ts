@@ -28,6 +28,7 @@ export async function withFundtrail<T>(
     dataDir: config.dataDir,
     eventStoreConnectionString: config.eventStoreConnectionString,
     poolSize: Math.min(config.poolSize, 8),
+    appendStatementsInFlight: config.appendStatementsInFlight,
     applicationName: 'fundtrail-cli',
     migrations: APPLICATION_MIGRATIONS,
     attachToRunning: true,

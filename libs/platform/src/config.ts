@@ -12,6 +12,8 @@ export interface FundtrailConfig {
   /** Load the xishan-2024 data set when the log is empty (`npm start`; never in start:prod). */
   seedOnEmpty: boolean;
   poolSize: number;
+  /** Append statements in flight per process; appends arriving meanwhile are written together (group commit). */
+  appendStatementsInFlight: number;
   logLevel: string;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FundtrailConfi
     jwtSecret,
     seedOnEmpty: flag(env, 'FUNDTRAIL_SEED_ON_EMPTY', true),
     poolSize: integer(env, 'FUNDTRAIL_DB_POOL_SIZE', 20, 2, 500),
+    appendStatementsInFlight: integer(env, 'FUNDTRAIL_APPEND_STATEMENTS_IN_FLIGHT', 1, 1, 64),
     logLevel,
     bodyLimitBytes: integer(env, 'FUNDTRAIL_BODY_LIMIT_BYTES', 65_536, 1_024, 10_485_760),
     requestTimeoutMs: requestTimeout(env),

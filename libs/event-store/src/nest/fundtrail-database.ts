@@ -15,6 +15,8 @@ export interface DatabaseSettings {
   /** When set, events go to EventStoreDB; PostgreSQL keeps read models and checkpoints. */
   eventStoreConnectionString?: string;
   poolSize: number;
+  /** PostgreSQL: append statements in flight at once (group commit; see AppendBatcher). */
+  appendStatementsInFlight?: number;
   applicationName: string;
   migrations?: Migrations;
   onAppended?: (count: number) => void;
@@ -54,7 +56,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Fundtrai
     const pool = createPool({ url, poolSize: settings.poolSize, applicationName: settings.applicationName });
     closers.push(() => pool.end());
     let mode: StoreMode = embedded ? 'embedded' : 'postgres';
-    let store: EventStore = new PostgresEventStore(pool, { onAppended: settings.onAppended });
+    let store: EventStore = new PostgresEventStore(pool, { onAppended: settings.onAppended, appendStatementsInFlight: settings.appendStatementsInFlight });
     if (settings.eventStoreConnectionString) {
       store = EventStoreDbEventStore.fromConnectionString(settings.eventStoreConnectionString, {
         onAppended: settings.onAppended,

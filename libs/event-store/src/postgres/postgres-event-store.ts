@@ -19,9 +19,10 @@ import {
 import { chainHash, GENESIS_HASH } from '../hash-chain';
 import { toStoreError } from './pg-errors';
 import { pollingSubscription } from './polling-subscription';
+import { AppendBatcher, type InsertedRow, MAX_EVENTS_PER_STATEMENT } from './append-batcher';
 
 /** Events one transaction may append: the ordinal occupies the low 20 bits of a position. */
-export const MAX_EVENTS_PER_APPEND = 1 << 20;
+export const MAX_EVENTS_PER_APPEND = MAX_EVENTS_PER_STATEMENT + 1;
 
 /**
  * Positions below this bound belong to transactions that have all finished: no event with a
@@ -77,16 +78,30 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 export interface PostgresEventStoreOptions {
   /** Called with the number of events each successful (non-replayed) append stored. */
   onAppended?: (count: number) => void;
+  /**
+   * Append statements in flight at once; appends arriving beyond that wait and are written
+   * together in the next statement (group commit, see AppendBatcher).
+   */
+  appendStatementsInFlight?: number;
 }
+
+/**
+ * One statement in flight: appends that arrive while it is in the database wait for it and go
+ * together in the next one (measured best on the 2-core bench machine; docs/PERFORMANCE.md).
+ */
+export const DEFAULT_APPEND_STATEMENTS_IN_FLIGHT = 1;
 
 export class PostgresEventStore implements EventStore {
   /** (stream, revision) -> hash never changes once stored, so remembering heads is always safe. */
   private readonly knownHeads = new Map<string, { revision: bigint; hash: string }>();
+  private readonly batcher: AppendBatcher;
 
   constructor(
     private readonly pool: Pool,
     private readonly options: PostgresEventStoreOptions = {},
-  ) {}
+  ) {
+    this.batcher = new AppendBatcher(pool, options.appendStatementsInFlight ?? DEFAULT_APPEND_STATEMENTS_IN_FLIGHT);
+  }
 
   async append(streamId: string, events: NewEvent[], { expectedRevision }: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
@@ -113,32 +128,9 @@ export class PostgresEventStore implements EventStore {
       return row;
     });
 
-    let inserted: { global_position: string; stream_revision: string }[];
+    let inserted: InsertedRow[];
     try {
-      const result = await this.pool.query<{ global_position: string; stream_revision: string }>({
-        // Named: parsed and planned once per connection, not on every append.
-        name: 'fundtrail-append',
-        text: `INSERT INTO events (${COLUMNS})
-         SELECT pg_current_xact_id()::text::bigint * 1048576 + e.ord, e.event_id, $1, e.rev, e.type,
-                e.data, e.metadata, $3, e.hash, e.prev_hash
-           FROM unnest($4::uuid[], $5::bigint[], $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::text[])
-                WITH ORDINALITY AS e(event_id, rev, type, data, metadata, hash, prev_hash, ord)
-          WHERE (SELECT coalesce(max(stream_revision), -1) FROM events WHERE stream_id = $1) = $2
-         RETURNING global_position, stream_revision`,
-        values: [
-          streamId,
-          (head ? head.revision : -1n).toString(),
-          recordedAt,
-          rows.map((r) => r.eventId),
-          rows.map((r) => r.revision.toString()),
-          rows.map((r) => r.type),
-          rows.map((r) => JSON.stringify(r.data)),
-          rows.map((r) => JSON.stringify(r.metadata)),
-          rows.map((r) => r.hash),
-          rows.map((r) => r.prevHash),
-        ],
-      });
-      inserted = result.rows;
+      inserted = await this.batcher.insert({ streamId, expectedRevision: head ? head.revision : -1n, recordedAt, rows });
     } catch (error) {
       if (isUniqueViolation(error)) return this.refuseOrReplay(streamId, events, expected);
       throw error;
