@@ -168,6 +168,51 @@ describe('command API against PostgreSQL', () => {
     }
   });
 
+  it("a keyed project command's 201 is not stored a second time: a replay rebuilds its bytes from the log, then stores them", async () => {
+    await register('p-idem-log');
+    await api.http
+      .post('/api/projects/p-idem-log/receipts')
+      .set('Authorization', clerk)
+      .send({ receiptId: 'r1', source: 'other', amount: '50.00' })
+      .expect(201);
+    const row = async (key: string) =>
+      (
+        (await runSql(api.db.url, 'SELECT state, answer_from_log, response_body FROM idempotency_keys WHERE key = $1', [key])) as {
+          rows: { state: string; answer_from_log: boolean; response_body: string | null }[];
+        }
+      ).rows[0];
+    const body = { disbursementId: 'd-log', amount: '10.00', category: 'operations' };
+    const send = () => rawBytes(api.http.post('/api/projects/p-idem-log/disbursements').set('Authorization', clerk).set('Idempotency-Key', 'k-log').send(body));
+    const before = await api.eventCount();
+    const first = await send();
+    expect(first.status).toBe(201);
+    // The answer is the events: the key's row only claims the key (its fingerprint), no answer stored.
+    expect(await row('k-log')).toEqual({ state: 'in-flight', answer_from_log: true, response_body: null });
+    const replay = await send();
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotency-replayed']).toBe('true');
+    expect(Buffer.compare(replay.body as Buffer, first.body as Buffer)).toBe(0);
+    expect(await row('k-log')).toEqual({ state: 'done', answer_from_log: true, response_body: (first.body as Buffer).toString('utf8') });
+    expect(Buffer.compare((await send()).body as Buffer, first.body as Buffer)).toBe(0);
+    expect(await api.eventCount()).toBe(before + 1);
+    // A refusal is still stored as the key's answer.
+    const refused = await api.http
+      .post('/api/projects/p-idem-log/disbursements')
+      .set('Authorization', clerk)
+      .set('Idempotency-Key', 'k-log-409')
+      .send({ ...body, disbursementId: 'd-log-2', amount: '1000.00' });
+    expect(refused.status).toBe(409);
+    expect(await row('k-log-409')).toMatchObject({ state: 'done', answer_from_log: true, response_body: expect.stringContaining('INSUFFICIENT_FUNDS') });
+    // Commands of other controllers (a bond's, which may append to two streams) store their 201 as before.
+    await api.http
+      .post('/api/bonds')
+      .set('Authorization', officer)
+      .set('Idempotency-Key', 'k-bond')
+      .send({ bondId: 'b-idem-log', name: '债券', kind: 'special', amount: '500.00', issueDate: '2023-06-01' })
+      .expect(201);
+    expect(await row('k-bond')).toMatchObject({ state: 'done', answer_from_log: false, response_body: expect.stringContaining('bond-b-idem-log') });
+  });
+
   it('concurrent first attempts under one Idempotency-Key post once', async () => {
     await register('p-idem-race');
     await api.http.post('/api/projects/p-idem-race/receipts').set('Authorization', clerk).send({ receiptId: 'r1', source: 'other', amount: '50.00' });

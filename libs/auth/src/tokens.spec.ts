@@ -45,6 +45,35 @@ describe('verifyToken', () => {
   });
 });
 
+describe('verifyToken on a token it verified before', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('still refuses it once expired, at the same second as a first verification would', () => {
+    jest.useFakeTimers({ now: Date.now() });
+    const token = jwt.sign({ ...claims, exp: now() + 60 }, SECRET, { algorithm: 'HS256' });
+    expect(verifyToken(token, SECRET)).toEqual({ id: 'clerk-1', role: 'clerk' });
+    jest.setSystemTime(Date.now() + 64_000); // within exp + the 5 s clock tolerance
+    expect(verifyToken(token, SECRET)).toEqual({ id: 'clerk-1', role: 'clerk' });
+    jest.setSystemTime(Date.now() + 2_000); // past it
+    expect(refusal(token)).toMatchObject({ status: 401, code: 'TOKEN_EXPIRED' });
+    expect(refusal(token)).toMatchObject({ status: 401, code: 'TOKEN_EXPIRED' });
+  });
+
+  it('accepts it only under the secret that verified it', () => {
+    const token = jwt.sign({ ...claims, exp: now() + 60 }, SECRET, { algorithm: 'HS256' });
+    expect(verifyToken(token, SECRET)).toEqual({ id: 'clerk-1', role: 'clerk' });
+    expect(() => verifyToken(token, `${SECRET}-other`)).toThrow(expect.objectContaining({ code: 'INVALID_TOKEN' }));
+    expect(verifyToken(token, SECRET)).toEqual({ id: 'clerk-1', role: 'clerk' });
+  });
+
+  it('hands out a fresh actor each time (a caller changing it does not change the next)', () => {
+    const token = jwt.sign({ ...claims, exp: now() + 60 }, SECRET, { algorithm: 'HS256' });
+    const first = verifyToken(token, SECRET) as { id: string };
+    first.id = 'someone-else';
+    expect(verifyToken(token, SECRET)).toEqual({ id: 'clerk-1', role: 'clerk' });
+  });
+});
+
 describe('signToken', () => {
   const lifetime = (token: string) => {
     const payload = jwt.decode(token) as { iat: number; exp: number };

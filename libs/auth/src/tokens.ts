@@ -41,7 +41,6 @@ export function signToken(actor: { sub: string; role: Role }, secret: string, ex
   });
 }
 
-/** Verifies an HS256 token (no other algorithm is ever accepted) and returns the actor it names. */
 /** jsonwebtoken turns a string secret into a key on every call (~0.6 ms); a key object is reused. */
 const secretKeys = new Map<string, KeyObject>();
 function secretKey(secret: string): KeyObject {
@@ -54,10 +53,44 @@ function secretKey(secret: string): KeyObject {
   return key;
 }
 
+/** Tokens already verified, per secret: the actor and the exp that still bounds each (see verifyToken). */
+const verified = new Map<string, Map<string, { actor: Actor; exp: number }>>();
+/** Clock tolerance of verifyToken, seconds (as jsonwebtoken applies it to exp and nbf). */
+const CLOCK_TOLERANCE = 5;
+/** Verified tokens remembered per secret; the cache starts over when full. */
+const VERIFIED_LIMIT = 1000;
+
+/**
+ * Verifies an HS256 token (no other algorithm is ever accepted) and returns the actor it names.
+ * A token that verified once is remembered (the signature, issuer, subject and role of a given
+ * token never change): later calls only check its expiry again, against the clock as jsonwebtoken
+ * does, so a remembered token expires at the same second. Refused tokens are never remembered.
+ */
 export function verifyToken(token: string, secret: string): Actor {
+  let cache = verified.get(secret);
+  const hit = cache?.get(token);
+  if (hit) {
+    if (Math.floor(Date.now() / 1000) >= hit.exp + CLOCK_TOLERANCE) {
+      cache!.delete(token);
+      throw new AuthError(401, 'TOKEN_EXPIRED', 'the token has expired');
+    }
+    return { id: hit.actor.id, role: hit.actor.role };
+  }
+  const { actor, exp } = verifyUncached(token, secret);
+  if (!cache) {
+    if (verified.size >= 8) verified.clear();
+    cache = new Map();
+    verified.set(secret, cache);
+  }
+  if (cache.size >= VERIFIED_LIMIT) cache.clear();
+  cache.set(token, { actor: { id: actor.id, role: actor.role }, exp });
+  return actor;
+}
+
+function verifyUncached(token: string, secret: string): { actor: Actor; exp: number } {
   let payload: jwt.JwtPayload | string;
   try {
-    payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], issuer: 'fundtrail', clockTolerance: 5 });
+    payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], issuer: 'fundtrail', clockTolerance: CLOCK_TOLERANCE });
   } catch (error) {
     if (error instanceof jwt.TokenExpiredError) throw new AuthError(401, 'TOKEN_EXPIRED', 'the token has expired');
     throw new AuthError(401, 'INVALID_TOKEN', 'the token is not valid');
@@ -68,7 +101,7 @@ export function verifyToken(token: string, secret: string): Actor {
   // jsonwebtoken checks exp only when present: a token without one would never expire.
   if (typeof payload.exp !== 'number') throw new AuthError(401, 'INVALID_TOKEN', 'the token has no expiry (exp)');
   if (!isRole(payload.role)) throw new AuthError(401, 'INVALID_TOKEN', 'the token has no valid role');
-  return { id: payload.sub, role: payload.role };
+  return { actor: { id: payload.sub, role: payload.role }, exp: payload.exp };
 }
 
 /**

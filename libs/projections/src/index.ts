@@ -3,6 +3,7 @@ export * from './read-models/project-details';
 export * from './read-models/bond-details';
 export * from './runner/projector';
 export * from './runner/projection-runner';
+export * from './runner/shared-log-tail';
 export * from './runner/project-figures.projector';
 export * from './runner/bonds.projector';
 export * from './runner/rebuild';

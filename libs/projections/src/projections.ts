@@ -9,6 +9,7 @@ import { ReportsProjector } from './reports/reports.projector';
 import { ReportQueries } from './reports/report.queries';
 import { ProjectFiguresProjector } from './runner/project-figures.projector';
 import { ProjectionRunner } from './runner/projection-runner';
+import { SharedLogTail } from './runner/shared-log-tail';
 import { StoredCheckpoints } from './runner/stored-checkpoints';
 
 export interface ProjectionOptions {
@@ -37,10 +38,13 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(FUNDTRAIL_DATABASE) private readonly database: FundtrailDatabase,
     @Inject(PROJECTION_OPTIONS) private readonly options: ProjectionOptions,
   ) {
+    // One read of the log for all four: each event is fetched and parsed once, not once per projector.
+    const tail = new SharedLogTail(database.store);
     this.runners = [new ProjectFiguresProjector(), new BondsProjector(), new ProgrammesProjector(), new ReportsProjector()].map(
       (projector) =>
         new ProjectionRunner(database.store, database.pool, projector, {
           onError: (error) => this.onError(projector.name, error),
+          tail,
         }),
     );
     this.queries = new ReadModelQueries(database.pool, database.store);

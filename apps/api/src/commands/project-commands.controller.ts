@@ -6,7 +6,7 @@ import { type Actor, CurrentActor, Roles } from '@fundtrail/auth';
 import type { AppendResult } from '@fundtrail/event-store';
 import { type DisbursementCategory, ExecuteProjectCommand, type FundingSource, type ProjectCommand } from '@fundtrail/funding';
 import { type AmountUnit, parseQuantity } from '@fundtrail/money';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { AnswerFromLog, IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { SlugPipe } from '../validation/validation';
 import { amountIn } from './amount-in-unit';
 import { accepted, CommandAccepted, commandContext } from './command-response';
@@ -40,6 +40,8 @@ function money(body: { amount: string; amountUnit?: AmountUnit }) {
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key + same body replays the first answer; same key + other body is 422' })
 @Controller('api/projects')
 @UseInterceptors(IdempotencyInterceptor)
+// Every command here is one append to the project's stream: a keyed 201 is rebuilt from the log.
+@AnswerFromLog()
 export class ProjectCommandsController {
   constructor(private readonly commands: CommandBus) {}
 

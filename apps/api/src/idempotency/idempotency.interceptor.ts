@@ -1,4 +1,4 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -23,6 +23,16 @@ const MAX_EVENTS_PER_STREAM = 8;
 const TAKEN_OVER = Symbol('taken over');
 /** Refusals that tell the client to retry the same request: never stored as the key's answer. */
 const TRANSIENT_CODES = new Set(['WRONG_EXPECTED_VERSION', 'IDEMPOTENCY_IN_FLIGHT', 'STORE_UNAVAILABLE', 'TOO_MANY_REQUESTS']);
+const ANSWER_FROM_LOG = 'fundtrail:idempotency-answer-from-log';
+
+/**
+ * On a controller whose every command appends once, to the one stream its route names: the 201 of
+ * a request under an Idempotency-Key is not stored as a second write, because the event log holds
+ * it already (the events' ids are fixed by actor, key and stream, and recover() rebuilds the same
+ * bytes from them). A retry answers from the log as soon as the events are there. Refusals are
+ * still stored, and an answer that recover() would not rebuild byte for byte is stored as before.
+ */
+export const AnswerFromLog = (): ClassDecorator => SetMetadata(ANSWER_FROM_LOG, true);
 
 interface StoredRow {
   fingerprint: string;
@@ -33,6 +43,7 @@ interface StoredRow {
   response_body: string | null;
   response_content_type: string | null;
   response_headers: string | null;
+  answer_from_log: boolean;
   expired: boolean;
 }
 
@@ -66,7 +77,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // The status the route answers on success (@HttpCode), not response.statusCode: by the time the
     // command finishes the request deadline (app.ts) may already have answered 503.
     const successStatus = (Reflect.getMetadata('__httpCode__', context.getHandler()) as number | undefined) ?? 201;
-    return from(this.run(request, response, key, next, successStatus));
+    const answerFromLog = successStatus === 201 && Reflect.getMetadata(ANSWER_FROM_LOG, context.getClass()) === true && candidateStreams(request).length === 1;
+    return from(this.run(request, response, key, next, successStatus, answerFromLog));
   }
 
   private async run(
@@ -75,6 +87,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     key: string | string[],
     next: CallHandler,
     successStatus: number,
+    answerFromLog: boolean,
   ): Promise<unknown> {
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new ProblemException(
@@ -91,8 +104,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (canonical === undefined) return lastValueFrom(next.handle(), { defaultValue: undefined });
     const fingerprint = createHash('sha256').update(`${request.method} ${request.path}\n${canonical}`).digest('hex');
     let takenOver = false;
-    if (!(await this.claim(actorId, key, fingerprint))) {
-      const earlier = await this.replay(actorId, key, fingerprint, response);
+    if (!(await this.claim(actorId, key, fingerprint, answerFromLog))) {
+      const earlier = await this.replay(request, actorId, key, fingerprint, response, answerFromLog);
       if (earlier !== TAKEN_OVER) return earlier;
       takenOver = true;
     }
@@ -117,7 +130,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         throw error;
       }
       const answer = jsonAnswer(successStatus, body);
-      await this.complete(actorId, key, answer);
+      // Stored as a second write only when the log cannot give these bytes back (see AnswerFromLog).
+      if (!(answerFromLog && rebuiltFromLog(request, actorId, key, answer))) await this.complete(actorId, key, answer);
       return send(response, answer);
     } catch (error) {
       if (error instanceof RenderedAnswerException) throw error;
@@ -138,13 +152,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async claim(actorId: string, key: string, fingerprint: string): Promise<boolean> {
-    const { rowCount } = await this.database.pool.query(
-      `INSERT INTO idempotency_keys (actor_id, key, fingerprint, state, locked_until)
-       VALUES ($1, $2, $3, 'in-flight', now() + make_interval(secs => $4))
+  private async claim(actorId: string, key: string, fingerprint: string, answerFromLog: boolean): Promise<boolean> {
+    const { rowCount } = await this.database.pool.query({
+      name: 'fundtrail-idempotency-claim',
+      text: `INSERT INTO idempotency_keys (actor_id, key, fingerprint, state, locked_until, answer_from_log)
+       VALUES ($1, $2, $3, 'in-flight', now() + make_interval(secs => $4), $5)
        ON CONFLICT (actor_id, key) DO NOTHING`,
-      [actorId, key, fingerprint, LEASE_SECONDS],
-    );
+      values: [actorId, key, fingerprint, LEASE_SECONDS, answerFromLog],
+    });
     return rowCount === 1;
   }
 
@@ -159,11 +174,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** A later attempt: answer as the first did, wait for it, or take over its expired lease. */
-  private async replay(actorId: string, key: string, fingerprint: string, response: Response): Promise<unknown> {
+  private async replay(
+    request: Request & { actor?: Actor },
+    actorId: string,
+    key: string,
+    fingerprint: string,
+    response: Response,
+    answerFromLog: boolean,
+  ): Promise<unknown> {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       const { rows } = await this.database.pool.query<StoredRow>(
-        `SELECT fingerprint, state, status, response, response_body, response_content_type, response_headers, locked_until < now() AS expired
+        `SELECT fingerprint, state, status, response, response_body, response_content_type, response_headers, answer_from_log,
+                locked_until < now() AS expired
            FROM idempotency_keys WHERE actor_id = $1 AND key = $2`,
         [actorId, key],
       );
@@ -200,8 +223,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return row.response;
       }
       if (!row) {
-        if (await this.claim(actorId, key, fingerprint)) return TAKEN_OVER;
+        if (await this.claim(actorId, key, fingerprint, answerFromLog)) return TAKEN_OVER;
         continue;
+      }
+      if (row.answer_from_log) {
+        // The first attempt's 201 is its events: answered from the log once they are there
+        // (whether that attempt is still sending its answer or died after its append).
+        const recovered = await this.recover(request, actorId, key);
+        if (recovered) return this.answerRecovered(actorId, key, response, recovered);
       }
       if (row.expired) {
         // The first attempt died (or failed transiently): this one takes its place. Deterministic
@@ -310,6 +339,29 @@ function send(response: Response, answer: RenderedAnswer): string {
     response.status(answer.status).type(answer.contentType);
   }
   return answer.body;
+}
+
+/**
+ * Whether recover() rebuilds exactly this answer from the log: a 201 naming the route's one stream
+ * and, in order, the first ids the actor's key gives events on it (see idempotentEventIds), so the
+ * events it lists are the ones recover() finds, and its bytes are what jsonAnswer makes of them.
+ */
+function rebuiltFromLog(request: Request & { actor?: Actor }, actorId: string, key: string, answer: RenderedAnswer): boolean {
+  if (!request.actor || answer.status !== 201 || answer.headers.length > 0 || answer.contentType !== 'application/json') return false;
+  const [streamId, ...others] = candidateStreams(request);
+  if (streamId === undefined || others.length > 0) return false;
+  let body: Partial<RecoveredAnswer>;
+  try {
+    body = JSON.parse(answer.body) as Partial<RecoveredAnswer>;
+  } catch {
+    return false;
+  }
+  const { eventIds } = body;
+  if (body.streamId !== streamId || !Array.isArray(eventIds) || eventIds.length === 0 || eventIds.length > MAX_EVENTS_PER_STREAM) return false;
+  const keyed = idempotentEventIds(actorId, key, streamId, eventIds.length);
+  if (eventIds.some((id, index) => id !== keyed[index])) return false;
+  const rebuilt: RecoveredAnswer = { streamId, streamRevision: Number(body.streamRevision), globalPosition: Number(body.globalPosition), eventIds: keyed };
+  return jsonAnswer(201, rebuilt).body === answer.body;
 }
 
 /** Deeper than any command body can be (every DTO field is a scalar); bounds canonicalJson's recursion. */

@@ -60,10 +60,16 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** declaredFields per DTO class: decorators register a class's rules when it is defined, so they are fixed by the first request. */
+const declaredFieldsOf = new WeakMap<object, Set<string> | undefined>();
+
 /** The properties a DTO class declares (with validation rules), own and inherited. */
 function declaredFields(metatype: abstract new (...args: never[]) => unknown): Set<string> | undefined {
+  if (declaredFieldsOf.has(metatype)) return declaredFieldsOf.get(metatype);
   const metadatas = getMetadataStorage().getTargetValidationMetadatas(metatype, '', false, false);
-  return metadatas.length === 0 ? undefined : new Set(metadatas.map((m) => m.propertyName));
+  const fields = metadatas.length === 0 ? undefined : new Set(metadatas.map((m) => m.propertyName));
+  declaredFieldsOf.set(metatype, fields);
+  return fields;
 }
 
 /**

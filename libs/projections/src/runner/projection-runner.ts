@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { type EventStore, EventStoreUnavailableError, inTransaction, isUnavailable, type RecordedEvent, type Subscription } from '@fundtrail/event-store';
 import { inBatches } from './batches';
 import { LIVE_TABLES, type Projector, type ReadModelTables } from './projector';
+import type { SharedLogTail } from './shared-log-tail';
 
 export interface RunnerOptions {
   /** Checkpoint row name; defaults to the projector's name. */
@@ -10,6 +11,8 @@ export interface RunnerOptions {
   batchSize?: number;
   onError?: (error: unknown) => void;
   onBatch?: (position: bigint, count: number) => void;
+  /** Where the events come from: one read of the log shared with the process's other projectors; else its own subscription. */
+  tail?: SharedLogTail;
 }
 
 /** Applies a batch and moves the checkpoint in one transaction: a crash loses or repeats nothing. */
@@ -93,7 +96,9 @@ export class ProjectionRunner {
     while (!this.stopped) {
       try {
         this.advanceTo(await readCheckpoint(this.pool, this.checkpointName));
-        this.subscription = this.store.subscribeAll(this.position, { batchSize: this.options.batchSize ?? 1000 });
+        this.subscription = this.options.tail
+          ? this.options.tail.subscribe(this.position)
+          : this.store.subscribeAll(this.position, { batchSize: this.options.batchSize ?? 1000 });
         for await (const batch of inBatches(this.subscription, this.options.batchSize ?? 1000)) {
           const projector = this.projector;
           const position =
