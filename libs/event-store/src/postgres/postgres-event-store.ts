@@ -257,16 +257,31 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * The log in global order, page by page. The next page is asked for as soon as a page arrives,
+   * before its events are handed out: the database reads it while the caller works on this one
+   * (at most two pages are held at once).
+   */
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    let position = options.fromPosition ?? 0n;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     const batchSize = options.batchSize ?? 1000;
-    while (remaining > 0) {
-      const batch = await this.readBatch(position, Math.min(batchSize, remaining));
-      for (const event of batch) yield event;
-      if (batch.length < Math.min(batchSize, remaining)) return;
-      position = batch[batch.length - 1].globalPosition;
-      remaining -= batch.length;
+    let limit = Math.min(batchSize, remaining);
+    let next: Promise<RecordedEvent[]> | undefined = remaining > 0 ? this.readBatch(options.fromPosition ?? 0n, limit) : undefined;
+    try {
+      while (next) {
+        const batch = await next;
+        next = undefined;
+        remaining -= batch.length;
+        const more = batch.length === limit && remaining > 0;
+        if (more) {
+          limit = Math.min(batchSize, remaining);
+          next = this.readBatch(batch[batch.length - 1].globalPosition, limit);
+        }
+        for (const event of batch) yield event;
+      }
+    } finally {
+      // A caller that stops early: let the page asked for land (its error included) before returning.
+      if (next) await next.catch(() => undefined);
     }
   }
 
