@@ -6,6 +6,7 @@ export * from './runner/projection-runner';
 export * from './runner/project-figures.projector';
 export * from './runner/bonds.projector';
 export * from './runner/rebuild';
+export * from './runner/read-model-cache';
 export * from './queries/read-model-queries';
 export * from './queries/audit-verify';
 export * from './queries/cross-links';

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { type EventStore, inTransaction, type RecordedEvent } from '@fundtrail/event-store';
 import { applyInTransaction, readCheckpoint } from './projection-runner';
 import { LIVE_TABLES, type Projector, REBUILD_TABLES } from './projector';
+import { ReadModelCache } from './read-model-cache';
 
 export interface RebuildProgress {
   position: bigint;
@@ -27,7 +28,13 @@ export async function rebuildReadModels(
   store: EventStore,
   pool: Pool,
   projectors: readonly Projector[],
-  options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void; fresh?: boolean } = {},
+  options: {
+    batchSize?: number;
+    onProgress?: (progress: RebuildProgress) => void;
+    fresh?: boolean;
+    /** Budget of each projector's row cache, in characters of stored JSON (0: read every row back). */
+    cacheChars?: number;
+  } = {},
 ): Promise<RebuildResult> {
   const started = process.hrtime.bigint();
   const batchSize = options.batchSize ?? 5000;
@@ -41,21 +48,40 @@ export async function rebuildReadModels(
   }
   const head = await store.headPosition();
   let events = 0;
-  let batch: RecordedEvent[] = [];
-  const flush = async () => {
+  // Between batches each projector keeps the rows it wrote (bounded): the next batch folds onto
+  // them instead of reading them back. Dropped when anything else moved a shadow checkpoint.
+  const caches = projectors.map(() => new ReadModelCache<unknown>(options.cacheChars));
+  const flush = async (batch: RecordedEvent[]) => {
     // One transaction for every projector's share of the batch: half the round trips of one each.
     await inTransaction(pool, async (client) => {
-      for (const projector of projectors) await applyInTransaction(client, projector, shadow(projector), REBUILD_TABLES, batch);
+      for (const [i, projector] of projectors.entries()) {
+        await applyInTransaction(client, projector, shadow(projector), REBUILD_TABLES, batch, caches[i]);
+      }
     });
     events += batch.length;
     options.onProgress?.({ position: batch[batch.length - 1].globalPosition, head, events });
-    batch = [];
   };
-  for await (const event of store.readAll({ fromPosition: from, batchSize })) {
-    batch.push(event);
-    if (batch.length >= batchSize) await flush();
+  // One batch is stored while the next is read: the database and this process work at once.
+  let storing: Promise<void> | undefined;
+  const storeBatch = async (batch: RecordedEvent[]) => {
+    await storing;
+    storing = flush(batch);
+    storing.catch(() => undefined); // awaited before the next batch or at the end; not unhandled meanwhile
+  };
+  try {
+    let batch: RecordedEvent[] = [];
+    for await (const event of store.readAll({ fromPosition: from, batchSize })) {
+      batch.push(event);
+      if (batch.length >= batchSize) {
+        await storeBatch(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await storeBatch(batch);
+    await storing;
+  } finally {
+    await storing?.catch(() => undefined); // a failed read leaves no transaction running behind it
   }
-  if (batch.length > 0) await flush();
   const position = await swapIn(store, pool, projectors);
   return { events, position, seconds: Number(process.hrtime.bigint() - started) / 1e9, resumed };
 }
