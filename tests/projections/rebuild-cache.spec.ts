@@ -1,4 +1,4 @@
-import { createPool, inTransaction, PostgresEventStore, type RecordedEvent } from '@fundtrail/event-store';
+import { createPool, inTransaction, type ProjectedEvent, PostgresEventStore, type RecordedEvent } from '@fundtrail/event-store';
 import { APPLICATION_MIGRATIONS } from '@fundtrail/platform';
 import {
   applyInTransaction,
@@ -43,6 +43,30 @@ describe('rebuild with the row cache', () => {
     await db?.drop();
   });
 
+  it('readAllForProjection hands out what readAll does, field for field and in order, page after page', async () => {
+    const pool = createPool({ url: db.url, poolSize: 3 });
+    const store = new PostgresEventStore(pool);
+    try {
+      const projected = [];
+      for await (const event of store.readAllForProjection({ batchSize: 101 })) projected.push(event);
+      expect(projected).toEqual(events.map(({ globalPosition, streamId, type, data, recordedAt }) => ({ globalPosition, streamId, type, data, recordedAt })));
+      // Paging with a bound and a start, and a caller that stops early (the page asked for ahead lands first).
+      const from = events[10].globalPosition;
+      const some = [];
+      for await (const event of store.readAll({ fromPosition: from, batchSize: 7, maxCount: 30 })) some.push(event);
+      expect(some).toEqual(events.slice(11, 41));
+      let seen = 0;
+      for await (const event of store.readAllForProjection({ batchSize: 5 })) {
+        expect(event.globalPosition).toBe(events[seen].globalPosition);
+        seen += 1;
+        if (seen === 12) break;
+      }
+      expect(pool.totalCount - pool.idleCount).toBe(0);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('writes the same read models as reading every row back, with small batches, a tiny cache and none', async () => {
     const snapshots = [];
     for (const options of [{ cacheChars: 0 }, {}, { cacheChars: 4_000 }]) {
@@ -69,7 +93,7 @@ describe('rebuild with the row cache', () => {
     const pool = createPool({ url: db.url, poolSize: 3 });
     const projector = new ProjectFiguresProjector();
     const checkpoint = 'project-figures:cache-test';
-    const apply = (batch: RecordedEvent[], cache?: ReadModelCache<unknown>) =>
+    const apply = (batch: ProjectedEvent[], cache?: ReadModelCache<unknown>) =>
       inTransaction(pool, (client) => applyInTransaction(client, projector, checkpoint, REBUILD_TABLES, batch, cache));
     try {
       await pool.query(`TRUNCATE ${REBUILD_TABLES.projects}`);

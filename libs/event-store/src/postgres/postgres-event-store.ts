@@ -9,6 +9,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type ProjectedEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -262,11 +263,20 @@ export class PostgresEventStore implements EventStore {
    * before its events are handed out: the database reads it while the caller works on this one
    * (at most two pages are held at once).
    */
-  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return this.pages(options, (position, limit) => this.readBatch(position, limit));
+  }
+
+  /** readAll without the columns a projection never reads (event id, revision, metadata, hashes). */
+  readAllForProjection(options: ReadAllOptions = {}): AsyncIterable<ProjectedEvent> {
+    return this.pages(options, (position, limit) => this.readProjectedBatch(position, limit));
+  }
+
+  private async *pages<E extends ProjectedEvent>(options: ReadAllOptions, read: (position: bigint, limit: number) => Promise<E[]>): AsyncIterable<E> {
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     const batchSize = options.batchSize ?? 1000;
     let limit = Math.min(batchSize, remaining);
-    let next: Promise<RecordedEvent[]> | undefined = remaining > 0 ? this.readBatch(options.fromPosition ?? 0n, limit) : undefined;
+    let next: Promise<E[]> | undefined = remaining > 0 ? read(options.fromPosition ?? 0n, limit) : undefined;
     try {
       while (next) {
         const batch = await next;
@@ -275,7 +285,7 @@ export class PostgresEventStore implements EventStore {
         const more = batch.length === limit && remaining > 0;
         if (more) {
           limit = Math.min(batchSize, remaining);
-          next = this.readBatch(batch[batch.length - 1].globalPosition, limit);
+          next = read(batch[batch.length - 1].globalPosition, limit);
         }
         for (const event of batch) yield event;
       }
@@ -296,6 +306,28 @@ export class PostgresEventStore implements EventStore {
         values: [position.toString(), limit],
       });
       return rows.map(toRecordedEvent);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** readBatch with the projection's columns only (the same bound, the same order). */
+  private async readProjectedBatch(position: bigint, limit: number): Promise<ProjectedEvent[]> {
+    try {
+      const { rows } = await this.pool.query<Pick<EventRow, 'global_position' | 'stream_id' | 'type' | 'data' | 'recorded_at'>>({
+        name: 'fundtrail-read-projected-batch',
+        text: `SELECT global_position, stream_id, type, data, recorded_at FROM events
+          WHERE global_position > $1 AND global_position < ${SAFE_POSITION_BOUND}
+          ORDER BY global_position LIMIT $2`,
+        values: [position.toString(), limit],
+      });
+      return rows.map((row) => ({
+        globalPosition: BigInt(row.global_position),
+        streamId: row.stream_id,
+        type: row.type,
+        data: row.data,
+        recordedAt: row.recorded_at,
+      }));
     } catch (error) {
       throw toStoreError(error);
     }

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '@fundtrail/event-store';
+import type { ProjectedEvent } from '@fundtrail/event-store';
 import { emptyTerms, foldEvents, type ProjectTerms, termsFromJson, termsToJson } from '../figures';
 import { emptyDetails, foldDetails, type ProjectDetails } from '../read-models/project-details';
 import type { Projector, ReadModelTables } from './projector';
@@ -18,12 +18,12 @@ interface ProjectRow {
 export class ProjectFiguresProjector implements Projector {
   readonly name = 'project-figures';
 
-  relevant(event: RecordedEvent): boolean {
+  relevant(event: ProjectedEvent): boolean {
     return event.streamId.startsWith(PROJECT_STREAM);
   }
 
-  async apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables, cache?: ReadModelCache<unknown>): Promise<void> {
-    const byProject = new Map<string, RecordedEvent[]>();
+  async apply(client: PoolClient, events: readonly ProjectedEvent[], tables: ReadModelTables, cache?: ReadModelCache<unknown>): Promise<void> {
+    const byProject = new Map<string, ProjectedEvent[]>();
     for (const event of events) {
       if (!event.streamId.startsWith(PROJECT_STREAM)) continue;
       const projectId = event.streamId.slice(PROJECT_STREAM.length);
@@ -51,7 +51,7 @@ export class ProjectFiguresProjector implements Projector {
       }
     }
     const updated = ids.map((projectId) => {
-      const projectEvents = byProject.get(projectId) as RecordedEvent[];
+      const projectEvents = byProject.get(projectId) as ProjectedEvent[];
       const row = existing.get(projectId);
       const terms = foldEvents(projectEvents, row ? row.terms : emptyTerms());
       // foldDetails changes the object it is given: a row read back is ours; a cached one is too

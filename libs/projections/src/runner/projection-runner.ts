@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { type EventStore, EventStoreUnavailableError, inTransaction, isUnavailable, type RecordedEvent, type Subscription } from '@fundtrail/event-store';
+import { type EventStore, EventStoreUnavailableError, inTransaction, isUnavailable, type ProjectedEvent, type Subscription } from '@fundtrail/event-store';
 import { inBatches } from './batches';
 import { LIVE_TABLES, type Projector, type ReadModelTables } from './projector';
 import type { ReadModelCache } from './read-model-cache';
@@ -19,7 +19,7 @@ export async function applyBatch(
   projector: Projector,
   checkpoint: string,
   tables: ReadModelTables,
-  events: readonly RecordedEvent[],
+  events: readonly ProjectedEvent[],
 ): Promise<bigint> {
   return inTransaction(pool, (client) => applyInTransaction(client, projector, checkpoint, tables, events));
 }
@@ -30,7 +30,7 @@ export async function applyInTransaction(
   projector: Projector,
   checkpoint: string,
   tables: ReadModelTables,
-  events: readonly RecordedEvent[],
+  events: readonly ProjectedEvent[],
   cache?: ReadModelCache<unknown>,
 ): Promise<bigint> {
   await client.query('INSERT INTO projection_checkpoints (projector, position) VALUES ($1, 0) ON CONFLICT DO NOTHING', [checkpoint]);

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { type EventStore, inTransaction, type RecordedEvent } from '@fundtrail/event-store';
+import { type EventStore, inTransaction, type ProjectedEvent } from '@fundtrail/event-store';
 import { applyInTransaction, readCheckpoint } from './projection-runner';
 import { LIVE_TABLES, type Projector, REBUILD_TABLES } from './projector';
 import { ReadModelCache } from './read-model-cache';
@@ -51,7 +51,7 @@ export async function rebuildReadModels(
   // Between batches each projector keeps the rows it wrote (bounded): the next batch folds onto
   // them instead of reading them back. Dropped when anything else moved a shadow checkpoint.
   const caches = projectors.map(() => new ReadModelCache<unknown>(options.cacheChars));
-  const flush = async (batch: RecordedEvent[]) => {
+  const flush = async (batch: ProjectedEvent[]) => {
     // One transaction for every projector's share of the batch: half the round trips of one each.
     await inTransaction(pool, async (client) => {
       for (const [i, projector] of projectors.entries()) {
@@ -63,14 +63,14 @@ export async function rebuildReadModels(
   };
   // One batch is stored while the next is read: the database and this process work at once.
   let storing: Promise<void> | undefined;
-  const storeBatch = async (batch: RecordedEvent[]) => {
+  const storeBatch = async (batch: ProjectedEvent[]) => {
     await storing;
     storing = flush(batch);
     storing.catch(() => undefined); // awaited before the next batch or at the end; not unhandled meanwhile
   };
   try {
-    let batch: RecordedEvent[] = [];
-    for await (const event of store.readAll({ fromPosition: from, batchSize })) {
+    let batch: ProjectedEvent[] = [];
+    for await (const event of store.readAllForProjection({ fromPosition: from, batchSize })) {
       batch.push(event);
       if (batch.length >= batchSize) {
         await storeBatch(batch);
@@ -110,7 +110,7 @@ async function swapIn(store: EventStore, pool: Pool, projectors: readonly Projec
       const position = stored.get(shadow(p)) ?? 0n;
       return position < min ? position : min;
     }, live);
-    const tail: RecordedEvent[] = [];
+    const tail: ProjectedEvent[] = [];
     for await (const event of store.readAll({ fromPosition: shadowFrom })) {
       if (event.globalPosition > live) break;
       tail.push(event);
