@@ -20,6 +20,16 @@ export interface RebuildResult {
 const shadow = (projector: Projector) => `${projector.name}:rebuild`;
 
 /**
+ * Events per read: smaller than a batch, so that the page read ahead and the batch being filled
+ * stay within the rebuild's memory budget (peak RSS 289 MB at 400,000 events with pages of 1,000;
+ * 330–360 MB with pages of 5,000, a larger row cache and a batch stored while the next was read).
+ */
+const READ_PAGE = 1000;
+
+/** Each projector's row cache, in characters of stored JSON: the projects in flight, not the whole log. */
+const ROW_CACHE_CHARS = 1_500_000;
+
+/**
  * Replays the log from position 0 into shadow tables, in batches, then swaps them in atomically
  * with the live ones, so the API keeps answering from the old read models until the new ones
  * are complete. A rebuild that is killed resumes from its own checkpoint when run again.
@@ -50,7 +60,7 @@ export async function rebuildReadModels(
   let events = 0;
   // Between batches each projector keeps the rows it wrote (bounded): the next batch folds onto
   // them instead of reading them back. Dropped when anything else moved a shadow checkpoint.
-  const caches = projectors.map(() => new ReadModelCache<unknown>(options.cacheChars));
+  const caches = projectors.map(() => new ReadModelCache<unknown>(options.cacheChars ?? ROW_CACHE_CHARS));
   const flush = async (batch: ProjectedEvent[]) => {
     // One transaction for every projector's share of the batch: half the round trips of one each.
     await inTransaction(pool, async (client) => {
@@ -61,27 +71,17 @@ export async function rebuildReadModels(
     events += batch.length;
     options.onProgress?.({ position: batch[batch.length - 1].globalPosition, head, events });
   };
-  // One batch is stored while the next is read: the database and this process work at once.
-  let storing: Promise<void> | undefined;
-  const storeBatch = async (batch: ProjectedEvent[]) => {
-    await storing;
-    storing = flush(batch);
-    storing.catch(() => undefined); // awaited before the next batch or at the end; not unhandled meanwhile
-  };
-  try {
-    let batch: ProjectedEvent[] = [];
-    for await (const event of store.readAllForProjection({ fromPosition: from, batchSize })) {
-      batch.push(event);
-      if (batch.length >= batchSize) {
-        await storeBatch(batch);
-        batch = [];
-      }
+  // Stored one after the other: storing a batch while the next is filled was measured no faster
+  // (the fold is this thread's work either way) and held one more batch in memory.
+  let batch: ProjectedEvent[] = [];
+  for await (const event of store.readAllForProjection({ fromPosition: from, batchSize: Math.min(batchSize, READ_PAGE) })) {
+    batch.push(event);
+    if (batch.length >= batchSize) {
+      await flush(batch);
+      batch = [];
     }
-    if (batch.length > 0) await storeBatch(batch);
-    await storing;
-  } finally {
-    await storing?.catch(() => undefined); // a failed read leaves no transaction running behind it
   }
+  if (batch.length > 0) await flush(batch);
   const position = await swapIn(store, pool, projectors);
   return { events, position, seconds: Number(process.hrtime.bigint() - started) / 1e9, resumed };
 }
