@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalJson } from './canonical-json';
+import { chainHash, type SealedContent, sealedJson } from './hash-chain';
 
 /** A deliberately simple reference: what the hash chain has always sealed. */
 function reference(value: unknown): string {
@@ -34,6 +36,96 @@ describe('canonicalJson', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('quotes every string as JSON.stringify does: escapes, controls, lone and paired surrogates', () => {
+    for (const text of ['', 'plain', '昆明市第45工程有限公司', 'a"b', 'a\\b', '\u0000\u001f\u007f', '\ud83d\ude02', '\ud83d', 'x\ude02y', '</script>']) {
+      expect(canonicalJson(text)).toBe(JSON.stringify(text));
+      expect(canonicalJson({ [text]: text })).toBe(reference({ [text]: text }));
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(canonicalJson(text)).toBe(JSON.stringify(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('sorts keys whatever order they come in (integer-like keys, keys already sorted, reversed)', () => {
+    expect(canonicalJson({ 2: 'a', 10: 'b', b: 1, a: 2 })).toBe('{"10":"b","2":"a","a":2,"b":1}');
+    expect(canonicalJson({ a: 1, b: 2, c: 3 })).toBe('{"a":1,"b":2,"c":3}');
+    expect(canonicalJson({ c: 3, b: 2, a: 1 })).toBe('{"a":1,"b":2,"c":3}');
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue()), (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('chainHash', () => {
+  /** What the chain has always sealed: sha256 over prevHash, then canonical JSON of an envelope object. */
+  const referenceHash = (prevHash: string, event: SealedContent) =>
+    createHash('sha256')
+      .update(prevHash)
+      .update(
+        reference({
+          eventId: event.eventId,
+          type: event.type,
+          streamId: event.streamId,
+          streamRevision: event.streamRevision,
+          recordedAt: event.recordedAt,
+          data: event.data,
+          metadata: event.metadata,
+        }),
+      )
+      .digest('hex');
+
+  it('equals the hash of the canonical envelope for any event content', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          prevHash: fc.oneof(fc.constant('0'.repeat(64)), fc.string({ unit: 'binary' })),
+          eventId: fc.uuid(),
+          type: fc.string({ unit: 'binary' }),
+          streamId: fc.string({ unit: 'binary' }),
+          streamRevision: fc.bigInt({ min: 0n, max: 1n << 40n }),
+          recordedAt: fc.date({ noInvalidDate: true }),
+          data: fc.dictionary(fc.string(), fc.jsonValue()),
+          metadata: fc.option(fc.dictionary(fc.string(), fc.jsonValue()), { nil: undefined }),
+        }),
+        ({ prevHash, ...event }) => {
+          const sealed = event as unknown as SealedContent;
+          expect(chainHash(prevHash, sealed)).toBe(referenceHash(prevHash, sealed));
+          expect(sealedJson(sealed)).toBe(
+            reference({
+              eventId: sealed.eventId,
+              type: sealed.type,
+              streamId: sealed.streamId,
+              streamRevision: sealed.streamRevision,
+              recordedAt: sealed.recordedAt,
+              data: sealed.data,
+              metadata: sealed.metadata,
+            }),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps the hash the chain has always given a known event', () => {
+    const event: SealedContent = {
+      eventId: 'bc0dd160-b343-4bf7-a489-8e50e12ca5d0',
+      type: 'DisbursementRecorded',
+      streamId: 'project-p0-00019',
+      streamRevision: 7n,
+      recordedAt: new Date('2024-10-22T01:02:03.456Z'),
+      data: { payee: '昆明市第45工程有限公司', amount: '1877901.11', projectId: 'p0-00019', disbursementId: 'd000001' },
+      metadata: { actor: { id: 'officer-021', role: 'budget-officer' }, schemaVersion: 1 } as unknown as SealedContent['metadata'],
+    };
+    expect(chainHash('0'.repeat(64), event)).toBe('db39c589293e4e876016b5efd05ba7cdba896fb58d1b59e77b34cf29c43040b8');
   });
 });
 

@@ -55,6 +55,9 @@ export interface ReadStreamOptions {
   maxCount?: number;
 }
 
+/** What a projection reads of an event: not its id, revision, metadata or hashes (audit fields). */
+export type ProjectedEvent = Pick<RecordedEvent, 'globalPosition' | 'streamId' | 'type' | 'data' | 'recordedAt'>;
+
 export interface ReadAllOptions {
   /** Read events with globalPosition > fromPosition (exclusive), 0 = from the start. */
   fromPosition?: bigint;
@@ -102,6 +105,11 @@ export interface EventStore {
   /** The events of `streamId` stored under any of `eventIds`, in revision order (ids not stored are absent). */
   findEvents(streamId: string, eventIds: string[]): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * The same events in the same order, with only what a projection folds (ProjectedEvent): a
+   * rebuild reads and parses a third less per event. A store may hand out whole events.
+   */
+  readAllForProjection(options?: ReadAllOptions): AsyncIterable<ProjectedEvent>;
   /** Catch-up then live, in global order; delivers events with globalPosition > fromPosition. */
   subscribeAll(fromPosition: bigint, options?: SubscribeOptions): Subscription;
   /** Position of the last event a subscriber can safely see (no earlier event still in flight). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import type { EventMetadata } from './event-store.port';
 
@@ -18,14 +18,31 @@ export interface SealedContent {
 
 /** hash = sha256(prevHash ‖ canonical JSON of the event), hex. */
 export function chainHash(prevHash: string, event: SealedContent): string {
-  const canonical = canonicalJson({
-    eventId: event.eventId,
-    type: event.type,
-    streamId: event.streamId,
-    streamRevision: event.streamRevision,
-    recordedAt: event.recordedAt,
-    data: event.data,
-    metadata: event.metadata,
-  });
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
+  return sha256Hex(prevHash + sealedJson(event));
 }
+
+/**
+ * The canonical JSON of the sealed fields, written in their sorted order (data, eventId,
+ * metadata, recordedAt, streamId, streamRevision, type) without building and sorting an envelope
+ * object: byte for byte what canonicalJson of that envelope gives (a member that is undefined is
+ * left out, as canonicalJson leaves it out).
+ */
+export function sealedJson(event: SealedContent): string {
+  let out = '{';
+  const member = (name: string, value: unknown) => {
+    if (value === undefined) return;
+    out += `${out.length > 1 ? ',' : ''}"${name}":${canonicalJson(value)}`;
+  };
+  member('data', event.data);
+  member('eventId', event.eventId);
+  member('metadata', event.metadata);
+  member('recordedAt', event.recordedAt);
+  member('streamId', event.streamId);
+  member('streamRevision', event.streamRevision);
+  member('type', event.type);
+  return `${out}}`;
+}
+
+/** One-shot SHA-256 (crypto.hash, Node ≥ 20.12) where there is one: a third of createHash's cost per event. */
+const sha256Hex: (text: string) => string =
+  typeof hash === 'function' ? (text) => hash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');

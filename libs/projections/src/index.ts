@@ -7,6 +7,7 @@ export * from './runner/shared-log-tail';
 export * from './runner/project-figures.projector';
 export * from './runner/bonds.projector';
 export * from './runner/rebuild';
+export * from './runner/read-model-cache';
 export * from './queries/read-model-queries';
 export * from './queries/audit-verify';
 export * from './queries/cross-links';

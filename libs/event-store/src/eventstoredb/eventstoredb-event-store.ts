@@ -23,6 +23,7 @@ import {
   EventStoreUnavailableError,
   type ExpectedRevision,
   type NewEvent,
+  type ProjectedEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -286,6 +287,11 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** Reads `$all` forwards in pages of `batchSize` records, skipping ESDB's system events. */
+  /** EventStoreDB sends whole events: they are handed out as they are. */
+  readAllForProjection(options: ReadAllOptions = {}): AsyncIterable<ProjectedEvent> {
+    return this.readAll(options);
+  }
+
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const from = options.fromPosition ?? 0n;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;

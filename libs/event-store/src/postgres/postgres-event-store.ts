@@ -9,6 +9,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
+  type ProjectedEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -249,16 +250,40 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    let position = options.fromPosition ?? 0n;
+  /**
+   * The log in global order, page by page. The next page is asked for as soon as a page arrives,
+   * before its events are handed out: the database reads it while the caller works on this one
+   * (at most two pages are held at once).
+   */
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return this.pages(options, (position, limit) => this.readBatch(position, limit));
+  }
+
+  /** readAll without the columns a projection never reads (event id, revision, metadata, hashes). */
+  readAllForProjection(options: ReadAllOptions = {}): AsyncIterable<ProjectedEvent> {
+    return this.pages(options, (position, limit) => this.readProjectedBatch(position, limit));
+  }
+
+  private async *pages<E extends ProjectedEvent>(options: ReadAllOptions, read: (position: bigint, limit: number) => Promise<E[]>): AsyncIterable<E> {
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     const batchSize = options.batchSize ?? 1000;
-    while (remaining > 0) {
-      const batch = await this.readBatch(position, Math.min(batchSize, remaining));
-      for (const event of batch) yield event;
-      if (batch.length < Math.min(batchSize, remaining)) return;
-      position = batch[batch.length - 1].globalPosition;
-      remaining -= batch.length;
+    let limit = Math.min(batchSize, remaining);
+    let next: Promise<E[]> | undefined = remaining > 0 ? read(options.fromPosition ?? 0n, limit) : undefined;
+    try {
+      while (next) {
+        const batch = await next;
+        next = undefined;
+        remaining -= batch.length;
+        const more = batch.length === limit && remaining > 0;
+        if (more) {
+          limit = Math.min(batchSize, remaining);
+          next = read(batch[batch.length - 1].globalPosition, limit);
+        }
+        for (const event of batch) yield event;
+      }
+    } finally {
+      // A caller that stops early: let the page asked for land (its error included) before returning.
+      if (next) await next.catch(() => undefined);
     }
   }
 
@@ -273,6 +298,28 @@ export class PostgresEventStore implements EventStore {
         values: [position.toString(), limit],
       });
       return rows.map(toRecordedEvent);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** readBatch with the projection's columns only (the same bound, the same order). */
+  private async readProjectedBatch(position: bigint, limit: number): Promise<ProjectedEvent[]> {
+    try {
+      const { rows } = await this.pool.query<Pick<EventRow, 'global_position' | 'stream_id' | 'type' | 'data' | 'recorded_at'>>({
+        name: 'fundtrail-read-projected-batch',
+        text: `SELECT global_position, stream_id, type, data, recorded_at FROM events
+          WHERE global_position > $1 AND global_position < ${SAFE_POSITION_BOUND}
+          ORDER BY global_position LIMIT $2`,
+        values: [position.toString(), limit],
+      });
+      return rows.map((row) => ({
+        globalPosition: BigInt(row.global_position),
+        streamId: row.stream_id,
+        type: row.type,
+        data: row.data,
+        recordedAt: row.recorded_at,
+      }));
     } catch (error) {
       throw toStoreError(error);
     }

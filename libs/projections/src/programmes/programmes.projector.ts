@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '@fundtrail/event-store';
+import type { ProjectedEvent } from '@fundtrail/event-store';
 import { emptyTerms, foldEvents, type ProjectTerms, termsFromJson, termsToJson } from '../figures';
 import type { Projector, ReadModelTables } from '../runner/projector';
 import { emptyProgrammeDetails, foldProgrammeDetails, type ProgrammeDetails } from './programme-details';
@@ -10,12 +10,12 @@ export const PROGRAMME_STREAM = 'programme-';
 export class ProgrammesProjector implements Projector {
   readonly name = 'programmes';
 
-  relevant(event: RecordedEvent): boolean {
+  relevant(event: ProjectedEvent): boolean {
     return event.streamId.startsWith(PROGRAMME_STREAM);
   }
 
-  async apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables): Promise<void> {
-    const byProgramme = new Map<string, RecordedEvent[]>();
+  async apply(client: PoolClient, events: readonly ProjectedEvent[], tables: ReadModelTables): Promise<void> {
+    const byProgramme = new Map<string, ProjectedEvent[]>();
     for (const event of events) {
       if (!event.streamId.startsWith(PROGRAMME_STREAM)) continue;
       const programmeId = event.streamId.slice(PROGRAMME_STREAM.length);
@@ -31,7 +31,7 @@ export class ProgrammesProjector implements Projector {
     );
     const existing = new Map(rows.map((row) => [row.programme_id, row]));
     const updated = ids.map((programmeId) => {
-      const programmeEvents = byProgramme.get(programmeId) as RecordedEvent[];
+      const programmeEvents = byProgramme.get(programmeId) as ProjectedEvent[];
       const row = existing.get(programmeId);
       const terms = foldEvents(programmeEvents, row ? (termsFromJson(row.terms) as ProjectTerms) : emptyTerms());
       let details = row ? row.details : emptyProgrammeDetails(programmeId);

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@fundtrail/event-store';
+import type { ProjectedEvent } from '@fundtrail/event-store';
 import type { ReportPublished } from '@fundtrail/funding';
 
 /** What the list of published reports shows of each: the report's own fields, its size, and when it was recorded. */
@@ -17,7 +17,7 @@ export interface ReportSummary {
 export const REPORT_STREAM = 'report-';
 
 /** The summary a ReportPublished event gives; undefined for any other event. */
-export function reportSummary(event: RecordedEvent): ReportSummary | undefined {
+export function reportSummary(event: ProjectedEvent): ReportSummary | undefined {
   if (event.type !== 'ReportPublished' || !event.streamId.startsWith(REPORT_STREAM)) return undefined;
   const data = event.data as ReportPublished['data'];
   return {

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '@fundtrail/event-store';
+import type { ProjectedEvent } from '@fundtrail/event-store';
 import type { Projector, ReadModelTables } from '../runner/projector';
 import { REPORT_STREAM, reportSummary } from './report-summary';
 
@@ -7,11 +7,11 @@ import { REPORT_STREAM, reportSummary } from './report-summary';
 export class ReportsProjector implements Projector {
   readonly name = 'reports';
 
-  relevant(event: RecordedEvent): boolean {
+  relevant(event: ProjectedEvent): boolean {
     return event.streamId.startsWith(REPORT_STREAM);
   }
 
-  async apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables): Promise<void> {
+  async apply(client: PoolClient, events: readonly ProjectedEvent[], tables: ReadModelTables): Promise<void> {
     const summaries = events.flatMap((event) => {
       const summary = reportSummary(event);
       return summary ? [summary] : [];

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '@fundtrail/event-store';
+import type { ProjectedEvent } from '@fundtrail/event-store';
 import { type BondDetails, emptyBondDetails, foldBondDetails } from '../read-models/bond-details';
 import type { Projector, ReadModelTables } from './projector';
 
@@ -9,12 +9,12 @@ const BOND_STREAM = 'bond-';
 export class BondsProjector implements Projector {
   readonly name = 'bonds';
 
-  relevant(event: RecordedEvent): boolean {
+  relevant(event: ProjectedEvent): boolean {
     return event.streamId.startsWith(BOND_STREAM);
   }
 
-  async apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables): Promise<void> {
-    const byBond = new Map<string, RecordedEvent[]>();
+  async apply(client: PoolClient, events: readonly ProjectedEvent[], tables: ReadModelTables): Promise<void> {
+    const byBond = new Map<string, ProjectedEvent[]>();
     for (const event of events) {
       if (!event.streamId.startsWith(BOND_STREAM)) continue;
       const bondId = event.streamId.slice(BOND_STREAM.length);
@@ -28,7 +28,7 @@ export class BondsProjector implements Projector {
     );
     const existing = new Map(rows.map((row) => [row.bond_id, row.details]));
     const updated = ids.map((bondId) => {
-      const bondEvents = byBond.get(bondId) as RecordedEvent[];
+      const bondEvents = byBond.get(bondId) as ProjectedEvent[];
       let details = existing.get(bondId) ?? emptyBondDetails(bondId);
       for (const event of bondEvents) details = foldBondDetails(details, event);
       return { bondId, details, lastPosition: bondEvents[bondEvents.length - 1].globalPosition };

@@ -1,21 +1,29 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '@fundtrail/event-store';
+import type { ProjectedEvent } from '@fundtrail/event-store';
 import { emptyTerms, foldEvents, type ProjectTerms, termsFromJson, termsToJson } from '../figures';
 import { emptyDetails, foldDetails, type ProjectDetails } from '../read-models/project-details';
 import type { Projector, ReadModelTables } from './projector';
+import type { ReadModelCache } from './read-model-cache';
 
 const PROJECT_STREAM = 'project-';
+
+/** A project's row as this projector folds onto it (decoded). */
+interface ProjectRow {
+  details: ProjectDetails;
+  terms: ProjectTerms;
+  eventCount: bigint;
+}
 
 /** Per project: its figure terms (the one fold shared with trace and history) and its details. */
 export class ProjectFiguresProjector implements Projector {
   readonly name = 'project-figures';
 
-  relevant(event: RecordedEvent): boolean {
+  relevant(event: ProjectedEvent): boolean {
     return event.streamId.startsWith(PROJECT_STREAM);
   }
 
-  async apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables): Promise<void> {
-    const byProject = new Map<string, RecordedEvent[]>();
+  async apply(client: PoolClient, events: readonly ProjectedEvent[], tables: ReadModelTables, cache?: ReadModelCache<unknown>): Promise<void> {
+    const byProject = new Map<string, ProjectedEvent[]>();
     for (const event of events) {
       if (!event.streamId.startsWith(PROJECT_STREAM)) continue;
       const projectId = event.streamId.slice(PROJECT_STREAM.length);
@@ -24,23 +32,41 @@ export class ProjectFiguresProjector implements Projector {
       else byProject.set(projectId, [event]);
     }
     if (byProject.size === 0) return;
+    const rowCache = cache as ReadModelCache<ProjectRow> | undefined;
     const ids = [...byProject.keys()];
-    const { rows } = await client.query<{ project_id: string; details: ProjectDetails; terms: unknown; event_count: string }>(
-      `SELECT project_id, details, terms, event_count FROM ${tables.projects} WHERE project_id = ANY($1) FOR UPDATE`,
-      [ids],
-    );
-    const existing = new Map(rows.map((row) => [row.project_id, row]));
+    const existing = new Map<string, ProjectRow>();
+    const unknown: string[] = [];
+    for (const projectId of ids) {
+      const row = rowCache?.get(projectId);
+      if (row) existing.set(projectId, row);
+      else unknown.push(projectId);
+    }
+    if (unknown.length > 0) {
+      const { rows } = await client.query<{ project_id: string; details: ProjectDetails; terms: unknown; event_count: string }>(
+        `SELECT project_id, details, terms, event_count FROM ${tables.projects} WHERE project_id = ANY($1) FOR UPDATE`,
+        [unknown],
+      );
+      for (const row of rows) {
+        existing.set(row.project_id, { details: row.details, terms: termsFromJson(row.terms) as ProjectTerms, eventCount: BigInt(row.event_count) });
+      }
+    }
     const updated = ids.map((projectId) => {
-      const projectEvents = byProject.get(projectId) as RecordedEvent[];
+      const projectEvents = byProject.get(projectId) as ProjectedEvent[];
       const row = existing.get(projectId);
-      const terms = foldEvents(projectEvents, row ? (termsFromJson(row.terms) as ProjectTerms) : emptyTerms());
+      const terms = foldEvents(projectEvents, row ? row.terms : emptyTerms());
+      // foldDetails changes the object it is given: a row read back is ours; a cached one is too
+      // (the cache is dropped if this batch is not stored).
       let details = row ? row.details : emptyDetails(projectId);
       for (const event of projectEvents) details = foldDetails(details, event);
+      const detailsJson = JSON.stringify(details);
+      const termsJson = JSON.stringify(termsToJson(terms));
+      const eventCount = (row?.eventCount ?? 0n) + BigInt(projectEvents.length);
+      rowCache?.set(projectId, { details, terms, eventCount }, detailsJson.length + termsJson.length);
       return {
         projectId,
-        details,
-        terms: termsToJson(terms),
-        eventCount: BigInt(row?.event_count ?? 0) + BigInt(projectEvents.length),
+        detailsJson,
+        termsJson,
+        eventCount,
         lastPosition: projectEvents[projectEvents.length - 1].globalPosition,
       };
     });
@@ -55,8 +81,8 @@ export class ProjectFiguresProjector implements Projector {
          last_position = EXCLUDED.last_position, updated_at = now()`,
       [
         updated.map((u) => u.projectId),
-        updated.map((u) => JSON.stringify(u.details)),
-        updated.map((u) => JSON.stringify(u.terms)),
+        updated.map((u) => u.detailsJson),
+        updated.map((u) => u.termsJson),
         updated.map((u) => u.eventCount.toString()),
         updated.map((u) => u.lastPosition.toString()),
       ],

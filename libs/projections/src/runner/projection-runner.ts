@@ -1,8 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
-import { type EventStore, EventStoreUnavailableError, inTransaction, isUnavailable, type RecordedEvent, type Subscription } from '@fundtrail/event-store';
+import { type EventStore, EventStoreUnavailableError, inTransaction, isUnavailable, type ProjectedEvent, type Subscription } from '@fundtrail/event-store';
 import { inBatches } from './batches';
 import { LIVE_TABLES, type Projector, type ReadModelTables } from './projector';
 import type { SharedLogTail } from './shared-log-tail';
+import type { ReadModelCache } from './read-model-cache';
 
 export interface RunnerOptions {
   /** Checkpoint row name; defaults to the projector's name. */
@@ -21,7 +22,7 @@ export async function applyBatch(
   projector: Projector,
   checkpoint: string,
   tables: ReadModelTables,
-  events: readonly RecordedEvent[],
+  events: readonly ProjectedEvent[],
 ): Promise<bigint> {
   return inTransaction(pool, (client) => applyInTransaction(client, projector, checkpoint, tables, events));
 }
@@ -32,17 +33,26 @@ export async function applyInTransaction(
   projector: Projector,
   checkpoint: string,
   tables: ReadModelTables,
-  events: readonly RecordedEvent[],
+  events: readonly ProjectedEvent[],
+  cache?: ReadModelCache<unknown>,
 ): Promise<bigint> {
   await client.query('INSERT INTO projection_checkpoints (projector, position) VALUES ($1, 0) ON CONFLICT DO NOTHING', [checkpoint]);
   const { rows } = await client.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE projector = $1 FOR UPDATE', [checkpoint]);
   const stored = BigInt(rows[0].position);
+  // Rows cached as of another position are not what the table holds (another writer, a rollback).
+  cache?.validate(stored);
   // Another runner (another process) may have applied part of this batch already.
   const fresh = events.filter((event) => event.globalPosition > stored);
   if (fresh.length === 0) return stored;
-  await projector.apply(client, fresh, tables);
   const position = fresh[fresh.length - 1].globalPosition;
-  await client.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projector = $1', [checkpoint, position.toString()]);
+  try {
+    await projector.apply(client, fresh, tables, cache);
+    await client.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projector = $1', [checkpoint, position.toString()]);
+  } catch (error) {
+    cache?.clear(); // it may hold part of a batch that is not stored
+    throw error;
+  }
+  cache?.advance(position);
   return position;
 }
 

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '@fundtrail/event-store';
+import type { ProjectedEvent } from '@fundtrail/event-store';
+import type { ReadModelCache } from './read-model-cache';
 
 /** Which tables a projector writes: the live read models, or the shadow ones a rebuild fills. */
 export interface ReadModelTables {
@@ -26,6 +27,11 @@ export const REBUILD_TABLES: ReadModelTables = {
 export interface Projector {
   readonly name: string;
   /** Whether an event can change this projector's read models; a batch without one costs no transaction. */
-  relevant?(event: RecordedEvent): boolean;
-  apply(client: PoolClient, events: readonly RecordedEvent[], tables: ReadModelTables): Promise<void>;
+  relevant?(event: ProjectedEvent): boolean;
+  /**
+   * `cache`, when given, holds rows this projector wrote in earlier batches (the runner has
+   * checked they are still what the table holds): fold onto them instead of reading them back,
+   * and put the rows written into it.
+   */
+  apply(client: PoolClient, events: readonly ProjectedEvent[], tables: ReadModelTables, cache?: ReadModelCache<unknown>): Promise<void>;
 }

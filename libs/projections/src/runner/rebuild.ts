@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
-import { type EventStore, inTransaction, type RecordedEvent } from '@fundtrail/event-store';
+import { type EventStore, inTransaction, type ProjectedEvent } from '@fundtrail/event-store';
 import { applyInTransaction, readCheckpoint } from './projection-runner';
 import { LIVE_TABLES, type Projector, REBUILD_TABLES } from './projector';
+import { ReadModelCache } from './read-model-cache';
 
 export interface RebuildProgress {
   position: bigint;
@@ -19,6 +20,16 @@ export interface RebuildResult {
 const shadow = (projector: Projector) => `${projector.name}:rebuild`;
 
 /**
+ * Events per read: smaller than a batch, so that the page read ahead and the batch being filled
+ * stay within the rebuild's memory budget (peak RSS 289 MB at 400,000 events with pages of 1,000;
+ * 330–360 MB with pages of 5,000, a larger row cache and a batch stored while the next was read).
+ */
+const READ_PAGE = 1000;
+
+/** Each projector's row cache, in characters of stored JSON: the projects in flight, not the whole log. */
+const ROW_CACHE_CHARS = 1_500_000;
+
+/**
  * Replays the log from position 0 into shadow tables, in batches, then swaps them in atomically
  * with the live ones, so the API keeps answering from the old read models until the new ones
  * are complete. A rebuild that is killed resumes from its own checkpoint when run again.
@@ -27,7 +38,13 @@ export async function rebuildReadModels(
   store: EventStore,
   pool: Pool,
   projectors: readonly Projector[],
-  options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void; fresh?: boolean } = {},
+  options: {
+    batchSize?: number;
+    onProgress?: (progress: RebuildProgress) => void;
+    fresh?: boolean;
+    /** Budget of each projector's row cache, in characters of stored JSON (0: read every row back). */
+    cacheChars?: number;
+  } = {},
 ): Promise<RebuildResult> {
   const started = process.hrtime.bigint();
   const batchSize = options.batchSize ?? 5000;
@@ -41,21 +58,30 @@ export async function rebuildReadModels(
   }
   const head = await store.headPosition();
   let events = 0;
-  let batch: RecordedEvent[] = [];
-  const flush = async () => {
+  // Between batches each projector keeps the rows it wrote (bounded): the next batch folds onto
+  // them instead of reading them back. Dropped when anything else moved a shadow checkpoint.
+  const caches = projectors.map(() => new ReadModelCache<unknown>(options.cacheChars ?? ROW_CACHE_CHARS));
+  const flush = async (batch: ProjectedEvent[]) => {
     // One transaction for every projector's share of the batch: half the round trips of one each.
     await inTransaction(pool, async (client) => {
-      for (const projector of projectors) await applyInTransaction(client, projector, shadow(projector), REBUILD_TABLES, batch);
+      for (const [i, projector] of projectors.entries()) {
+        await applyInTransaction(client, projector, shadow(projector), REBUILD_TABLES, batch, caches[i]);
+      }
     });
     events += batch.length;
     options.onProgress?.({ position: batch[batch.length - 1].globalPosition, head, events });
-    batch = [];
   };
-  for await (const event of store.readAll({ fromPosition: from, batchSize })) {
+  // Stored one after the other: storing a batch while the next is filled was measured no faster
+  // (the fold is this thread's work either way) and held one more batch in memory.
+  let batch: ProjectedEvent[] = [];
+  for await (const event of store.readAllForProjection({ fromPosition: from, batchSize: Math.min(batchSize, READ_PAGE) })) {
     batch.push(event);
-    if (batch.length >= batchSize) await flush();
+    if (batch.length >= batchSize) {
+      await flush(batch);
+      batch = [];
+    }
   }
-  if (batch.length > 0) await flush();
+  if (batch.length > 0) await flush(batch);
   const position = await swapIn(store, pool, projectors);
   return { events, position, seconds: Number(process.hrtime.bigint() - started) / 1e9, resumed };
 }
@@ -84,7 +110,7 @@ async function swapIn(store: EventStore, pool: Pool, projectors: readonly Projec
       const position = stored.get(shadow(p)) ?? 0n;
       return position < min ? position : min;
     }, live);
-    const tail: RecordedEvent[] = [];
+    const tail: ProjectedEvent[] = [];
     for await (const event of store.readAll({ fromPosition: shadowFrom })) {
       if (event.globalPosition > live) break;
       tail.push(event);
