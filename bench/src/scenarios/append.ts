@@ -102,7 +102,13 @@ export async function commandBusAppend(options: AppendOptions): Promise<WritersR
         count,
       );
     },
-    { config: loadConfig({ DATABASE_URL: options.url }) },
+    // The product's own setting reaches the measured process (for A/B runs of the group commit); nothing else of this environment does.
+    {
+      config: loadConfig({
+        DATABASE_URL: options.url,
+        FUNDTRAIL_APPEND_STATEMENTS_IN_FLIGHT: process.env.FUNDTRAIL_APPEND_STATEMENTS_IN_FLIGHT,
+      }),
+    },
   );
 }
 
