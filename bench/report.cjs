@@ -1,16 +1,21 @@
 // `npm run bench:report`: rewrites the figures of docs/PERFORMANCE.md from the committed run in
-// bench/results/latest.json. Only the text between `<!-- generated:NAME -->` and
+// bench/results/latest.json (and the growth table from bench/results/growth.json, `npm run bench:growth`,
+// when that file is there). Only the text between `<!-- generated:NAME -->` and
 // `<!-- /generated -->` is written; the prose around it is left alone.
 // Plain CommonJS so it runs without a build, from the command line and from Jest alike.
-const { readFileSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const DOCUMENT = join('docs', 'PERFORMANCE.md');
 const RESULTS = join('bench', 'results', 'latest.json');
+const GROWTH = join('bench', 'results', 'growth.json');
 const BLOCK = /<!-- generated:([a-z0-9-]+) -->\n([\s\S]*?)<!-- \/generated -->/g;
 
+/** latest.json, with the growth run (growth.json) under `growth` when there is one. */
 function readResults(root) {
-  return JSON.parse(readFileSync(join(root, RESULTS), 'utf8'));
+  const results = JSON.parse(readFileSync(join(root, RESULTS), 'utf8'));
+  if (!existsSync(join(root, GROWTH))) return results;
+  return { ...results, growth: JSON.parse(readFileSync(join(root, GROWTH), 'utf8')) };
 }
 
 // ---- formatting ------------------------------------------------------------------------------
@@ -160,7 +165,55 @@ const BLOCKS = {
     if (results.errors?.length) lines.push(`- problems the run reported: ${results.errors.length} (see \`errors\` in the results file).`);
     return lines.join('\n');
   },
+
+  growth(results) {
+    return growthBlock(results.growth);
+  },
 };
+
+/** The rows of the growth table, in this order; each a scenario of every step. */
+const GROWTH_ROWS = [
+  ['rebuild', (s) => `${whole(s.value)} events/s (${fixed(finite(s.ratio), 2)}× raw scan)`],
+  ['rebuild.rss', (s) => `${inUnit(s.value, s.unit)} MB`],
+  ['verify', (s) => `${whole(s.value)} events/s (${fixed(finite(s.ratio), 2)}× raw scan)`],
+  ['query.figures.p99', (s) => `${inUnit(s.value, s.unit)} ms`],
+  ['trace.10k', (s) => `${inUnit(s.value, s.unit)} ms`],
+];
+
+/** 3.996 → "4×", 1.5 → "1.5×": a step's size against the first. */
+function times(value) {
+  const rounded = Math.round(finite(value) * 10) / 10;
+  return `${Number.isInteger(rounded) ? rounded : rounded.toFixed(1)}×`;
+}
+
+/** The growth table: each read-side cost at each log size, and the last size's value over the first's. */
+function growthBlock(growth) {
+  if (!growth) return 'No growth run is committed yet: `npm run bench:growth` writes `bench/results/growth.json`, then `npm run bench:report`.';
+  const steps = growth.steps;
+  if (!Array.isArray(steps) || steps.length < 2) throw new Error('bench/results/growth.json: a growth run needs at least two steps');
+  const first = finite(steps[0].logEvents);
+  const last = steps[steps.length - 1];
+  const header = [
+    'scenario',
+    ...steps.map((step) => `${whole(step.logEvents)} events (${times(step.logEvents / first)})`),
+    `${times(last.logEvents / first)} ÷ 1×`,
+  ];
+  const rows = GROWTH_ROWS.map(([name, cell]) => {
+    const found = steps.map((step) => {
+      const s = step.scenarios.find((x) => x.name === name);
+      if (!s) throw new Error(`bench/results/growth.json: the step of ${step.logEvents} events has no scenario ${name}`);
+      return s;
+    });
+    return [name, ...found.map(cell), `${fixed(found[found.length - 1].value / finite(found[0].value), 2)}`];
+  });
+  const m = growth.machine;
+  return [
+    `\`DATABASE_URL=postgres://postgres@127.0.0.1:5432/test ${m.command}\`, started ${when(m.startedAt)}, ${whole(m.seconds)} s; ${m.rounds} rounds at each size,`,
+    `medians; 1-minute load average ${fixed(m.loadAverage1m.atStart, 2)} at the start and ${fixed(m.loadAverage1m.atEnd, 2)} at the end.`,
+    '',
+    table(header, rows),
+  ].join('\n');
+}
 
 /** The document with every generated block rewritten from `results`. */
 function render(document, results) {
@@ -183,7 +236,7 @@ function writeReport(root) {
   return file;
 }
 
-module.exports = { BLOCK_NAMES: Object.keys(BLOCKS), DOCUMENT, RESULTS, readResults, render, writeReport };
+module.exports = { BLOCK_NAMES: Object.keys(BLOCKS), DOCUMENT, GROWTH, RESULTS, readResults, render, writeReport };
 
 if (require.main === module) {
   const root = join(__dirname, '..');

@@ -194,6 +194,26 @@ describe('synthetic log', () => {
       if (state.status === 'registered') expect(state.disbursedTotal <= state.receivedTotal).toBe(true);
     }
     expect(new Set(load.projects).size).toBe(load.projects.length);
+
+    // A growth step loads more into the same log: its own ids (projects and bonds), no second trace project.
+    const before = new Set(streams.keys());
+    const more = await loadSyntheticLog(recorder, {
+      targetEvents: 1500,
+      meanDisbursements: 40,
+      window: 6,
+      appenders: 2,
+      chunk: [5, 15],
+      traceDisbursements: 0,
+      seed: 2,
+      idPrefix: 's1-',
+    });
+    expect(more.skippedCommands).toBe(0);
+    expect(more.projects.length).toBeGreaterThan(0);
+    expect(more.projects.every((id) => id.startsWith('s1-p'))).toBe(true);
+    const added = [...streams.keys()].filter((id) => !before.has(id));
+    expect(added.length).toBeGreaterThan(more.projects.length);
+    expect(added.every((id) => id.startsWith('project-s1-p') || id.includes('-s1-'))).toBe(true);
+    expect(streams.get(`project-${TRACE_PROJECT_ID}`)).toHaveLength(trace.length);
   });
 });
 

@@ -15,7 +15,7 @@ import { loadConfig } from '@fundtrail/platform';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Pool } from 'pg';
 import { signToken } from '@fundtrail/auth';
 import { createPool, PostgresEventStore } from '@fundtrail/event-store';
@@ -36,7 +36,7 @@ import {
 } from './scenarios/http';
 import type { ScanResult, VerifyResult } from './scenarios/scan';
 import { median } from './stats';
-import { loadSyntheticLog, type LoadResult } from './synthetic';
+import { type LoadPlan, loadSyntheticLog, type LoadResult } from './synthetic';
 import type { PerOp, WritersResult } from './writers';
 
 const PHASES = ['append', 'http', 'load', 'rebuild', 'verify', 'query', 'trace', 'micro'] as const;
@@ -62,6 +62,31 @@ function parsePhases(argv: readonly string[]): Set<Phase> {
   return new Set(phases as Phase[]);
 }
 
+/** Log sizes of `--growth` when none are given: 1×, 4× and 16×. */
+export const GROWTH_SIZES = [25_000, 100_000, 400_000];
+/** The phases a growth run measures at each size (the append phases do not read the log). */
+const GROWTH_PHASES: readonly Phase[] = ['load', 'rebuild', 'verify', 'query', 'trace'];
+
+/** `--growth` (the default sizes) or `--growth 25000,100000,400000`: log sizes to load in steps, measuring the read side after each. */
+function growthSizes(argv: readonly string[]): number[] | undefined {
+  const inline = argv.find((a) => a.startsWith('--growth='));
+  if (!inline && !argv.includes('--growth')) return undefined;
+  const next = inline ? inline.slice('--growth='.length) : argv[argv.indexOf('--growth') + 1];
+  if (next === undefined || next.startsWith('--')) return GROWTH_SIZES;
+  const sizes = next.split(',').map((n) => Number(n.trim()));
+  if (sizes.length < 2 || sizes.some((n, i) => !Number.isInteger(n) || n <= 0 || (i > 0 && n <= sizes[i - 1])))
+    throw new Error(`--growth needs increasing log sizes, e.g. 25000,100000,400000; got ${next}`);
+  return sizes;
+}
+
+/** One size of a growth run: the read-side scenarios measured on the log as it stood. */
+export interface GrowthStep {
+  targetEvents: number;
+  logEvents: number;
+  scenarios: ScenarioResult[];
+  diagnostics: Record<string, unknown>;
+}
+
 function outPath(argv: readonly string[]): string | undefined {
   const inline = argv.find((a) => a.startsWith('--out='));
   return inline ? inline.slice('--out='.length) : argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : undefined;
@@ -85,7 +110,10 @@ async function countEvents(url: string): Promise<number> {
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const profile: Profile = profileFromArgs(argv);
+  const growth = growthSizes(argv);
   const phases = parsePhases(argv);
+  if (growth) for (const p of PHASES) if (!GROWTH_PHASES.includes(p)) phases.delete(p);
+  const growthSteps: GrowthStep[] = [];
   log(
     `profile ${profile.name}: ${profile.load.targetEvents.toLocaleString('en-US')}-event log, ${profile.rounds} rounds of every scenario, append windows of ${profile.durationMs / 1000} s`,
   );
@@ -249,184 +277,213 @@ async function main(): Promise<number> {
     });
 
     // 3. The big log: realistic synthetic data appended in many-event transactions through PostgresEventStore.
-    await phase('load', async () => {
-      const pool = createPool({ url, poolSize: profile.load.appenders + 1, applicationName: 'bench-load' });
+    // With --growth, each step adds projects of its own (and no second trace project) to reach its size.
+    const loadStep = (step: number, size: number) =>
+      phase('load', async () => {
+        const pool = createPool({ url, poolSize: profile.load.appenders + 1, applicationName: 'bench-load' });
+        try {
+          const store = new PostgresEventStore(pool);
+          const before = step === 0 ? 0 : await countEvents(url);
+          const plan: LoadPlan =
+            step === 0
+              ? { ...profile.load, targetEvents: size }
+              : { ...profile.load, targetEvents: Math.max(1, size - before), traceDisbursements: 0, seed: profile.load.seed + step, idPrefix: `s${step}-` };
+          const added = await loadSyntheticLog(store, plan, (events) => {
+            if ((before + events) % 100_000 < 10_000) log(`load: ${(before + events).toLocaleString('en-US')} events`);
+          });
+          load = load
+            ? {
+                ...added,
+                events: load.events + added.events,
+                appends: load.appends + added.appends,
+                seconds: load.seconds + added.seconds,
+                projects: [...load.projects, ...added.projects],
+                bonds: load.bonds + added.bonds,
+                skippedCommands: load.skippedCommands + added.skippedCommands,
+              }
+            : added;
+          // A settled production table: statistics and visibility map up to date (autovacuum would get there too).
+          await pool.query('VACUUM ANALYZE events');
+        } finally {
+          await pool.end();
+        }
+        log(`load: ${load.events.toLocaleString('en-US')} events, ${load.projects.length} projects, ${load.bonds} bonds in ${load.seconds.toFixed(1)} s`);
+        diagnostics.load = {
+          events: load.events,
+          projects: load.projects.length,
+          bonds: load.bonds,
+          appends: load.appends,
+          eventsPerAppend: r2(load.events / load.appends),
+          seconds: r2(load.seconds),
+          eventsPerSecond: r0(load.events / load.seconds),
+          skippedCommands: load.skippedCommands,
+          plan: profile.load,
+        };
+      });
+
+    /** Rebuild, verify, figures and trace on the log as it stands: their scenarios go to `into`, their diagnostics to `notes`. */
+    const readSide = async (into: ScenarioResult[], notes: Record<string, unknown>) => {
+      // 4. Rebuild: the product's CLI in its own process; a raw scan right before each round is its baseline.
+      await phase('rebuild', async () => {
+        const rounds: { events: number; seconds: number; wallSeconds: number; peakRssMb: number; samples: number; scan: ScanResult }[] = [];
+        for (let round = 1; round <= profile.rounds; round += 1) {
+          const scan = await runWorker<ScanResult>({ kind: 'scan.raw', url });
+          const cli = await runCli(['rebuild', '--fresh'], { DATABASE_URL: url });
+          if (cli.code !== 0) throw new Error(`rebuild exited ${cli.code}: ${cli.stderr.slice(-2000)}`);
+          const match = /rebuilt read models from (\d+) events.* in ([\d.]+) s/.exec(cli.stdout);
+          if (!match) throw new Error(`unexpected rebuild output: ${cli.stdout}`);
+          rounds.push({
+            events: Number(match[1]),
+            seconds: Number(match[2]),
+            wallSeconds: cli.wallSeconds,
+            peakRssMb: cli.peakRssMb,
+            samples: cli.samples,
+            scan,
+          });
+          log(`rebuild round ${round}: ${match[1]} events in ${match[2]} s (raw scan ${r0(scan.perSecond)} events/s); peak RSS ${cli.peakRssMb.toFixed(1)} MB`);
+        }
+        const events = rounds[0].events;
+        const details = {
+          events,
+          seconds: rounds.map((r) => r.seconds),
+          processWallSeconds: rounds.map((r) => r2(r.wallSeconds)),
+          command: 'node dist/apps/cli/src/main.js rebuild --fresh',
+          scan: rounds.map((r) => ({ events: r.scan.events, seconds: r2(r.scan.seconds) })),
+        };
+        into.push(
+          scenario(
+            'rebuild',
+            rounds.map((r) => r.events / r.seconds),
+            { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) },
+            details,
+          ),
+        );
+        into.push(
+          scenario(
+            'rebuild.rss',
+            rounds.map((r) => r.peakRssMb),
+            undefined,
+            { events, samples: rounds.map((r) => r.samples), source: '/proc/<pid>/status VmHWM of the rebuild process' },
+          ),
+        );
+      });
+
+      // 5. Verify: hash chains and read models, in a fresh process; a fresh raw scan right before each round.
+      await phase('verify', async () => {
+        const rounds: { scan: ScanResult; verify: VerifyResult }[] = [];
+        for (let round = 1; round <= profile.rounds; round += 1) {
+          const scan = await runWorker<ScanResult>({ kind: 'scan.raw', url });
+          const verify = await runWorker<VerifyResult>({ kind: 'verify', url });
+          log(`verify round ${round}: ${r0(verify.perSecond)} events/s (raw scan ${r0(scan.perSecond)}), ok=${verify.ok}`);
+          if (!verify.ok)
+            errors.push(
+              `verify: the log or the read models did not verify (${verify.brokenLinks} broken links, ${verify.differences} differences, ${verify.missing} missing)`,
+            );
+          rounds.push({ scan, verify });
+        }
+        const last = rounds[rounds.length - 1].verify;
+        into.push(
+          scenario(
+            'verify',
+            rounds.map((r) => r.verify.perSecond),
+            { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) },
+            {
+              events: last.events,
+              seconds: rounds.map((r) => r2(r.verify.seconds)),
+              ok: rounds.every((r) => r.verify.ok),
+              streams: last.streams,
+              projects: last.projects,
+              cpuSeconds: rounds.map((r) => r2(r.verify.cpuSeconds)),
+              scan: rounds.map((r) => ({ events: r.scan.events, seconds: r2(r.scan.seconds), cpuSeconds: r2(r.scan.cpuSeconds) })),
+            },
+          ),
+        );
+      });
+
+      // 6 + 7. Queries and trace over HTTP, on the loaded log.
+      let api: ApiProcess | undefined;
       try {
-        const store = new PostgresEventStore(pool);
-        load = await loadSyntheticLog(store, profile.load, (events) => {
-          if (events % 100_000 < 10_000) log(`load: ${events.toLocaleString('en-US')} events`);
-        });
-        // A settled production table: statistics and visibility map up to date (autovacuum would get there too).
-        await pool.query('VACUUM ANALYZE events');
-      } finally {
-        await pool.end();
-      }
-      log(`load: ${load.events.toLocaleString('en-US')} events, ${load.projects.length} projects, ${load.bonds} bonds in ${load.seconds.toFixed(1)} s`);
-      diagnostics.load = {
-        events: load.events,
-        projects: load.projects.length,
-        bonds: load.bonds,
-        appends: load.appends,
-        eventsPerAppend: r2(load.events / load.appends),
-        seconds: r2(load.seconds),
-        eventsPerSecond: r0(load.events / load.seconds),
-        skippedCommands: load.skippedCommands,
-        plan: profile.load,
-      };
-    });
-    logEvents = await countEvents(url);
-
-    // 4. Rebuild: the product's CLI in its own process; a raw scan right before each round is its baseline.
-    await phase('rebuild', async () => {
-      const rounds: { events: number; seconds: number; wallSeconds: number; peakRssMb: number; samples: number; scan: ScanResult }[] = [];
-      for (let round = 1; round <= profile.rounds; round += 1) {
-        const scan = await runWorker<ScanResult>({ kind: 'scan.raw', url });
-        const cli = await runCli(['rebuild', '--fresh'], { DATABASE_URL: url });
-        if (cli.code !== 0) throw new Error(`rebuild exited ${cli.code}: ${cli.stderr.slice(-2000)}`);
-        const match = /rebuilt read models from (\d+) events.* in ([\d.]+) s/.exec(cli.stdout);
-        if (!match) throw new Error(`unexpected rebuild output: ${cli.stdout}`);
-        rounds.push({
-          events: Number(match[1]),
-          seconds: Number(match[2]),
-          wallSeconds: cli.wallSeconds,
-          peakRssMb: cli.peakRssMb,
-          samples: cli.samples,
-          scan,
-        });
-        log(`rebuild round ${round}: ${match[1]} events in ${match[2]} s (raw scan ${r0(scan.perSecond)} events/s); peak RSS ${cli.peakRssMb.toFixed(1)} MB`);
-      }
-      const events = rounds[0].events;
-      const details = {
-        events,
-        seconds: rounds.map((r) => r.seconds),
-        processWallSeconds: rounds.map((r) => r2(r.wallSeconds)),
-        command: 'node dist/apps/cli/src/main.js rebuild --fresh',
-        scan: rounds.map((r) => ({ events: r.scan.events, seconds: r2(r.scan.seconds) })),
-      };
-      scenarios.push(
-        scenario(
-          'rebuild',
-          rounds.map((r) => r.events / r.seconds),
-          { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) },
-          details,
-        ),
-      );
-      scenarios.push(
-        scenario(
-          'rebuild.rss',
-          rounds.map((r) => r.peakRssMb),
-          undefined,
-          { events, samples: rounds.map((r) => r.samples), source: '/proc/<pid>/status VmHWM of the rebuild process' },
-        ),
-      );
-    });
-
-    // 5. Verify: hash chains and read models, in a fresh process; a fresh raw scan right before each round.
-    await phase('verify', async () => {
-      const rounds: { scan: ScanResult; verify: VerifyResult }[] = [];
-      for (let round = 1; round <= profile.rounds; round += 1) {
-        const scan = await runWorker<ScanResult>({ kind: 'scan.raw', url });
-        const verify = await runWorker<VerifyResult>({ kind: 'verify', url });
-        log(`verify round ${round}: ${r0(verify.perSecond)} events/s (raw scan ${r0(scan.perSecond)}), ok=${verify.ok}`);
-        if (!verify.ok)
-          errors.push(
-            `verify: the log or the read models did not verify (${verify.brokenLinks} broken links, ${verify.differences} differences, ${verify.missing} missing)`,
+        if (phases.has('query') || phases.has('trace')) api = await startApi(url, jwtSecret);
+        const projects = load?.projects.filter((id) => id !== load?.traceProjectId) ?? [];
+        await phase('query', async () => {
+          if (!api) return;
+          if (projects.length === 0) throw new Error('query.figures.p99 needs the loaded log (phase load)');
+          const latencies: LatencyResult[] = [];
+          for (let round = 1; round <= profile.rounds; round += 1) {
+            const latency = await figuresLatency(api, analyst, projects, profile.queryRequests, 41 + round);
+            log(`query.figures round ${round}: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms over ${latency.requests} requests`);
+            if ((latency.statusCounts['200'] ?? 0) !== latency.requests)
+              throw new Error(`query.figures: not every answer was 200: ${JSON.stringify(latency.statusCounts)}`);
+            latencies.push(latency);
+          }
+          notes['query.figures under load (8 connections, one round)'] = await figuresUnderLoad(api, analyst, projects, 8, profile.queryUnderLoadSeconds, 43);
+          into.push(
+            scenario(
+              'query.figures.p99',
+              latencies.map((l) => l.p99),
+              undefined,
+              {
+                requestsPerRound: profile.queryRequests,
+                connections: 1,
+                p50: latencies.map((l) => r2(l.p50)),
+                p999: latencies.map((l) => r2(l.p999)),
+                mean: latencies.map((l) => r2(l.mean)),
+                max: latencies.map((l) => r2(l.max)),
+                logEvents,
+                projects: projects.length,
+                bytesPerResponse: r0(median(latencies.map((l) => l.bytesPerResponse))),
+              },
+            ),
           );
-        rounds.push({ scan, verify });
+        });
+        await phase('trace', async () => {
+          if (!api || !load) throw new Error('trace.10k needs the loaded log (phase load)');
+          const traces: TraceResult[] = [];
+          for (let round = 1; round <= profile.rounds; round += 1) {
+            const trace = await traceTiming(api, auditor, load.traceProjectId, profile.traceRepeats);
+            log(`trace.10k round ${round}: median ${trace.median.toFixed(1)} ms, ${trace.terms} terms, matches=${trace.matches}`);
+            if (trace.terms !== profile.load.traceDisbursements)
+              errors.push(`trace.10k: ${trace.terms} contributing events, expected ${profile.load.traceDisbursements}`);
+            if (!trace.matches) errors.push('trace.10k: the recomputed figure does not match the read model');
+            traces.push(trace);
+          }
+          into.push(
+            scenario(
+              'trace.10k',
+              traces.map((t) => t.median),
+              undefined,
+              {
+                contributingEvents: traces[0].terms,
+                matches: traces.every((t) => t.matches),
+                repeatsPerRound: profile.traceRepeats,
+                timingsMs: traces.map((t) => t.ms),
+                firstCallMs: traces[0].firstMs,
+                responseBytes: traces[0].responseBytes,
+                logEvents,
+              },
+            ),
+          );
+        });
+      } finally {
+        await api?.stop();
+        closeHttpAgent();
       }
-      const last = rounds[rounds.length - 1].verify;
-      scenarios.push(
-        scenario(
-          'verify',
-          rounds.map((r) => r.verify.perSecond),
-          { name: 'raw ordered scan + sum (pg)', values: rounds.map((r) => r.scan.perSecond) },
-          {
-            events: last.events,
-            seconds: rounds.map((r) => r2(r.verify.seconds)),
-            ok: rounds.every((r) => r.verify.ok),
-            streams: last.streams,
-            projects: last.projects,
-            cpuSeconds: rounds.map((r) => r2(r.verify.cpuSeconds)),
-            scan: rounds.map((r) => ({ events: r.scan.events, seconds: r2(r.scan.seconds), cpuSeconds: r2(r.scan.cpuSeconds) })),
-          },
-        ),
-      );
-    });
+    };
 
-    // 6 + 7. Queries and trace over HTTP, on the loaded log.
-    let api: ApiProcess | undefined;
-    try {
-      if (phases.has('query') || phases.has('trace')) api = await startApi(url, jwtSecret);
-      const projects = load?.projects.filter((id) => id !== load?.traceProjectId) ?? [];
-      await phase('query', async () => {
-        if (!api) return;
-        if (projects.length === 0) throw new Error('query.figures.p99 needs the loaded log (phase load)');
-        const latencies: LatencyResult[] = [];
-        for (let round = 1; round <= profile.rounds; round += 1) {
-          const latency = await figuresLatency(api, analyst, projects, profile.queryRequests, 41 + round);
-          log(`query.figures round ${round}: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms over ${latency.requests} requests`);
-          if ((latency.statusCounts['200'] ?? 0) !== latency.requests)
-            throw new Error(`query.figures: not every answer was 200: ${JSON.stringify(latency.statusCounts)}`);
-          latencies.push(latency);
-        }
-        diagnostics['query.figures under load (8 connections, one round)'] = await figuresUnderLoad(
-          api,
-          analyst,
-          projects,
-          8,
-          profile.queryUnderLoadSeconds,
-          43,
-        );
-        scenarios.push(
-          scenario(
-            'query.figures.p99',
-            latencies.map((l) => l.p99),
-            undefined,
-            {
-              requestsPerRound: profile.queryRequests,
-              connections: 1,
-              p50: latencies.map((l) => r2(l.p50)),
-              p999: latencies.map((l) => r2(l.p999)),
-              mean: latencies.map((l) => r2(l.mean)),
-              max: latencies.map((l) => r2(l.max)),
-              logEvents,
-              projects: projects.length,
-              bytesPerResponse: r0(median(latencies.map((l) => l.bytesPerResponse))),
-            },
-          ),
-        );
-      });
-      await phase('trace', async () => {
-        if (!api || !load) throw new Error('trace.10k needs the loaded log (phase load)');
-        const traces: TraceResult[] = [];
-        for (let round = 1; round <= profile.rounds; round += 1) {
-          const trace = await traceTiming(api, auditor, load.traceProjectId, profile.traceRepeats);
-          log(`trace.10k round ${round}: median ${trace.median.toFixed(1)} ms, ${trace.terms} terms, matches=${trace.matches}`);
-          if (trace.terms !== profile.load.traceDisbursements)
-            errors.push(`trace.10k: ${trace.terms} contributing events, expected ${profile.load.traceDisbursements}`);
-          if (!trace.matches) errors.push('trace.10k: the recomputed figure does not match the read model');
-          traces.push(trace);
-        }
-        scenarios.push(
-          scenario(
-            'trace.10k',
-            traces.map((t) => t.median),
-            undefined,
-            {
-              contributingEvents: traces[0].terms,
-              matches: traces.every((t) => t.matches),
-              repeatsPerRound: profile.traceRepeats,
-              timingsMs: traces.map((t) => t.ms),
-              firstCallMs: traces[0].firstMs,
-              responseBytes: traces[0].responseBytes,
-              logEvents,
-            },
-          ),
-        );
-      });
-    } finally {
-      await api?.stop();
-      closeHttpAgent();
+    if (growth) {
+      for (const [step, size] of growth.entries()) {
+        await loadStep(step, size);
+        logEvents = await countEvents(url);
+        log(`growth step ${step + 1} of ${growth.length}: ${logEvents.toLocaleString('en-US')} events in the log`);
+        const stepScenarios: ScenarioResult[] = [];
+        const notes: Record<string, unknown> = { load: diagnostics.load };
+        await readSide(stepScenarios, notes);
+        growthSteps.push({ targetEvents: size, logEvents, scenarios: stepScenarios, diagnostics: notes });
+      }
+    } else {
+      await loadStep(0, profile.load.targetEvents);
+      logEvents = await countEvents(url);
+      await readSide(scenarios, diagnostics);
     }
 
     // Diagnostics: per-event CPU costs, and the command bus again on the big log (growth).
@@ -448,6 +505,8 @@ async function main(): Promise<number> {
   } finally {
     await server.close();
   }
+
+  if (growth) return writeGrowth(argv, growthSteps, { postgres, mode: server.mode, profile: profile.name, rounds: profile.rounds }, errors);
 
   const order = new Map<string, number>(
     ['append.command-bus', 'append.peer-emmett', 'append.http', 'rebuild', 'rebuild.rss', 'query.figures.p99', 'trace.10k', 'verify'].map((n, i) => [n, i]),
@@ -493,6 +552,46 @@ async function main(): Promise<number> {
     `${profile.name} run, ${logEvents.toLocaleString('en-US')} events in the log, PostgreSQL ${postgres} (${server.mode}), ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${r0((Date.now() - runStarted) / 1000)} s\n`,
   );
   process.stdout.write(`results: ${out ?? join('bench', 'results', 'latest.json')}\n`);
+  if (errors.length) {
+    process.stderr.write(`\n${errors.length} problem(s):\n${errors.map((e) => `- ${e}`).join('\n')}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** bench/results/growth.json (or --out): each size's read-side scenarios, for bench:report's growth table. */
+function writeGrowth(
+  argv: readonly string[],
+  steps: readonly GrowthStep[],
+  run: { postgres: string; mode: string; profile: string; rounds: number },
+  errors: string[],
+): number {
+  const cpu = cpus();
+  const growth = {
+    machine: {
+      hostname: hostname(),
+      platform: `${process.platform} ${release()}`,
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? 'unknown',
+      memoryGb: r2(totalmem() / 1024 ** 3),
+      node: process.version,
+      postgres: run.postgres,
+      store: run.mode,
+      profile: run.profile,
+      rounds: run.rounds,
+      loadAverage1m: { atStart: r2(loadAverages[0][0]), atEnd: r2(loadavg()[0]), samples: loadAverages.map((l) => r2(l[0])) },
+      startedAt: new Date(runStarted).toISOString(),
+      seconds: r0((Date.now() - runStarted) / 1000),
+      command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    },
+    steps,
+    ...(errors.length ? { errors } : {}),
+  };
+  const out = outPath(argv) ?? join(repoRoot(), 'bench', 'results', 'growth.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(growth, null, 2)}\n`);
+  for (const step of steps) process.stdout.write(`\n${step.logEvents.toLocaleString('en-US')} events in the log\n${formatTable(step.scenarios)}\n`);
+  process.stdout.write(`\ngrowth run, ${r0((Date.now() - runStarted) / 1000)} s; results: ${out}\n`);
   if (errors.length) {
     process.stderr.write(`\n${errors.length} problem(s):\n${errors.map((e) => `- ${e}`).join('\n')}\n`);
     return 1;

@@ -46,6 +46,8 @@ export interface LoadPlan {
   /** The project whose disbursed_total has exactly this many contributing events (trace.10k). */
   traceDisbursements: number;
   seed: number;
+  /** Put before every project and bond id: a later load into the same log (bench:growth's steps) then names its own. */
+  idPrefix?: string;
 }
 
 export const TRACE_PROJECT_ID = 'trace-10k';
@@ -357,7 +359,7 @@ export async function loadSyntheticLog(store: AppendTarget, plan: LoadPlan, onPr
       if (!bond || bondUses >= 12) {
         bonds += 1;
         bond = new BondScript(
-          `sb-2024-${index}-${String(started).padStart(5, '0')}`,
+          `sb-2024-${plan.idPrefix ?? ''}${index}-${String(started).padStart(5, '0')}`,
           'special',
           yuan(5_000_000_000),
           `2024年云南省政府专项债券（第${index}-${started}期）`,
@@ -368,7 +370,7 @@ export async function loadSyntheticLog(store: AppendTarget, plan: LoadPlan, onPr
       const useBond = random() < 0.35;
       if (useBond) bondUses += 1;
       const disbursements = Math.max(1, Math.round(plan.meanDisbursements * (0.3 + random() * 1.4)));
-      const id = `p${index}-${String(started).padStart(5, '0')}`;
+      const id = `${plan.idPrefix ?? ''}p${index}-${String(started).padStart(5, '0')}`;
       projects.push(id);
       planned += 12 + disbursements * 1.02;
       return new ProjectScript(id, random, { disbursements, bond: useBond ? bond : undefined });

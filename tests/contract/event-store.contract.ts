@@ -139,6 +139,26 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractSu
         expect(await store.readStream(stream('empty'))).toEqual([]);
       });
 
+      it('reads a stream longer than one query page (PostgreSQL reads 1,000 rows a query) whole, in order, from any revision, bounded either way', async () => {
+        const id = stream('long');
+        const length = 2_345;
+        for (let start = 0; start < length; start += 500) {
+          const events = Array.from({ length: Math.min(500, length - start) }, (_, n) => newEvent('L', { n: start + n }));
+          await store.append(id, events, { expectedRevision: start === 0 ? 'no_stream' : BigInt(start - 1) });
+        }
+        const revisions = (events: RecordedEvent[]) => events.map((e) => Number(e.streamRevision));
+        const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+        const forwards = await store.readStream(id);
+        expect(revisions(forwards)).toEqual(range(0, length - 1));
+        expect(forwards.map((e) => e.data.n)).toEqual(range(0, length - 1));
+        expect(revisions(await store.readStream(id, { from: 999n }))).toEqual(range(999, length - 1));
+        expect(revisions(await store.readStream(id, { from: 10n, maxCount: 1_500 }))).toEqual(range(10, 1_509));
+        expect(revisions(await store.readStream(id, { maxCount: 2_000 }))).toEqual(range(0, 1_999));
+        expect(revisions(await store.readStream(id, { direction: 'backwards' }))).toEqual(range(0, length - 1).reverse());
+        expect(revisions(await store.readStream(id, { direction: 'backwards', from: 2_000n, maxCount: 1_200 }))).toEqual(range(801, 2_000).reverse());
+        expect(revisions(await store.readStream(id, { direction: 'backwards', from: 1_000n }))).toEqual(range(0, 1_000).reverse());
+      });
+
       it('reads all events in strictly increasing global order, each stream in revision order', async () => {
         const a = stream('all-a');
         const b = stream('all-b');

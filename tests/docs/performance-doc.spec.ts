@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchResults, MIN_ROUNDS, SCENARIO_NAMES, validateResults } from '../../bench/src/results';
@@ -7,6 +7,7 @@ import { type BenchResults, MIN_ROUNDS, SCENARIO_NAMES, validateResults } from '
 interface ReportGenerator {
   BLOCK_NAMES: string[];
   DOCUMENT: string;
+  GROWTH: string;
   RESULTS: string;
   readResults(root: string): BenchResults;
   render(document: string, results: BenchResults): string;
@@ -93,11 +94,43 @@ describe('docs/PERFORMANCE.md', () => {
       mkdirSync(join(scratch, 'docs'));
       mkdirSync(join(scratch, 'bench', 'results'), { recursive: true });
       writeFileSync(join(scratch, report.RESULTS), readFileSync(join(ROOT, report.RESULTS)));
+      if (existsSync(join(ROOT, report.GROWTH))) writeFileSync(join(scratch, report.GROWTH), readFileSync(join(ROOT, report.GROWTH)));
       writeFileSync(join(scratch, report.DOCUMENT), skeleton());
       expect(report.writeReport(scratch)).toBe(join(scratch, report.DOCUMENT));
       expect(readFileSync(join(scratch, report.DOCUMENT), 'utf8')).toBe(report.render(skeleton(), report.readResults(ROOT)));
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+  });
+
+  describe('the growth table (bench/results/growth.json, from `npm run bench:growth`)', () => {
+    type Growth = { steps: Array<{ logEvents: number; scenarios: Array<{ name: string; value: number }> }> };
+    const fixture = () => JSON.parse(readFileSync(join(__dirname, 'fixtures', 'growth.json'), 'utf8')) as Growth;
+    const growthBlock = (growth: unknown) => {
+      const text = report.render(skeleton(), { ...report.readResults(ROOT), growth } as BenchResults);
+      return /<!-- generated:growth -->\n([\s\S]*?)\n<!-- \/generated -->/.exec(text)![1];
+    };
+
+    it('renders each read-side scenario at each log size, the sizes as multiples of the first, and the last over the first', () => {
+      const text = growthBlock(fixture());
+      const lines = text.split('\n');
+      expect(lines).toContain('| scenario | 25,003 events (1×) | 100,118 events (4×) | 400,441 events (16×) | 16× ÷ 1× |');
+      expect(lines).toContain('| trace.10k | 101.5 ms | 103.2 ms | 104.9 ms | 1.03 |');
+      expect(lines).toContain('| query.figures.p99 | 3.90 ms | 4.10 ms | 4.30 ms | 1.10 |');
+      expect(lines).toContain('| rebuild | 61,000 events/s (0.41× raw scan) | 60,000 events/s (0.40× raw scan) | 59,000 events/s (0.39× raw scan) | 0.97 |');
+      expect(lines).toContain('| rebuild.rss | 150.2 MB | 151.0 MB | 152.5 MB | 1.02 |');
+      expect(lines).toContain('| verify | 52,000 events/s (0.45× raw scan) | 51,000 events/s (0.44× raw scan) | 50,000 events/s (0.43× raw scan) | 0.96 |');
+      expect(text).toContain('npm run bench -- --quick --growth');
+      expect(text).toContain('3 rounds at each size');
+    });
+
+    it('says how to make one when no growth run is there, and refuses a run of one step or a step without a scenario', () => {
+      expect(growthBlock(undefined)).toMatch(/^No growth run is committed yet: `npm run bench:growth`/);
+      const growth = fixture();
+      expect(() => growthBlock({ ...growth, steps: growth.steps.slice(0, 1) })).toThrow(/at least two steps/);
+      const [first, ...rest] = growth.steps;
+      const withoutTrace = { ...first, scenarios: first.scenarios.filter((s) => s.name !== 'trace.10k') };
+      expect(() => growthBlock({ ...growth, steps: [withoutTrace, ...rest] })).toThrow(/25003 events has no scenario trace.10k/);
+    });
   });
 });

@@ -46,6 +46,9 @@ export const SAFE_POSITION_BOUND = `(
          )::text::bigint * 1048576
     FROM (SELECT pg_current_snapshot() AS snap) AS current)`;
 
+/** Rows per query of readStream: small enough that PostgreSQL reads a long stream by its index. */
+export const READ_PAGE = 1000;
+
 const COLUMNS = `global_position, event_id, stream_id, stream_revision, type, data, metadata, recorded_at, hash, prev_hash`;
 
 interface EventRow {
@@ -210,31 +213,40 @@ export class PostgresEventStore implements EventStore {
     throw new WrongExpectedVersionError(streamId, expected, head ? head.revision : 'no_stream');
   }
 
+  /**
+   * The stream in revision order, read in pages of READ_PAGE rows by the (stream_id, stream_revision)
+   * index. One unbounded query would let the planner pick a sequential scan of the whole log for a long
+   * stream (its estimate of how the stream's rows are spread is poor), a cost that grows with the log
+   * rather than with the stream; a LIMIT keeps it on the index. A stream shorter than a page is one query.
+   */
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
-    const params: unknown[] = [streamId];
-    let where = 'stream_id = $1';
-    if (options.from !== undefined) {
-      params.push(options.from.toString());
-      where += backwards ? ` AND stream_revision <= $2` : ` AND stream_revision >= $2`;
-    }
-    let limit = '';
-    if (options.maxCount !== undefined) {
-      params.push(options.maxCount);
-      limit = ` LIMIT $${params.length}`;
-    }
+    const sql = (from: boolean) =>
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1${from ? (backwards ? ' AND stream_revision <= $3' : ' AND stream_revision >= $3') : ''}` +
+      ` ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $2`;
+    const events: RecordedEvent[] = [];
+    let from = options.from;
+    let remaining = options.maxCount;
     try {
-      const { rows } = await this.pool.query<EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}${limit}`,
-        params,
-      );
-      const events = rows.map(toRecordedEvent);
-      const head = backwards ? events[0] : events[events.length - 1];
-      if (head) this.remember(streamId, head.streamRevision, head.hash);
-      return events;
+      for (;;) {
+        const limit = remaining === undefined ? READ_PAGE : Math.min(remaining, READ_PAGE);
+        if (limit <= 0) break;
+        const params: unknown[] = [streamId, limit];
+        if (from !== undefined) params.push(from.toString());
+        const { rows } = await this.pool.query<EventRow>(sql(from !== undefined), params);
+        for (const row of rows) events.push(toRecordedEvent(row));
+        if (remaining !== undefined) remaining -= rows.length;
+        if (rows.length < limit) break;
+        const last = events[events.length - 1].streamRevision;
+        if (backwards && last === 0n) break;
+        from = backwards ? last - 1n : last + 1n;
+      }
     } catch (error) {
       throw toStoreError(error);
     }
+    const head = backwards ? events[0] : events[events.length - 1];
+    if (head) this.remember(streamId, head.streamRevision, head.hash);
+    return events;
   }
 
   async findEvents(streamId: string, eventIds: string[]): Promise<RecordedEvent[]> {

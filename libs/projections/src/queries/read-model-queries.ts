@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '@fundtrail/event-store';
-import { computeFigures, type Figure, type FigureTrace, foldEvents, termsFromJson, traceFigure } from '../figures';
+import { computeFigures, type Figure, type FigureTerms, type FigureTrace, foldEvents, type TermWindow, termsFromJson, traceFigure } from '../figures';
 import type { BondDetails } from '../read-models/bond-details';
 import type { ProjectDetails } from '../read-models/project-details';
 import { foldDetails, emptyDetails } from '../read-models/project-details';
@@ -65,8 +65,23 @@ export interface EventFilter {
 /** The checkpoint the project read models are as of. */
 export const PROJECT_CHECKPOINT = 'project-figures';
 
+/** How many projects' current views ReadModelQueries keeps computed (about 32 kB each on the bench's log). */
+export const VIEW_CACHE_SIZE = 2000;
+
+/** A project's view as computed from one version of its read-model row, as of one checkpoint. */
+interface CachedView {
+  version: string;
+  asOf: bigint;
+  details: ProjectDetails;
+  terms: FigureTerms;
+  view: ProjectView;
+}
+
 /** The read side's questions, answered from read models (figures) or from the log (trace, history, events). */
 export class ReadModelQueries {
+  /** Answers are shared, never changed: callers copy what they page or spread. */
+  private readonly views = new Map<string, CachedView>();
+
   constructor(
     private readonly pool: Pool,
     private readonly store: EventStore,
@@ -80,34 +95,102 @@ export class ReadModelQueries {
   /** Without a time, the read model answers; with one, the project's stream is cut and folded. */
   async project(projectId: string, time: FigureTime = {}): Promise<ProjectView | ProjectAbsent> {
     if (!isNow(time)) return projectAt(projectId, await this.store.readStream(`project-${projectId}`), time);
-    const { rows } = await this.pool.query<{ details: ProjectDetails; terms: unknown; event_count: string; last_position: string; checkpoint: string | null }>(
-      `SELECT details, terms, event_count, last_position,
-              (SELECT position FROM projection_checkpoints WHERE projector = $2) AS checkpoint
+    // One indexed read of the row. Its version (xmin: the transaction that wrote it, so any write or
+    // rebuild changes it) goes with the query: when it is the version cached here, the row's JSON is
+    // neither sent nor parsed, and the figures computed from it last time are answered again.
+    const cached = this.views.get(projectId);
+    const { rows } = await this.pool.query<{
+      version: string;
+      details: ProjectDetails | null;
+      terms: unknown;
+      event_count: string;
+      last_position: string;
+      checkpoint: string | null;
+    }>(
+      `SELECT xmin::text || ':' || last_position AS version, event_count, last_position,
+              (SELECT position FROM projection_checkpoints WHERE projector = $2) AS checkpoint,
+              CASE WHEN xmin::text || ':' || last_position = $3 THEN NULL ELSE details END AS details,
+              CASE WHEN xmin::text || ':' || last_position = $3 THEN NULL ELSE terms END AS terms
          FROM project_read_models WHERE project_id = $1`,
-      [projectId, PROJECT_CHECKPOINT],
+      [projectId, PROJECT_CHECKPOINT, cached?.version ?? null],
     );
-    if (rows.length === 0) return ProjectAbsent.NOT_FOUND;
+    if (rows.length === 0) {
+      this.views.delete(projectId);
+      return ProjectAbsent.NOT_FOUND;
+    }
     const row = rows[0];
     const asOf = BigInt(row.checkpoint ?? row.last_position);
-    return {
-      project: { ...row.details, eventCount: Number(row.event_count), lastPosition: row.last_position },
-      figures: computeFigures(termsFromJson(row.terms), asOf),
+    const hit = cached !== undefined && row.details === null ? cached : undefined;
+    if (hit && hit.asOf === asOf) {
+      this.remember(projectId, hit);
+      return hit.view;
+    }
+    const details = hit ? hit.details : (row.details as ProjectDetails);
+    const terms = hit ? hit.terms : termsFromJson(row.terms);
+    return this.computed(projectId, row, asOf, details, terms);
+  }
+
+  private computed(
+    projectId: string,
+    row: { version: string; event_count: string; last_position: string },
+    asOf: bigint,
+    details: ProjectDetails,
+    terms: FigureTerms,
+  ): ProjectView {
+    const view: ProjectView = {
+      project: { ...details, eventCount: Number(row.event_count), lastPosition: row.last_position },
+      figures: computeFigures(terms, asOf),
       asOfPosition: asOf.toString(),
     };
+    this.remember(projectId, { version: row.version, asOf, details, terms, view });
+    return view;
+  }
+
+  /**
+   * Once, when the server starts: computes the views of the most recently written projects (as many
+   * as are kept), so the first reads of each are answered as the later ones are. Returns how many.
+   */
+  async warm(): Promise<number> {
+    const { rows } = await this.pool.query<{
+      project_id: string;
+      version: string;
+      details: ProjectDetails;
+      terms: unknown;
+      event_count: string;
+      last_position: string;
+      checkpoint: string | null;
+    }>(
+      `SELECT project_id, xmin::text || ':' || last_position AS version, details, terms, event_count, last_position,
+              (SELECT position FROM projection_checkpoints WHERE projector = $1) AS checkpoint
+         FROM project_read_models ORDER BY updated_at DESC, project_id LIMIT $2`,
+      [PROJECT_CHECKPOINT, VIEW_CACHE_SIZE],
+    );
+    // Least recent first: the most recently written end up the last to be evicted.
+    for (const row of rows.reverse()) {
+      this.computed(row.project_id, row, BigInt(row.checkpoint ?? row.last_position), row.details, termsFromJson(row.terms));
+    }
+    return rows.length;
+  }
+
+  /** Keeps a project's view, most recently used last; the least recently used goes past VIEW_CACHE_SIZE. */
+  private remember(projectId: string, entry: CachedView): void {
+    this.views.delete(projectId);
+    this.views.set(projectId, entry);
+    if (this.views.size > VIEW_CACHE_SIZE) this.views.delete(this.views.keys().next().value as string);
   }
 
   /**
    * Without a time: the figure from the read model, every event behind it from the log, and whether
    * the two agree. With one: the trace over that cut of the log. Undefined when there is no such figure.
    */
-  async trace(projectId: string, key: string, time: FigureTime = {}): Promise<FigureTrace | undefined | ProjectAbsent> {
+  async trace(projectId: string, key: string, time: FigureTime = {}, window?: TermWindow): Promise<FigureTrace | undefined | ProjectAbsent> {
     if (!isNow(time)) return traceAt(key, await this.store.readStream(`project-${projectId}`), time);
     const view = await this.project(projectId);
     if (view instanceof ProjectAbsent) return view;
     const stored = view.figures.find((figure) => figure.key === key);
     const position = BigInt(view.project.lastPosition);
     const events = (await this.store.readStream(`project-${projectId}`)).filter((e) => e.globalPosition <= position);
-    return traceFigure(key, events, stored ? stored.value : null);
+    return traceFigure(key, events, stored ? stored.value : null, window);
   }
 
   async events(projectId: string, filter: EventFilter): Promise<RecordedEvent[]> {
