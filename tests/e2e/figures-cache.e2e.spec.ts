@@ -1,6 +1,5 @@
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { runSql } from '../support/test-database';
-import { Projections } from '@fundtrail/projections';
 
 /**
  * GET /figures answers from figures kept computed per version of the project's read-model row
@@ -67,14 +66,5 @@ describe('figures kept computed per read-model row version', () => {
     await runSql(api.db.url, "DELETE FROM project_read_models WHERE project_id = 'cache-a'");
     const gone = await api.http.get('/api/projects/cache-a/figures').set('Authorization', clerk);
     expect(gone.status).toBe(404);
-  });
-
-  it('warms at start: every project the read models hold computed once, answered as if read before', async () => {
-    await register('cache-c');
-    const before = await figures('cache-c');
-    const queries = api.app.get(Projections).queries;
-    expect(await queries.warm()).toBe(2); // cache-b and cache-c (cache-a's row was deleted above)
-    const after = await figures('cache-c');
-    expect(after.text).toBe(before.text);
   });
 });

@@ -57,9 +57,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    // Cold-start work done once, before the first request: a failure here only leaves the views to be computed on first read.
-    await this.queries.warm().catch(() => undefined);
+  onApplicationBootstrap(): void {
     if (!this.options.projectors) return;
     this.projecting = true;
     for (const runner of this.runners) runner.start();

@@ -65,8 +65,8 @@ export interface EventFilter {
 /** The checkpoint the project read models are as of. */
 export const PROJECT_CHECKPOINT = 'project-figures';
 
-/** How many projects' current views ReadModelQueries keeps computed (about 32 kB each on the bench's log). */
-export const VIEW_CACHE_SIZE = 2000;
+/** How many projects' current views ReadModelQueries keeps computed (each some tens of kB). */
+export const VIEW_CACHE_SIZE = 1000;
 
 /** A project's view as computed from one version of its read-model row, as of one checkpoint. */
 interface CachedView {
@@ -127,16 +127,6 @@ export class ReadModelQueries {
     }
     const details = hit ? hit.details : (row.details as ProjectDetails);
     const terms = hit ? hit.terms : termsFromJson(row.terms);
-    return this.computed(projectId, row, asOf, details, terms);
-  }
-
-  private computed(
-    projectId: string,
-    row: { version: string; event_count: string; last_position: string },
-    asOf: bigint,
-    details: ProjectDetails,
-    terms: FigureTerms,
-  ): ProjectView {
     const view: ProjectView = {
       project: { ...details, eventCount: Number(row.event_count), lastPosition: row.last_position },
       figures: computeFigures(terms, asOf),
@@ -144,32 +134,6 @@ export class ReadModelQueries {
     };
     this.remember(projectId, { version: row.version, asOf, details, terms, view });
     return view;
-  }
-
-  /**
-   * Once, when the server starts: computes the views of the most recently written projects (as many
-   * as are kept), so the first reads of each are answered as the later ones are. Returns how many.
-   */
-  async warm(): Promise<number> {
-    const { rows } = await this.pool.query<{
-      project_id: string;
-      version: string;
-      details: ProjectDetails;
-      terms: unknown;
-      event_count: string;
-      last_position: string;
-      checkpoint: string | null;
-    }>(
-      `SELECT project_id, xmin::text || ':' || last_position AS version, details, terms, event_count, last_position,
-              (SELECT position FROM projection_checkpoints WHERE projector = $1) AS checkpoint
-         FROM project_read_models ORDER BY updated_at DESC, project_id LIMIT $2`,
-      [PROJECT_CHECKPOINT, VIEW_CACHE_SIZE],
-    );
-    // Least recent first: the most recently written end up the last to be evicted.
-    for (const row of rows.reverse()) {
-      this.computed(row.project_id, row, BigInt(row.checkpoint ?? row.last_position), row.details, termsFromJson(row.terms));
-    }
-    return rows.length;
   }
 
   /** Keeps a project's view, most recently used last; the least recently used goes past VIEW_CACHE_SIZE. */
