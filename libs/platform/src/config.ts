@@ -80,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FundtrailConfi
     jwtSecret,
     seedOnEmpty: flag(env, 'FUNDTRAIL_SEED_ON_EMPTY', true),
     poolSize: integer(env, 'FUNDTRAIL_DB_POOL_SIZE', 20, 2, 500),
-    appendStatementsInFlight: integer(env, 'FUNDTRAIL_APPEND_STATEMENTS_IN_FLIGHT', 1, 1, 64),
+    appendStatementsInFlight: integer(env, 'FUNDTRAIL_APPEND_STATEMENTS_IN_FLIGHT', 2, 1, 64),
     logLevel,
     bodyLimitBytes: integer(env, 'FUNDTRAIL_BODY_LIMIT_BYTES', 65_536, 1_024, 10_485_760),
     requestTimeoutMs: requestTimeout(env),

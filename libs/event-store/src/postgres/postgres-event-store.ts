@@ -90,10 +90,11 @@ export interface PostgresEventStoreOptions {
 }
 
 /**
- * One statement in flight: appends that arrive while it is in the database wait for it and go
- * together in the next one (measured best on the 2-core bench machine; docs/PERFORMANCE.md).
+ * Two statements in flight: while one group is in the database, the callers released by the other
+ * decide their next commands, which then wait and go together. On the quiet 2-core bench machine
+ * two beat one, three and four (docs/PERFORMANCE.md); on a CPU-starved one, one is better.
  */
-export const DEFAULT_APPEND_STATEMENTS_IN_FLIGHT = 1;
+export const DEFAULT_APPEND_STATEMENTS_IN_FLIGHT = 2;
 
 export class PostgresEventStore implements EventStore {
   /** (stream, revision) -> hash never changes once stored, so remembering heads is always safe. */
