@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { signToken } from '@fundtrail/auth';
@@ -28,6 +28,26 @@ function startApi(dataDir: string | undefined, port: number, where: { main?: str
   child.stderr?.on('data', (chunk) => (text += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   return { child, output: () => text, exited };
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port whose next two are free as well. Chosen below Linux's ephemeral range (32768–60999):
+ * a guess inside it can meet the local end of one of the suite's own client connections.
+ */
+async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    if ((await canListen(base)) && (await canListen(base + 1)) && (await canListen(base + 2))) return base;
+  }
+  throw new Error('no three consecutive free ports between 20000 and 32000');
 }
 
 async function waitForHealth(port: number, withinMs: number): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -92,7 +112,10 @@ async function checkLocalSignIn(port: number): Promise<void> {
 /** `npm start` with no database configured: the compiled API on an embedded PostgreSQL. */
 describe('the API on its embedded PostgreSQL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fundtrail-start-'));
-  const port = 39_000 + Math.floor(Math.random() * 1000);
+  let port = 0;
+  beforeAll(async () => {
+    port = await freeBasePort();
+  });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('answers /health 200 within 15 s, refuses a second process on the same data dir, and stops cleanly on SIGTERM', async () => {
@@ -143,7 +166,10 @@ describe('the API from a checkout inside a 0700 directory', () => {
   const sealed = mkdtempSync(join(tmpdir(), 'fundtrail-sealed-')); // mkdtemp: mode 0700
   const app = join(sealed, 'app');
   const reachableDataDir = mkdtempSync(join(tmpdir(), 'fundtrail-reachable-'));
-  const port = 40_000 + Math.floor(Math.random() * 1000);
+  let port = 0;
+  beforeAll(async () => {
+    port = await freeBasePort();
+  });
   let relocated: string | undefined;
   beforeAll(() => {
     mkdirSync(app);
@@ -227,7 +253,10 @@ describe('a broken embedded start', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'fundtrail-broken-'));
   // Its own temporary directory: a data directory inside `scratch` (mode 0700) would be relocated as root.
   const dataDir = mkdtempSync(join(tmpdir(), 'fundtrail-corrupt-'));
-  const port = 41_000 + Math.floor(Math.random() * 1000);
+  let port = 0;
+  beforeAll(async () => {
+    port = await freeBasePort();
+  });
   afterAll(() => {
     rmSync(scratch, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
