@@ -44,10 +44,3 @@ export function pageFields(total: number, query: { page?: string; pageSize?: str
   }
   return { page, pageSize, total, next };
 }
-
-/** The items `page` and `pageSize` ask for, by index (end exclusive): for a list built only as far as one page. */
-export function pageWindow(query: { page?: string; pageSize?: string }): { start: number; end: number } {
-  const page = Number(query.page ?? 1);
-  const pageSize = Number(query.pageSize ?? DEFAULT_PAGE_SIZE);
-  return { start: (page - 1) * pageSize, end: page * pageSize };
-}

@@ -7,7 +7,7 @@ import { isNow, ProjectAbsent, Projections, type ProjectView, toEventView } from
 import { problem, ProblemException } from '../problem/problem';
 import { EventsPageSchema, HistoryPageSchema, ProblemSchema, ProjectFiguresPageSchema, ProjectPageSchema, TraceSchema, VerifySchema } from '../openapi/schemas';
 import { SlugPipe } from '../validation/validation';
-import { pageFields, pageOf, pageWindow } from './paging';
+import { pageOf } from './paging';
 import { EventsQueryDto, HistoryQueryDto, parseAsOf, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes.interceptor';
 import { echoedTime, figureTimeOf, FigureTimeQueryDto } from './figure-time.dto';
@@ -72,14 +72,9 @@ export class ProjectQueriesController {
   async trace(@Param('projectId', SlugPipe) projectId: string, @Param('key') key: string, @Query() query: FigureTimeQueryDto, @Req() request: Request) {
     if (!/^[a-z_]{1,40}(:[a-z0-9][a-z0-9-]{0,63})?$/.test(key)) throw notFound('FIGURE_NOT_FOUND', `no figure ${key}`);
     const figureTime = figureTimeOf(query);
-    // Only the asked page of terms is built (a long trace has thousands); the figure is over all of them.
-    const trace = await this.projections.queries.trace(projectId, key, figureTime, pageWindow(query));
+    const trace = await this.projections.queries.trace(projectId, key, figureTime);
     if (trace instanceof ProjectAbsent) throw absentProject(projectId, trace, { ...query, readModel: isNow(figureTime) });
     if (!trace) throw notFound('FIGURE_NOT_FOUND', `project ${projectId} has no figure ${key}`);
-    if (trace.termCount !== undefined) {
-      const { termCount, ...answer } = trace;
-      return { projectId, ...echoedTime(query), ...answer, ...pageFields(termCount, query, request) };
-    }
     // Only the list of terms is paged: value, numerator, denominator and matches are the whole figure's.
     const { items, paging } = pageOf(trace.terms, query, request);
     return { projectId, ...echoedTime(query), ...trace, terms: items, ...paging };

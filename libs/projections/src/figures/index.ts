@@ -59,7 +59,7 @@ export {
   knownTerms,
   type Figure,
 } from './compute-figures';
-export { traceFigure, type FigureTrace, type TermWindow, type TracedTerm } from './trace';
+export { traceFigure, type FigureTrace, type TracedTerm } from './trace';
 export {
   SharedInputError,
   cancelledAmounts,

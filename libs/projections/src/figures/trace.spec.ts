@@ -89,25 +89,6 @@ describe('traceFigure', () => {
     expect(t.terms.find((term) => term.type === 'DisbursementReversed')?.signedAmount).toBe('6046300.00');
   });
 
-  it('with a window builds only those terms (effective flags as in the whole list) and says how many there are', () => {
-    for (const key of ['execution_rate', 'arrival_rate', 'available_balance']) {
-      const whole = trace(key, '1.00');
-      for (const [start, end] of [
-        [0, 2],
-        [1, 3],
-        [2, 100],
-        [50, 60],
-      ]) {
-        const paged = traceFigure(key, stream, '1.00', { start, end })!;
-        const { termCount, ...rest } = paged;
-        expect(termCount).toBe(whole.terms.length);
-        expect(rest).toEqual({ ...whole, terms: whole.terms.slice(start, end) });
-        expect(Object.keys(rest)).toEqual(Object.keys(whole));
-      }
-    }
-    expect(trace('execution_rate')).not.toHaveProperty('termCount');
-  });
-
   it('matches the stored value only when it is equal', () => {
     expect(trace('execution_rate', '73.65')).toMatchObject({ storedValue: '73.65', matches: true });
     expect(trace('execution_rate', '73.64')).toMatchObject({ storedValue: '73.64', matches: false });

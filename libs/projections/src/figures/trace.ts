@@ -40,14 +40,6 @@ export interface FigureTrace {
   storedValue?: string | null;
   /** Recomputed value equals the stored one; false when no stored value was given. */
   matches: boolean;
-  /** Only with a window: how many terms the whole trace has (`terms` holds those of the window). */
-  termCount?: number;
-}
-
-/** Which of a trace's terms to build, by index (end exclusive): a page of a long trace. */
-export interface TermWindow {
-  start: number;
-  end: number;
 }
 
 /**
@@ -59,7 +51,7 @@ export interface TermWindow {
  * receipts; an indicator measured against another: both indicators' actuals). Corrections are
  * terms with a negative signed amount. Undefined when the key names no figure of this project.
  */
-export function traceFigure(key: string, events: readonly RecordedEvent[], storedValue?: string | null, window?: TermWindow): FigureTrace | undefined {
+export function traceFigure(key: string, events: readonly RecordedEvent[], storedValue?: string | null): FigureTrace | undefined {
   if (figureDefinition(key) === undefined) return undefined;
   const asOfPosition = events.length === 0 ? 0n : events[events.length - 1].globalPosition;
   const contributions = events.map((event) => contributionsOf(event));
@@ -93,10 +85,7 @@ export function traceFigure(key: string, events: readonly RecordedEvent[], store
   lines.forEach(({ term, contribution }, index) => {
     if (contribution.mode === 'set') lastSet.set(term, index);
   });
-  // With a window, only its terms are built (the fold above still reads every contributing event).
-  const start = window ? Math.max(0, window.start) : 0;
-  const built = window ? lines.slice(start, Math.max(start, window.end)) : lines;
-  const terms = built.map(({ event, term, contribution }, offset): TracedTerm => ({
+  const terms = lines.map(({ event, term, contribution }, index): TracedTerm => ({
     eventId: event.eventId,
     type: event.type,
     globalPosition: event.globalPosition.toString(),
@@ -107,7 +96,7 @@ export function traceFigure(key: string, events: readonly RecordedEvent[], store
     term,
     mode: contribution.mode,
     signedAmount: formatTerm(definition.termUnit, contribution.amount),
-    effective: contribution.mode === 'add' || lastSet.get(term) === start + offset,
+    effective: contribution.mode === 'add' || lastSet.get(term) === index,
   }));
 
   const known = knownTerms(definition, resolveTerm(key, folded));
@@ -126,6 +115,5 @@ export function traceFigure(key: string, events: readonly RecordedEvent[], store
     ...(figure.reason !== undefined && { reason: figure.reason }),
     ...(storedValue !== undefined && { storedValue }),
     matches: storedValue !== undefined && storedValue === figure.value,
-    ...(window !== undefined && { termCount: lines.length }),
   };
 }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '@fundtrail/event-store';
-import { computeFigures, type Figure, type FigureTerms, type FigureTrace, foldEvents, type TermWindow, termsFromJson, traceFigure } from '../figures';
+import { computeFigures, type Figure, type FigureTerms, type FigureTrace, foldEvents, termsFromJson, traceFigure } from '../figures';
 import type { BondDetails } from '../read-models/bond-details';
 import type { ProjectDetails } from '../read-models/project-details';
 import { foldDetails, emptyDetails } from '../read-models/project-details';
@@ -147,14 +147,14 @@ export class ReadModelQueries {
    * Without a time: the figure from the read model, every event behind it from the log, and whether
    * the two agree. With one: the trace over that cut of the log. Undefined when there is no such figure.
    */
-  async trace(projectId: string, key: string, time: FigureTime = {}, window?: TermWindow): Promise<FigureTrace | undefined | ProjectAbsent> {
+  async trace(projectId: string, key: string, time: FigureTime = {}): Promise<FigureTrace | undefined | ProjectAbsent> {
     if (!isNow(time)) return traceAt(key, await this.store.readStream(`project-${projectId}`), time);
     const view = await this.project(projectId);
     if (view instanceof ProjectAbsent) return view;
     const stored = view.figures.find((figure) => figure.key === key);
     const position = BigInt(view.project.lastPosition);
     const events = (await this.store.readStream(`project-${projectId}`)).filter((e) => e.globalPosition <= position);
-    return traceFigure(key, events, stored ? stored.value : null, window);
+    return traceFigure(key, events, stored ? stored.value : null);
   }
 
   async events(projectId: string, filter: EventFilter): Promise<RecordedEvent[]> {
